@@ -1,0 +1,40 @@
+"""Findings: problems reported as values with a rule id, a level and a location."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Level(str, Enum):
+    """How serious a finding is; errors fail validation, warnings fail only with --strict."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem found in a connector package, located by file and JSON pointer."""
+
+    file: str
+    pointer: str
+    rule: str
+    level: Level
+    message: str
+
+    def render(self) -> str:
+        """One readable line: ``level RULE file#pointer: message``."""
+        where = f"{self.file}#{self.pointer}" if self.pointer else self.file
+        return f"{self.level.value} {self.rule} {where}: {self.message}"
+
+
+def escape_pointer_token(token: str) -> str:
+    """Escape one JSON pointer reference token (RFC 6901)."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def pointer(*tokens: str | int) -> str:
+    """Build a JSON pointer from raw tokens, escaping each one."""
+    return "".join("/" + escape_pointer_token(str(t)) for t in tokens)
