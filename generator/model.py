@@ -1,0 +1,239 @@
+"""The typed model of the connector description: frozen dataclasses, no behaviour."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Visibility = Literal["important", "advanced", "internal"]
+ParameterLocation = Literal["query", "path", "header", "body", "formData"]
+HttpMethod = Literal["get", "post", "put", "patch", "delete"]
+ConnectionParameterType = Literal["string", "securestring", "int", "bool"]
+
+
+def _key(name: str) -> dict[str, str]:
+    """Field metadata naming the YAML key when it differs from the Python name."""
+    return {"key": name}
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Who answers for the connector."""
+
+    name: str
+    url: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Info:
+    """Connector metadata shown in the maker portal and required for certification."""
+
+    title: str
+    description: str
+    version: str
+    contact: Contact
+    website: str
+    privacy_policy: str
+    categories: tuple[str, ...]
+    host: str
+    brand_color: str
+    publisher: str
+    stack_owner: str
+    base_path: str = "/"
+    status: Literal["Preview", "Production"] = "Preview"
+
+
+@dataclass(frozen=True)
+class ConnectionParameter:
+    """One value the user enters when creating a connection."""
+
+    name: str
+    type: ConnectionParameterType
+    display_name: str
+    description: str
+    tooltip: str = ""
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class AuthMethod:
+    """One way to authenticate; several become connection parameter sets."""
+
+    name: str
+    display_name: str
+    description: str
+    kind: Literal["api_key"]
+    header: str
+    parameter: ConnectionParameter
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Connection parameters shared by every auth method, and the auth methods."""
+
+    parameters: tuple[ConnectionParameter, ...]
+    auth: tuple[AuthMethod, ...]
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A policy template instance, e.g. the dynamic host URL."""
+
+    template: str
+    title: str
+    parameters: dict[str, str]
+    operations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Throttling:
+    """A platform-side call limit; no artifact field carries it, the README states it."""
+
+    name: str
+    calls: int
+    renewal_period_seconds: int
+    scope: Literal["connection"]
+
+
+@dataclass(frozen=True)
+class DynamicArgument:
+    """A value passed to a dynamic operation: another parameter or a literal."""
+
+    parameter: str | None = None
+    value: str | int | bool | None = None
+
+
+@dataclass(frozen=True)
+class DynamicValues:
+    """A drop-down filled by another operation (x-ms-dynamic-values + x-ms-dynamic-list)."""
+
+    operation: str
+    collection: str
+    value: str
+    title: str
+    parameters: dict[str, DynamicArgument] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DynamicSchema:
+    """A schema produced by another operation (x-ms-dynamic-schema + -properties)."""
+
+    operation: str
+    value_path: str
+    parameters: dict[str, DynamicArgument] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A JSON Schema fragment with the Power Platform extensions as plain fields."""
+
+    type: str | None = None
+    ref: str | None = None
+    format: str | None = None
+    title: str | None = None
+    summary: str | None = None
+    description: str | None = None
+    visibility: Visibility | None = None
+    enum: tuple[str, ...] | None = None
+    default: Any = None
+    nullable: bool = False
+    items: Schema | None = None
+    properties: dict[str, Schema] | None = None
+    required: tuple[str, ...] = ()
+    additional_properties: Schema | None = None
+    dynamic_values: DynamicValues | None = None
+    dynamic_schema: DynamicSchema | None = None
+    notification_url: bool = False
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """An operation parameter; body parameters carry a schema."""
+
+    name: str
+    location: ParameterLocation = field(metadata=_key("in"))
+    summary: str
+    description: str
+    required: bool = False
+    type: str | None = None
+    format: str | None = None
+    enum: tuple[str, ...] | None = None
+    default: Any = None
+    visibility: Visibility | None = None
+    items: Schema | None = None
+    collection_format: Literal["csv", "multi"] | None = None
+    schema: Schema | None = None
+    dynamic_values: DynamicValues | None = None
+
+
+@dataclass(frozen=True)
+class Response:
+    """One declared response of an operation."""
+
+    status: str
+    description: str
+    schema: Schema | None = None
+
+
+@dataclass(frozen=True)
+class Notification:
+    """What kintone posts to the callback URL of a webhook trigger."""
+
+    description: str
+    schema: Schema
+
+
+@dataclass(frozen=True)
+class TriggerInfo:
+    """Trigger-only settings of an operation."""
+
+    kind: Literal["single", "batch"]
+    hint: str
+    notification: Notification
+
+
+@dataclass(frozen=True)
+class Operation:
+    """An action, an internal helper or a trigger."""
+
+    id: str
+    method: HttpMethod
+    path: str
+    summary: str
+    description: str
+    visibility: Visibility
+    responses: tuple[Response, ...]
+    parameters: tuple[Parameter, ...] = ()
+    custom_code: bool = False
+    indexed_arrays: tuple[str, ...] = ()
+    trigger: TriggerInfo | None = None
+
+
+@dataclass(frozen=True)
+class CustomCode:
+    """What script.csx does beyond forwarding: the record schema and webhook removal."""
+
+    record_schema_operation: str
+    fields_path: str
+    remove_webhook_operation: str
+
+
+@dataclass(frozen=True)
+class Connector:
+    """The whole connector: the single source the renderers read."""
+
+    info: Info
+    connection: Connection
+    policies: tuple[Policy, ...]
+    throttling: tuple[Throttling, ...]
+    operations: tuple[Operation, ...]
+    triggers: tuple[Operation, ...]
+    definitions: dict[str, Schema]
+    custom_code: CustomCode
+    limitations: tuple[str, ...] = ()
+
+    @property
+    def all_operations(self) -> tuple[Operation, ...]:
+        """Actions and helpers first, then triggers, in description order."""
+        return self.operations + self.triggers

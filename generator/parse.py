@@ -1,0 +1,136 @@
+"""Plain description data → the typed model, with located errors for every defect."""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from pathlib import Path
+from typing import Any, Literal, TypeVar, Union, get_args, get_origin
+
+from generator.findings import pointer as make_pointer
+from generator.load import Loaded, load_description
+from generator.model import Connector
+from generator.semantics import check_connector
+
+T = TypeVar("T")
+
+
+def default_description() -> Path:
+    """The kintone description shipped with the package."""
+    return Path(__file__).resolve().parent / "description" / "kintone.yaml"
+
+
+def parse_description(path: Path) -> Connector:
+    """Load, type and check a description file; raise DescriptionError on the first defect."""
+    loaded = load_description(path)
+    connector = Builder(loaded).build(Connector, loaded.data, "")
+    for at, message in check_connector(connector):
+        raise loaded.error(at, message)
+    return connector
+
+
+class Builder:
+    """Builds dataclasses from plain data, following their type hints."""
+
+    def __init__(self, loaded: Loaded) -> None:
+        self.loaded = loaded
+
+    def build(self, cls: type[T], data: Any, at: str) -> T:
+        """Build ``cls`` from a mapping, rejecting unknown and missing keys."""
+        if not isinstance(data, dict):
+            raise self.loaded.error(at, f"expected a mapping for {cls.__name__}, got {_kind(data)}")
+        hints = typing.get_type_hints(cls)
+        fields = {_yaml_key(f): f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        unknown = sorted(set(data) - set(fields))
+        if unknown:
+            allowed = ", ".join(sorted(fields))
+            raise self.loaded.error(
+                at + make_pointer(unknown[0]), f"unknown key {unknown[0]!r} (allowed: {allowed})"
+            )
+        values: dict[str, Any] = {}
+        for key, f in fields.items():
+            if key in data:
+                values[f.name] = self.value(hints[f.name], data[key], at + make_pointer(key))
+            elif _is_required(f):
+                raise self.loaded.error(at, f"missing required key {key!r} in {cls.__name__}")
+        return cls(**values)
+
+    def value(self, hint: Any, data: Any, at: str) -> Any:
+        """Convert one value to the type ``hint`` describes."""
+        origin = get_origin(hint)
+        if origin in (Union, types.UnionType):
+            return self._optional(hint, data, at)
+        if origin is Literal:
+            return self._literal(hint, data, at)
+        if origin is tuple:
+            return tuple(self.value(get_args(hint)[0], item, f"{at}/{i}")
+                         for i, item in enumerate(self._list(data, at)))
+        if origin is dict:
+            return {k: self.value(get_args(hint)[1], v, at + make_pointer(k))
+                    for k, v in self._mapping(data, at).items()}
+        if dataclasses.is_dataclass(hint):
+            return self.build(hint, data, at)  # type: ignore[arg-type]
+        return self._scalar(hint, data, at)
+
+    def _optional(self, hint: Any, data: Any, at: str) -> Any:
+        options = [a for a in get_args(hint) if a is not type(None)]
+        if data is None:
+            return None
+        if len(options) == 1:
+            return self.value(options[0], data, at)
+        for option in options:  # scalar unions such as str | int | bool
+            if _scalar_matches(option, data):
+                return data
+        names = " or ".join(getattr(o, "__name__", str(o)) for o in options)
+        raise self.loaded.error(at, f"expected {names}, got {_kind(data)}")
+
+    def _literal(self, hint: Any, data: Any, at: str) -> Any:
+        allowed = get_args(hint)
+        if data not in allowed:
+            choices = ", ".join(repr(a) for a in allowed)
+            raise self.loaded.error(at, f"{data!r} is not one of {choices}")
+        return data
+
+    def _scalar(self, hint: Any, data: Any, at: str) -> Any:
+        if hint is Any or _scalar_matches(hint, data):
+            return data
+        raise self.loaded.error(at, f"expected {hint.__name__}, got {_kind(data)}")
+
+    def _list(self, data: Any, at: str) -> list[Any]:
+        if not isinstance(data, list):
+            raise self.loaded.error(at, f"expected a list, got {_kind(data)}")
+        return data
+
+    def _mapping(self, data: Any, at: str) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            raise self.loaded.error(at, f"expected a mapping, got {_kind(data)}")
+        return data
+
+
+def _scalar_matches(hint: Any, data: Any) -> bool:
+    if hint is bool:
+        return isinstance(data, bool)
+    if hint is int:
+        return isinstance(data, int) and not isinstance(data, bool)
+    if hint is str:
+        return isinstance(data, str)
+    return False
+
+
+def _yaml_key(f: dataclasses.Field[Any]) -> str:
+    return str(f.metadata.get("key", f.name))
+
+
+def _is_required(f: dataclasses.Field[Any]) -> bool:
+    return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+
+
+def _kind(data: Any) -> str:
+    if data is None:
+        return "nothing (null)"
+    return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean"}.get(
+        type(data), type(data).__name__
+    )
+
+

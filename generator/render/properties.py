@@ -1,0 +1,118 @@
+"""Model → the values of apiProperties.json, settings.json and the script.csx context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.model import Connection, ConnectionParameter, Connector, Policy
+
+# paconn's settings.json defaults (PowerPlatformConnectors paconn-settings schema).
+POWER_APPS_URL = "https://api.powerapps.com"
+FLOW_URL = "https://api.flow.microsoft.com"
+API_VERSION = "2016-11-01"
+
+_POLICY_PARAMETER = "x-ms-apimTemplateParameter."
+_POLICY_OPERATIONS = "x-ms-apimTemplate-operationName"
+
+
+def properties_context(connector: Connector) -> dict[str, Any]:
+    """Every value under ``properties`` in apiProperties.json."""
+    info = connector.info
+    connection = connector.connection
+    context: dict[str, Any] = {
+        "icon_brand_color": info.brand_color,
+        "publisher": info.publisher,
+        "stack_owner": info.stack_owner,
+        "capabilities": [],
+        "policy_template_instances": [_policy(p) for p in connector.policies],
+        "script_operations": script_operations(connector),
+    }
+    if len(connection.auth) > 1:
+        context["connection_parameter_sets"] = _parameter_sets(connection)
+    else:
+        context["connection_parameters"] = _parameters(_all_parameters(connection, 0))
+    return context
+
+
+def script_operations(connector: Connector) -> list[str]:
+    """Operation ids routed through script.csx."""
+    return [op.id for op in connector.all_operations if op.custom_code]
+
+
+def _all_parameters(connection: Connection, auth_index: int) -> list[ConnectionParameter]:
+    shared = list(connection.parameters)
+    if not connection.auth:
+        return shared
+    return [*shared, connection.auth[auth_index].parameter]
+
+
+def _parameters(parameters: list[ConnectionParameter]) -> dict[str, Any]:
+    return {p.name: _parameter(p, i + 1) for i, p in enumerate(parameters)}
+
+
+def _parameter(parameter: ConnectionParameter, tab_index: int) -> dict[str, Any]:
+    ui: dict[str, Any] = {
+        "displayName": parameter.display_name,
+        "description": parameter.description,
+    }
+    if parameter.tooltip:
+        ui["tooltip"] = parameter.tooltip
+    ui["constraints"] = {
+        "tabIndex": tab_index,
+        "required": "true" if parameter.required else "false",
+        "clearText": parameter.type != "securestring",
+    }
+    return {"type": parameter.type, "uiDefinition": ui}
+
+
+def _parameter_sets(connection: Connection) -> dict[str, Any]:
+    values = [
+        {
+            "name": auth.name,
+            "uiDefinition": {"displayName": auth.display_name, "description": auth.description},
+            "parameters": _parameters(_all_parameters(connection, i)),
+        }
+        for i, auth in enumerate(connection.auth)
+    ]
+    ui = {"displayName": "Authentication type", "description": "How to sign in to kintone."}
+    return {"uiDefinition": ui, "values": values}
+
+
+def _policy(policy: Policy) -> dict[str, Any]:
+    parameters: dict[str, Any] = {
+        _POLICY_PARAMETER + name: value for name, value in policy.parameters.items()
+    }
+    if policy.operations:
+        parameters[_POLICY_OPERATIONS] = list(policy.operations)
+    return {"templateId": policy.template, "title": policy.title, "parameters": parameters}
+
+
+def settings_context(connector: Connector) -> dict[str, Any]:
+    """The paconn settings.json values: file names and API endpoints, no environment."""
+    return {
+        "api_definition": "apiDefinition.swagger.json",
+        "api_properties": "apiProperties.json",
+        "icon": "icon.png",
+        "script": "script.csx",
+        "power_apps_url": POWER_APPS_URL,
+        "power_apps_api_version": API_VERSION,
+        "flow_url": FLOW_URL,
+        "flow_api_version": API_VERSION,
+    }
+
+
+def script_context(connector: Connector) -> dict[str, Any]:
+    """The values script.csx.j2 inserts."""
+    code = connector.custom_code
+    remove = next(op for op in connector.all_operations if op.id == code.remove_webhook_operation)
+    return {
+        "record_schema_operation": code.record_schema_operation,
+        "fields_path": code.fields_path,
+        "webhook_operations": [op.id for op in connector.triggers if op.custom_code],
+        "remove_webhook_path": remove.path,
+        "indexed_array_operations": [
+            {"operation": op.id, "parameters": list(op.indexed_arrays)}
+            for op in connector.all_operations
+            if op.indexed_arrays
+        ],
+    }

@@ -1,0 +1,181 @@
+"""Checks across the typed description: ids, references and contracts the package needs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from generator.model import Connector, DynamicArgument, Operation, Schema
+
+Problem = tuple[str, str]  # (JSON pointer into the description, message)
+
+_PATH_PARAM = re.compile(r"\{([^{}]+)\}")
+_CONNECTION_REF = re.compile(r"@connectionParameters\('([^']+)'")
+
+
+def check_connector(connector: Connector) -> Iterator[Problem]:
+    """Every cross-reference problem of the description, in document order."""
+    yield from _check_ids(connector)
+    for at, op in _located_operations(connector):
+        yield from _check_operation(connector, op, at)
+    for name, schema in connector.definitions.items():
+        yield from _check_schema_refs(connector, schema, f"/definitions/{name}")
+    yield from _check_policies(connector)
+    yield from _check_custom_code(connector)
+    if not connector.throttling:
+        yield "/throttling", "at least one throttling limit must be described"
+
+
+def _located_operations(connector: Connector) -> Iterator[tuple[str, Operation]]:
+    for i, op in enumerate(connector.operations):
+        yield f"/operations/{i}", op
+    for i, op in enumerate(connector.triggers):
+        yield f"/triggers/{i}", op
+
+
+def _check_ids(connector: Connector) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for at, op in _located_operations(connector):
+        if op.id in seen:
+            yield f"{at}/id", f"duplicate operation id {op.id!r}"
+        seen.add(op.id)
+    for i, op in enumerate(connector.operations):
+        if op.trigger is not None:
+            yield f"/operations/{i}/trigger", f"{op.id}: triggers belong under 'triggers'"
+    for i, op in enumerate(connector.triggers):
+        if op.trigger is None:
+            yield f"/triggers/{i}", f"trigger {op.id!r} has no 'trigger' section (payload schema)"
+
+
+def _check_operation(connector: Connector, op: Operation, at: str) -> Iterator[Problem]:
+    yield from _check_path_parameters(op, at)
+    query = {p.name for p in op.parameters if p.location == "query"}
+    for name in op.indexed_arrays:
+        if name not in query:
+            yield f"{at}/indexed_arrays", f"{op.id}: indexed array {name!r} is no query parameter"
+    if op.indexed_arrays and not op.custom_code:
+        yield f"{at}/indexed_arrays", f"{op.id}: indexed arrays need custom_code: true"
+    for i, param in enumerate(op.parameters):
+        where = f"{at}/parameters/{i}"
+        if param.dynamic_values:
+            yield from _check_dynamic(connector, op, param.dynamic_values.operation,
+                                      param.dynamic_values.parameters, f"{where}/dynamic_values")
+        for schema, path in _walk(param.schema, f"{where}/schema"):
+            yield from _check_schema_node(connector, op, schema, path)
+    for i, response in enumerate(op.responses):
+        for schema, path in _walk(response.schema, f"{at}/responses/{i}/schema"):
+            yield from _check_schema_node(connector, None, schema, path)
+    if op.trigger:
+        notification = op.trigger.notification.schema
+        for schema, path in _walk(notification, f"{at}/trigger/notification/schema"):
+            yield from _check_schema_node(connector, None, schema, path)
+        if not any(s.notification_url for s, _ in _walk(_body_schema(op), "")):
+            yield f"{at}/parameters", f"trigger {op.id!r} has no notification_url body property"
+
+
+def _check_path_parameters(op: Operation, at: str) -> Iterator[Problem]:
+    in_template = set(_PATH_PARAM.findall(op.path))
+    declared = {p.name for p in op.parameters if p.location == "path"}
+    for name in sorted(in_template - declared):
+        yield f"{at}/path", f"{op.id}: path parameter {{{name}}} is not declared"
+    for name in sorted(declared - in_template):
+        yield f"{at}/parameters", f"{op.id}: path parameter {name!r} is not in the path"
+    for i, param in enumerate(op.parameters):
+        if param.location == "path" and not param.required:
+            yield f"{at}/parameters/{i}/required", f"{op.id}: path parameter must be required"
+
+
+def _check_schema_node(
+    connector: Connector, op: Operation | None, schema: Schema, at: str
+) -> Iterator[Problem]:
+    if schema.ref is not None and schema.ref not in connector.definitions:
+        yield f"{at}/ref", f"unknown definition {schema.ref!r}"
+    if schema.dynamic_values:
+        dyn = schema.dynamic_values
+        yield from _check_dynamic(connector, op, dyn.operation, dyn.parameters,
+                                  f"{at}/dynamic_values")
+    if schema.dynamic_schema:
+        dyn_schema = schema.dynamic_schema
+        yield from _check_dynamic(connector, op, dyn_schema.operation, dyn_schema.parameters,
+                                  f"{at}/dynamic_schema")
+
+
+def _check_schema_refs(connector: Connector, schema: Schema, at: str) -> Iterator[Problem]:
+    for node, path in _walk(schema, at):
+        yield from _check_schema_node(connector, None, node, path)
+
+
+def _check_dynamic(
+    connector: Connector,
+    op: Operation | None,
+    target_id: str,
+    arguments: dict[str, DynamicArgument],
+    at: str,
+) -> Iterator[Problem]:
+    target = next((o for o in connector.all_operations if o.id == target_id), None)
+    if target is None:
+        yield f"{at}/operation", f"dynamic reference to missing operation {target_id!r}"
+        return
+    target_params = {p.name for p in target.parameters}
+    for name, arg in arguments.items():
+        if name not in target_params:
+            yield f"{at}/parameters/{name}", f"{target_id} has no parameter {name!r}"
+        if (arg.parameter is None) == (arg.value is None):
+            yield f"{at}/parameters/{name}", "give exactly one of 'parameter' or 'value'"
+        elif arg.parameter is not None and op is not None and not _has_input(op, arg.parameter):
+            yield f"{at}/parameters/{name}", f"{op.id} has no input {arg.parameter!r}"
+
+
+def _has_input(op: Operation, name: str) -> bool:
+    body = _body_schema(op)
+    in_body = body is not None and name in (body.properties or {})
+    return in_body or any(p.name == name and p.location != "body" for p in op.parameters)
+
+
+def _body_schema(op: Operation) -> Schema | None:
+    return next((p.schema for p in op.parameters if p.location == "body"), None)
+
+
+def _check_policies(connector: Connector) -> Iterator[Problem]:
+    ids = {op.id for op in connector.all_operations}
+    names = {p.name for p in connector.connection.parameters}
+    names |= {a.parameter.name for a in connector.connection.auth}
+    for i, policy in enumerate(connector.policies):
+        for name in policy.operations:
+            if name not in ids:
+                yield f"/policies/{i}/operations", f"policy names missing operation {name!r}"
+        for key, value in policy.parameters.items():
+            for ref in _CONNECTION_REF.findall(value):
+                if ref not in names:
+                    yield f"/policies/{i}/parameters/{key}", f"unknown connection parameter {ref!r}"
+
+
+def _walk(schema: Schema | None, at: str) -> Iterator[tuple[Schema, str]]:
+    """Every schema node below ``schema`` with its description pointer."""
+    if schema is None:
+        return
+    yield schema, at
+    yield from _walk(schema.items, f"{at}/items")
+    yield from _walk(schema.additional_properties, f"{at}/additional_properties")
+    for name, child in (schema.properties or {}).items():
+        yield from _walk(child, f"{at}/properties/{name}")
+
+
+def _check_custom_code(connector: Connector) -> Iterator[Problem]:
+    code = connector.custom_code
+    by_id = {op.id: op for op in connector.all_operations}
+    schema_op = by_id.get(code.record_schema_operation)
+    if schema_op is None or not schema_op.custom_code:
+        yield "/custom_code/record_schema_operation", (
+            f"{code.record_schema_operation!r} must be an operation with custom_code: true"
+        )
+    remove_op = by_id.get(code.remove_webhook_operation)
+    if remove_op is None or remove_op.method != "delete":
+        yield "/custom_code/remove_webhook_operation", (
+            f"{code.remove_webhook_operation!r} must be a delete operation"
+        )
+    for auth_index, auth in enumerate(connector.connection.auth):
+        if auth.kind == "api_key" and auth.parameter.name != "api_key":
+            yield f"/connection/auth/{auth_index}/parameter/name", (
+                "an api_key connection parameter must be named 'api_key' (the platform's name)"
+            )
