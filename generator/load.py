@@ -56,7 +56,10 @@ def load_text(text: str, source: str) -> Loaded:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise DescriptionError(source, line, "", f"malformed YAML: {exc.problem}") from None
+        context = ""
+        if exc.context and exc.context_mark:
+            context = f" ({exc.context} started on line {exc.context_mark.line + 1})"
+        raise DescriptionError(source, line, "", f"malformed YAML: {exc.problem}{context}") from None
     except yaml.YAMLError as exc:
         raise DescriptionError(source, None, "", f"malformed YAML: {exc}") from None
     if node is None:
@@ -64,7 +67,7 @@ def load_text(text: str, source: str) -> Loaded:
     lines: dict[str, int] = {}
     data = _convert(node, "", lines, source)
     if not isinstance(data, dict):
-        raise DescriptionError(source, 1, "", "the top level must be a mapping")
+        raise DescriptionError(source, lines[""], "", "the top level must be a mapping")
     return Loaded(source, data, lines)
 
 

@@ -1,0 +1,47 @@
+"""The whole job as library calls: parse → render → validate; the CLI only wraps these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.findings import Finding, Level
+from generator.model import Connector
+from generator.parse import default_description, parse_description
+from generator.render import render_package
+from generator.validate import validate_files
+
+
+@dataclass(frozen=True)
+class Build:
+    """A rendered package and what validation found in it."""
+
+    connector: Connector
+    files: dict[str, bytes]
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> list[Finding]:
+        """Findings at error level."""
+        return [f for f in self.findings if f.level is Level.ERROR]
+
+
+def build(description: Path | None = None) -> Build:
+    """Parse the description, render the package and validate it, all in memory."""
+    connector = parse_description(description or default_description())
+    files = render_package(connector)
+    return Build(connector, files, validate_files(files))
+
+
+def summary_lines(result: Build) -> list[str]:
+    """A short human summary: operations, triggers, file sizes, findings."""
+    connector = result.connector
+    visible = [op for op in connector.operations if op.visibility != "internal"]
+    lines = [
+        f"{len(visible)} actions, {len(connector.triggers)} triggers, "
+        f"{len(connector.operations) - len(visible)} internal operations",
+    ]
+    lines += [f"  {name:<28} {len(data):>8,} bytes" for name, data in result.files.items()]
+    errors = len(result.errors)
+    lines.append(f"{len(result.findings)} findings ({errors} errors)")
+    return lines

@@ -1,0 +1,103 @@
+"""The command line: exit codes 0/1/2 with their messages, help on every command."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from tests.conftest import DESCRIPTIONS, GOLDEN
+
+
+@pytest.fixture()
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_every_command_has_help(runner: CliRunner) -> None:
+    for name, command in main.commands.items():
+        assert command.help, name
+        result = runner.invoke(main, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert "Example:" in result.output, name
+
+
+def test_build_writes_a_valid_package_and_prints_a_summary(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    out = tmp_path / "connector"
+    result = runner.invoke(main, ["build", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "10 actions, 5 triggers, 3 internal operations" in result.output
+    assert "0 findings (0 errors)" in result.output
+    assert (out / "apiDefinition.swagger.json").is_file()
+    check = runner.invoke(main, ["build", "--out", str(out), "--check"])
+    assert check.exit_code == 0 and "is up to date" in check.output
+
+
+def test_check_reports_drift_and_the_regenerate_command(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "connector"
+    shutil.copytree(GOLDEN, out)
+    (out / "README.md").write_text("edited by hand\n")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    result = runner.invoke(main, ["build", "--out", str(out), "--check"])
+    assert result.exit_code == 1
+    assert "changed: README.md" in result.output
+    assert f"regenerate it with: kintone-connector build --out {out}" in result.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+@pytest.mark.parametrize("defect", ["malformed-yaml", "duplicate-operation-id", "unknown-field"])
+def test_bad_description_exits_1_and_keeps_previous_output(
+    runner: CliRunner, tmp_path: Path, defect: str
+) -> None:
+    out = tmp_path / "connector"
+    shutil.copytree(GOLDEN, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    path = DESCRIPTIONS / f"{defect}.yaml"
+    result = runner.invoke(main, ["build", "--description", str(path), "--out", str(out)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {path}:")
+    assert "Traceback" not in result.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_validate_default_package_is_clean(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["validate", str(GOLDEN)])
+    assert result.exit_code == 0, result.output
+    assert "no errors" in result.output
+
+
+def test_validate_reports_findings_with_rule_and_pointer(runner: CliRunner, tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(GOLDEN, broken)
+    swagger = (broken / "apiDefinition.swagger.json").read_text()
+    (broken / "apiDefinition.swagger.json").write_text(
+        swagger.replace('"title": "kintone"', '"title": "kintone API Connector for everything"', 1)
+    )
+    result = runner.invoke(main, ["validate", str(broken)])
+    assert result.exit_code == 1
+    assert "error CERT-01 apiDefinition.swagger.json#/info/title" in result.output
+    assert "error CERT-02 apiDefinition.swagger.json#/info/title" in result.output
+
+
+def test_validate_missing_path_is_an_error_not_a_traceback(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["validate", str(tmp_path / "nope")])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and "Error:" in result.output
+
+
+def test_unknown_option_is_a_usage_error(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["build", "--frobnicate"])
+    assert result.exit_code == 2
+    assert "No such option" in result.output
+
+
+def test_package_writes_a_zip(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "kintone.zip"
+    result = runner.invoke(main, ["package", "--from", str(GOLDEN), "--out", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.is_file() and "wrote" in result.output

@@ -1,0 +1,155 @@
+"""The rendered package: the must-haves of the kintone connector, file by file."""
+
+from __future__ import annotations
+
+import json
+import struct
+from typing import Any
+
+import pytest
+
+from generator.parse import default_description, parse_description
+from generator.render import render_package
+
+
+@pytest.fixture(scope="module")
+def files() -> dict[str, bytes]:
+    return render_package(parse_description(default_description()))
+
+
+@pytest.fixture(scope="module")
+def swagger(files: dict[str, bytes]) -> dict[str, Any]:
+    return json.loads(files["apiDefinition.swagger.json"])
+
+
+@pytest.fixture(scope="module")
+def properties(files: dict[str, bytes]) -> dict[str, Any]:
+    return json.loads(files["apiProperties.json"])["properties"]
+
+
+def _operations(swagger: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        op["operationId"]: op
+        for item in swagger["paths"].values()
+        for method, op in item.items()
+        if method in {"get", "post", "put", "delete"}
+    }
+
+
+def test_package_has_every_file(files: dict[str, bytes]) -> None:
+    assert sorted(files) == [
+        "README.md", "apiDefinition.swagger.json", "apiProperties.json",
+        "icon.png", "script.csx", "settings.json",
+    ]
+
+
+def test_json_files_use_the_one_fixed_format(files: dict[str, bytes]) -> None:
+    for name in ("apiDefinition.swagger.json", "apiProperties.json", "settings.json"):
+        text = files[name].decode("utf-8")
+        assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
+
+
+def test_metadata(swagger: dict[str, Any]) -> None:
+    info = swagger["info"]
+    assert info["title"] == "kintone"
+    assert 30 <= len(info["description"]) <= 500
+    assert set(info["contact"]) == {"name", "url", "email"}
+    assert swagger["schemes"] == ["https"]
+    metadata = {m["propertyName"]: m["propertyValue"] for m in swagger["x-ms-connector-metadata"]}
+    assert set(metadata) == {"Website", "Privacy policy", "Categories"}
+    assert len(metadata["Categories"].split(";")) <= 2
+
+
+def test_domain_parameter_and_dynamic_host_policy(properties: dict[str, Any]) -> None:
+    domain = properties["connectionParameters"]["domain"]
+    assert domain["type"] == "string"
+    assert domain["uiDefinition"]["constraints"]["required"] == "true"
+    assert "example.cybozu.com" in domain["uiDefinition"]["tooltip"]
+    [policy] = properties["policyTemplateInstances"]
+    assert policy["templateId"] == "dynamichosturl"
+    assert policy["parameters"]["x-ms-apimTemplateParameter.urlTemplate"] == (
+        "https://@connectionParameters('domain')"
+    )
+
+
+def test_api_token_is_a_securestring_sent_in_the_kintone_header(
+    swagger: dict[str, Any], properties: dict[str, Any]
+) -> None:
+    assert properties["connectionParameters"]["api_key"]["type"] == "securestring"
+    assert swagger["securityDefinitions"] == {
+        "api_key": {"type": "apiKey", "in": "header", "name": "X-Cybozu-API-Token"}
+    }
+
+
+def test_dynamic_record_body_pairs_schema_and_properties(swagger: dict[str, Any]) -> None:
+    for op_id, mode in (("AddRecord", "add"), ("UpdateRecord", "update")):
+        body = _operations(swagger)[op_id]["parameters"][0]["schema"]
+        record = body["properties"]["record"]
+        assert record["x-ms-dynamic-schema"] == {
+            "operationId": "GetRecordSchema",
+            "parameters": {"app": {"parameter": "app"}, "mode": mode},
+            "value-path": "schema",
+        }
+        assert record["x-ms-dynamic-properties"] == {
+            "operationId": "GetRecordSchema",
+            "parameters": {"app": {"parameterReference": "body/app"}, "mode": {"value": mode}},
+            "itemValuePath": "schema",
+        }
+        assert body["properties"]["app"]["x-ms-dynamic-list"]["itemsPath"] == "apps"
+
+
+def test_record_schema_operation_is_internal_and_custom_code(
+    swagger: dict[str, Any], properties: dict[str, Any]
+) -> None:
+    op = _operations(swagger)["GetRecordSchema"]
+    assert op["x-ms-visibility"] == "internal"
+    assert "schema" in op["responses"]["200"]["schema"]["properties"]
+    assert "GetRecordSchema" in properties["scriptOperations"]
+
+
+def test_five_webhook_triggers(swagger: dict[str, Any], properties: dict[str, Any]) -> None:
+    triggers = {
+        path: item for path, item in swagger["paths"].items()
+        if any(isinstance(op, dict) and op.get("x-ms-trigger") for op in item.values())
+    }
+    assert len(triggers) == 5
+    for item in triggers.values():
+        assert "schema" in item["x-ms-notification-content"]
+        body = item["post"]["parameters"][0]["schema"]
+        url = body["properties"]["url"]
+        assert url["x-ms-notification-url"] is True
+        assert url["x-ms-visibility"] == "internal" and url["type"] == "string"
+        assert "url" in body["required"]
+        assert item["post"]["operationId"] in properties["scriptOperations"]
+    assert _operations(swagger)["RemoveWebhook"]["x-ms-visibility"] == "internal"
+
+
+def test_path_parameters_and_required_internal_defaults(swagger: dict[str, Any]) -> None:
+    for op in _operations(swagger).values():
+        body = next((p for p in op["parameters"] if p["in"] == "body"), None)
+        if body is None:
+            continue
+        schema = body["schema"]
+        for name, prop in schema.get("properties", {}).items():
+            if prop.get("x-ms-visibility") == "internal" and "default" in prop:
+                assert name in schema["required"], (op["operationId"], name)
+
+
+def test_throttling_table_in_readme(files: dict[str, bytes]) -> None:
+    readme = files["README.md"].decode()
+    assert "| API calls per connection | 100 | 60 seconds |" in readme
+    assert "undocumented" in readme.lower() or "not document" in readme.lower()
+
+
+def test_icon_is_a_square_png(files: dict[str, bytes]) -> None:
+    icon = files["icon.png"]
+    assert icon.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", icon[16:24])
+    assert width == height == 230
+
+
+def test_settings_point_at_the_package_files(files: dict[str, bytes]) -> None:
+    settings = json.loads(files["settings.json"])
+    assert settings["apiDefinition"] == "apiDefinition.swagger.json"
+    assert settings["script"] == "script.csx"
+    assert "environment" not in settings
