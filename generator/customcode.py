@@ -322,9 +322,9 @@ def _option_keys(prop: Mapping[str, Any]) -> list[str]:
     """Option keys ordered by numeric index; options without a usable index go last."""
     options = _mapping(prop.get("options"))
 
-    def order(key: str) -> tuple[int, int]:
+    def order(key: str) -> int:
         index = _small_int(_mapping(options[key]).get("index"))
-        return (1, 0) if index is None else (0, index)
+        return _MAX_SMALL_INT + 1 if index is None else index
 
     return sorted(options, key=order)  # sorted() is stable, like LINQ OrderBy in C#
 
