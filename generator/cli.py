@@ -43,9 +43,16 @@ def main() -> None:
 
 @main.command("build")
 @_description_option
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT,
-              show_default=True, help="Folder to write the connector package to.")
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 if --out differs from a fresh build.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Folder to write the connector package to.",
+)
+@click.option(
+    "--check", is_flag=True, help="Write nothing; exit 1 if --out differs from a fresh build."
+)
 def build_command(description: Path | None, out: Path, check: bool) -> None:
     """Render the connector package, validate it and write it atomically.
 
@@ -55,7 +62,9 @@ def build_command(description: Path | None, out: Path, check: bool) -> None:
         result = build(description)
         _echo_findings(result.findings)
         if result.errors:
-            raise click.ClickException(f"validation failed: {len(result.errors)} errors; nothing written")
+            raise click.ClickException(
+                f"validation failed: {len(result.errors)} errors; nothing written"
+            )
         if check:
             _check(result.files, out)
             return
@@ -70,7 +79,9 @@ def _check(files: dict[str, bytes], out: Path) -> None:
     if drift:
         for line in drift:
             click.echo(line, err=True)
-        raise click.ClickException(f"{out} is out of date; regenerate it with: {REGENERATE} --out {out}")
+        raise click.ClickException(
+            f"{out} is out of date; regenerate it with: {REGENERATE} --out {out}"
+        )
     click.echo(f"{out} is up to date")
 
 
@@ -86,19 +97,37 @@ def validate_command(path: Path, strict: bool) -> None:
     with _our_errors():
         findings = validate_files(read_connector(path))
     _echo_findings(findings)
-    failing = [f for f in findings if f.level is Level.ERROR or (strict and f.level is Level.WARNING)]
+    failing = [
+        f for f in findings if f.level is Level.ERROR or (strict and f.level is Level.WARNING)
+    ]
     if failing:
         raise click.ClickException(f"{len(failing)} failing findings in {path}")
     click.echo(f"{path}: no errors ({len(findings)} findings)")
 
 
 @main.command("package")
-@click.option("--from", "source", type=click.Path(path_type=Path), default=DEFAULT_OUT,
-              show_default=True, help="Connector folder to package.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("kintone-connector.zip"),
-              show_default=True, help="Zip file to write.")
-@click.option("--target", type=click.Choice(["portal", "paconn"]), default="portal", show_default=True,
-              help="paconn: drop stackOwner, which paconn create cannot handle.")
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Connector folder to package.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("kintone-connector.zip"),
+    show_default=True,
+    help="Zip file to write.",
+)
+@click.option(
+    "--target",
+    type=click.Choice(["portal", "paconn"]),
+    default="portal",
+    show_default=True,
+    help="paconn: drop stackOwner, which paconn create cannot handle.",
+)
 def package_command(source: Path, out: Path, target: str) -> None:
     """Zip a validated connector folder for import (maker portal, pac, paconn).
 

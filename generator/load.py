@@ -59,7 +59,9 @@ def load_text(text: str, source: str) -> Loaded:
         context = ""
         if exc.context and exc.context_mark:
             context = f" ({exc.context} started on line {exc.context_mark.line + 1})"
-        raise DescriptionError(source, line, "", f"malformed YAML: {exc.problem}{context}") from None
+        raise DescriptionError(
+            source, line, "", f"malformed YAML: {exc.problem}{context}"
+        ) from None
     except yaml.YAMLError as exc:
         raise DescriptionError(source, None, "", f"malformed YAML: {exc}") from None
     if node is None:

@@ -76,8 +76,12 @@ def _changed(name: str, old: bytes, new: bytes) -> list[str]:
     except UnicodeDecodeError:
         return [f"changed: {name} (binary, {len(old)} → {len(new)} bytes)"]
     diff = difflib.unified_diff(
-        old_text.splitlines(), new_text.splitlines(), f"{name} (on disk)", f"{name} (fresh)",
-        lineterm="", n=1,
+        old_text.splitlines(),
+        new_text.splitlines(),
+        f"{name} (on disk)",
+        f"{name} (fresh)",
+        lineterm="",
+        n=1,
     )
     lines = [f"changed: {name}", *list(diff)]
     if len(lines) > _DIFF_LINES:

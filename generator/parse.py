@@ -64,11 +64,15 @@ class Builder:
         if origin is Literal:
             return self._literal(hint, data, at)
         if origin is tuple:
-            return tuple(self.value(get_args(hint)[0], item, f"{at}/{i}")
-                         for i, item in enumerate(self._list(data, at)))
+            return tuple(
+                self.value(get_args(hint)[0], item, f"{at}/{i}")
+                for i, item in enumerate(self._list(data, at))
+            )
         if origin is dict:
-            return {k: self.value(get_args(hint)[1], v, at + make_pointer(k))
-                    for k, v in self._mapping(data, at).items()}
+            return {
+                k: self.value(get_args(hint)[1], v, at + make_pointer(k))
+                for k, v in self._mapping(data, at).items()
+            }
         if dataclasses.is_dataclass(hint):
             return self.build(hint, data, at)  # type: ignore[arg-type]
         return self._scalar(hint, data, at)
@@ -132,5 +136,3 @@ def _kind(data: Any) -> str:
     return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean"}.get(
         type(data), type(data).__name__
     )
-
-

@@ -58,8 +58,13 @@ def _check_operation(connector: Connector, op: Operation, at: str) -> Iterator[P
     for i, param in enumerate(op.parameters):
         where = f"{at}/parameters/{i}"
         if param.dynamic_values:
-            yield from _check_dynamic(connector, op, param.dynamic_values.operation,
-                                      param.dynamic_values.parameters, f"{where}/dynamic_values")
+            yield from _check_dynamic(
+                connector,
+                op,
+                param.dynamic_values.operation,
+                param.dynamic_values.parameters,
+                f"{where}/dynamic_values",
+            )
         for schema, path in _walk(param.schema, f"{where}/schema"):
             yield from _check_schema_node(connector, op, schema, path)
     for i, response in enumerate(op.responses):
@@ -92,12 +97,14 @@ def _check_schema_node(
         yield f"{at}/ref", f"unknown definition {schema.ref!r}"
     if schema.dynamic_values:
         dyn = schema.dynamic_values
-        yield from _check_dynamic(connector, op, dyn.operation, dyn.parameters,
-                                  f"{at}/dynamic_values")
+        yield from _check_dynamic(
+            connector, op, dyn.operation, dyn.parameters, f"{at}/dynamic_values"
+        )
     if schema.dynamic_schema:
         dyn_schema = schema.dynamic_schema
-        yield from _check_dynamic(connector, op, dyn_schema.operation, dyn_schema.parameters,
-                                  f"{at}/dynamic_schema")
+        yield from _check_dynamic(
+            connector, op, dyn_schema.operation, dyn_schema.parameters, f"{at}/dynamic_schema"
+        )
 
 
 def _check_schema_refs(connector: Connector, schema: Schema, at: str) -> Iterator[Problem]:
@@ -166,16 +173,19 @@ def _check_custom_code(connector: Connector) -> Iterator[Problem]:
     by_id = {op.id: op for op in connector.all_operations}
     schema_op = by_id.get(code.record_schema_operation)
     if schema_op is None or not schema_op.custom_code:
-        yield "/custom_code/record_schema_operation", (
-            f"{code.record_schema_operation!r} must be an operation with custom_code: true"
+        yield (
+            "/custom_code/record_schema_operation",
+            (f"{code.record_schema_operation!r} must be an operation with custom_code: true"),
         )
     remove_op = by_id.get(code.remove_webhook_operation)
     if remove_op is None or remove_op.method != "delete":
-        yield "/custom_code/remove_webhook_operation", (
-            f"{code.remove_webhook_operation!r} must be a delete operation"
+        yield (
+            "/custom_code/remove_webhook_operation",
+            (f"{code.remove_webhook_operation!r} must be a delete operation"),
         )
     for auth_index, auth in enumerate(connector.connection.auth):
         if auth.kind == "api_key" and auth.parameter.name != "api_key":
-            yield f"/connection/auth/{auth_index}/parameter/name", (
-                "an api_key connection parameter must be named 'api_key' (the platform's name)"
+            yield (
+                f"/connection/auth/{auth_index}/parameter/name",
+                ("an api_key connection parameter must be named 'api_key' (the platform's name)"),
             )

@@ -84,7 +84,9 @@ def test_validate_reports_findings_with_rule_and_pointer(runner: CliRunner, tmp_
     assert "error CERT-02 apiDefinition.swagger.json#/info/title" in result.output
 
 
-def test_validate_missing_path_is_an_error_not_a_traceback(runner: CliRunner, tmp_path: Path) -> None:
+def test_validate_missing_path_is_an_error_not_a_traceback(
+    runner: CliRunner, tmp_path: Path
+) -> None:
     result = runner.invoke(main, ["validate", str(tmp_path / "nope")])
     assert result.exit_code == 1
     assert "Traceback" not in result.output and "Error:" in result.output

@@ -15,8 +15,8 @@ REGENERATE = "kintone-connector build   (or: python -m generator build)"
 
 def test_fresh_build_equals_the_committed_connector(kintone_build: Build) -> None:
     drift = package_drift(kintone_build.files, GOLDEN)
-    assert not drift, "connector/ is out of date; regenerate with " + REGENERATE + "\n" + "\n".join(
-        drift
+    assert not drift, (
+        "connector/ is out of date; regenerate with " + REGENERATE + "\n" + "\n".join(drift)
     )
 
 
@@ -27,7 +27,9 @@ def test_shipped_connector_has_no_findings(kintone_build: Build) -> None:
 def _build_in_subprocess(out: Path) -> dict[str, bytes]:
     subprocess.run(
         [sys.executable, "-m", "generator", "build", "--out", str(out)],
-        cwd=ROOT, check=True, capture_output=True,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
 

@@ -13,32 +13,45 @@ from tests.conftest import DESCRIPTIONS
 # defect file → (line, message, JSON pointer into the description)
 DEFECTS = {
     "malformed-yaml": (
-        12, "malformed YAML: expected ',' or ']', but got ':' "
-        "(while parsing a flow sequence started on line 11)", "",
+        12,
+        "malformed YAML: expected ',' or ']', but got ':' "
+        "(while parsing a flow sequence started on line 11)",
+        "",
     ),
     "unknown-field": (
-        14, "unknown key 'colour' (allowed: base_path, brand_color, categories, contact, "
+        14,
+        "unknown key 'colour' (allowed: base_path, brand_color, categories, contact, "
         "description, host, privacy_policy, publisher, stack_owner, status, title, version, "
-        "website)", "/info/colour",
+        "website)",
+        "/info/colour",
     ),
     "duplicate-operation-id": (44, "duplicate operation id 'GetRecordSchema'", "/operations/1/id"),
     "missing-required-key": (44, "missing required key 'summary' in Operation", "/operations/1"),
     "wrong-type": (29, "expected int, got a string", "/throttling/0/calls"),
     "invalid-choice": (
-        45, "'remove' is not one of 'get', 'post', 'put', 'patch', 'delete'", "/operations/1/method"
+        45,
+        "'remove' is not one of 'get', 'post', 'put', 'patch', 'delete'",
+        "/operations/1/method",
     ),
     "unknown-connection-parameter": (
-        27, "unknown connection parameter 'subdomain'", "/policies/0/parameters/urlTemplate"
+        27,
+        "unknown connection parameter 'subdomain'",
+        "/policies/0/parameters/urlTemplate",
     ),
     "undeclared-path-parameter": (
-        46, "RemoveWebhook: path parameter {webhookId} is not declared", "/operations/1/path"
+        46,
+        "RemoveWebhook: path parameter {webhookId} is not declared",
+        "/operations/1/path",
     ),
     "duplicate-key": (6, "duplicate key 'version'", "/info"),
     "trigger-without-payload-schema": (
-        53, "trigger 'OnRecordAdded' has no 'trigger' section (payload schema)", "/triggers/0"
+        53,
+        "trigger 'OnRecordAdded' has no 'trigger' section (payload schema)",
+        "/triggers/0",
     ),
     "dynamic-schema-missing-operation": (
-        73, "dynamic reference to missing operation 'GetFieldSchema'",
+        73,
+        "dynamic reference to missing operation 'GetFieldSchema'",
         "/operations/2/parameters/0/schema/properties/record/dynamic_schema/operation",
     ),
     "top-level-list": (2, "the top level must be a mapping", ""),
@@ -78,7 +91,11 @@ def test_shipped_description_has_the_must_haves() -> None:
     assert [p.name for p in connector.connection.parameters] == ["domain"]
     assert connector.connection.auth[0].header == "X-Cybozu-API-Token"
     throttle = connector.throttling[0]
-    assert (throttle.calls, throttle.renewal_period_seconds, throttle.scope) == (100, 60, "connection")
+    assert (throttle.calls, throttle.renewal_period_seconds, throttle.scope) == (
+        100,
+        60,
+        "connection",
+    )
     assert [op.id for op in connector.triggers] == [
         "AddWebhookForAddingRecord",
         "AddWebhookForUpdatingRecord",

@@ -38,8 +38,12 @@ def _operations(swagger: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def test_package_has_every_file(files: dict[str, bytes]) -> None:
     assert sorted(files) == [
-        "README.md", "apiDefinition.swagger.json", "apiProperties.json",
-        "icon.png", "script.csx", "settings.json",
+        "README.md",
+        "apiDefinition.swagger.json",
+        "apiProperties.json",
+        "icon.png",
+        "script.csx",
+        "settings.json",
     ]
 
 
@@ -109,7 +113,8 @@ def test_record_schema_operation_is_internal_and_custom_code(
 
 def test_five_webhook_triggers(swagger: dict[str, Any], properties: dict[str, Any]) -> None:
     triggers = {
-        path: item for path, item in swagger["paths"].items()
+        path: item
+        for path, item in swagger["paths"].items()
         if any(isinstance(op, dict) and op.get("x-ms-trigger") for op in item.values())
     }
     assert len(triggers) == 5

@@ -36,8 +36,10 @@ _TEMPLATES: dict[str, tuple[str, Callable[[Connector], dict[str, Any]]]] = {
 def render_package(connector: Connector) -> dict[str, bytes]:
     """Every file of the package, name → bytes, in a fixed order."""
     env = make_environment()
-    files = {name: _render(env, name, template, build(connector))
-             for name, (template, build) in _TEMPLATES.items()}
+    files = {
+        name: _render(env, name, template, build(connector))
+        for name, (template, build) in _TEMPLATES.items()
+    }
     files[ICON] = icon_png(connector.info.brand_color)
     return dict(sorted(files.items()))
 

@@ -36,8 +36,7 @@ def _pack_row(y: int) -> bytes:
     levels = [_level(x, y) for x in range(SIZE)]
     levels += [0] * (-len(levels) % 4)
     return bytes(
-        (a << 6) | (b << 4) | (c << 2) | d
-        for a, b, c, d in zip(*(iter(levels),) * 4, strict=True)
+        (a << 6) | (b << 4) | (c << 2) | d for a, b, c, d in zip(*(iter(levels),) * 4, strict=True)
     )
 
 

@@ -83,5 +83,3 @@ def _cell(text: str) -> str:
 
 def _seconds(seconds: int) -> str:
     return f"{seconds} seconds"
-
-

@@ -225,7 +225,9 @@ def _reference_arguments(
 
 
 def _reference(name: str, body: Parameter | None) -> str:
-    in_body = body is not None and body.schema is not None and name in (body.schema.properties or {})
+    in_body = (
+        body is not None and body.schema is not None and name in (body.schema.properties or {})
+    )
     return f"{body.name}/{name}" if in_body and body is not None else name
 
 
