@@ -1,0 +1,45 @@
+"""Offline validation of a connector package: ``read_connector`` then ``validate_files``."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+
+from generator.findings import Finding
+from generator.validate import (  # noqa: F401  (importing a rule module registers its rules)
+    rules_files,
+    rules_info,
+    rules_operations,
+    rules_package,
+    rules_properties,
+    rules_swagger,
+    rules_webhook,
+    rules_xref,
+)
+from generator.validate.context import Context
+from generator.validate.reader import ConnectorFiles, read_connector
+from generator.validate.registry import RULES, Rule, iter_findings, rule, select
+
+__all__ = [
+    "RULES",
+    "ConnectorFiles",
+    "Context",
+    "Rule",
+    "read_connector",
+    "rule",
+    "validate_files",
+]
+
+
+def validate_files(
+    files: Mapping[str, bytes],
+    *,
+    rules: Collection[str] | None = None,
+    skip: Collection[str] = (),
+) -> list[Finding]:
+    """Run the registered rules (or only ``rules``, minus ``skip``); findings sorted by place.
+
+    Any content gives findings, never an exception; an unknown rule id raises ValueError.
+    """
+    selected = select(rules, skip)
+    ctx = Context.from_files(files)
+    return sorted(set(iter_findings(ctx, selected)))

@@ -1,0 +1,57 @@
+"""The rule table: each rule is a small registered function with an id, a level and a source."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from generator.findings import Finding, Level
+from generator.validate.context import Context
+
+Check = Callable[[Context], Iterable[Finding]]
+
+_RULES: dict[str, Rule] = {}
+RULES: Mapping[str, Rule] = MappingProxyType(_RULES)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One registered rule: what it checks (one line), where the rule comes from, the check."""
+
+    id: str
+    level: Level
+    summary: str
+    source: str
+    check: Check
+
+    def run(self, ctx: Context) -> list[Finding]:
+        """All findings of this rule for one connector."""
+        return list(self.check(ctx.for_rule(self.id, self.level)))
+
+
+def rule(rule_id: str, level: Level, summary: str, source: str) -> Callable[[Check], Check]:
+    """Register the decorated check under ``rule_id``; its findings default to ``level``."""
+
+    def register(check: Check) -> Check:
+        if rule_id in _RULES:
+            raise ValueError(f"rule {rule_id} is registered twice")
+        _RULES[rule_id] = Rule(rule_id, level, summary, source, check)
+        return check
+
+    return register
+
+
+def select(rules: Collection[str] | None = None, skip: Collection[str] = ()) -> list[Rule]:
+    """The rules to run, in registry order; raises ValueError for an unknown rule id."""
+    unknown = sorted({*(rules or ()), *skip} - _RULES.keys())
+    if unknown:
+        raise ValueError(f"unknown rule id: {', '.join(unknown)}")
+    wanted = _RULES.keys() if rules is None else set(rules)
+    return [r for r in _RULES.values() if r.id in wanted and r.id not in skip]
+
+
+def iter_findings(ctx: Context, rules: Iterable[Rule]) -> Iterable[Finding]:
+    """Every finding of the given rules, rule by rule."""
+    for item in rules:
+        yield from item.run(ctx)

@@ -1,0 +1,29 @@
+"""Rules about reading the package: JSON-01 (decodable JSON) and PKG-01 (required files)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from generator.findings import Finding, Level
+from generator.validate.context import Context
+from generator.validate.reader import JSON_FILES, PROPERTIES, SWAGGER
+from generator.validate.registry import rule
+
+
+@rule("JSON-01", Level.ERROR, "JSON files are UTF-8 (BOM accepted) strict JSON", "RFC 8259")
+def json_decodes(ctx: Context) -> Iterator[Finding]:
+    for name in JSON_FILES:
+        if name in ctx.json_errors:
+            yield ctx.report(name, "", ctx.json_errors[name])
+
+
+@rule(
+    "PKG-01",
+    Level.ERROR,
+    "apiDefinition.swagger.json and apiProperties.json are present",
+    "PPC README",
+)
+def required_files(ctx: Context) -> Iterator[Finding]:
+    for name in (SWAGGER, PROPERTIES):
+        if name not in ctx.files:
+            yield ctx.report(name, "", f"{name} is missing from the connector")

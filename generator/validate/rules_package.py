@@ -1,0 +1,100 @@
+"""Rules on the other files: icon.png (PKG-02), script.csx (PKG-03), settings.json (PKG-04)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from generator.findings import Finding, Level, pointer
+from generator.validate.context import Context
+from generator.validate.reader import ICON, PROPERTIES, SCRIPT, SETTINGS
+from generator.validate.registry import rule
+from generator.validate.shapes import as_list
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+MAX_SCRIPT_BYTES = 1_048_576
+SETTINGS_KEYS = frozenset(
+    {
+        "connectorId",
+        "environment",
+        "apiProperties",
+        "apiDefinition",
+        "icon",
+        "script",
+        "powerAppsUrl",
+        "powerAppsApiVersion",
+        "flowUrl",
+        "flowApiVersion",
+    }
+)
+_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
+_SCRIPT_CLASS = re.compile(r"\bclass\s+Script\s*:\s*ScriptBase\b")
+_EXECUTE = re.compile(r"\boverride\b[^;{}()]*\bExecuteAsync\s*\(")
+
+
+@rule(
+    "PKG-02", Level.ERROR, "icon.png is a PNG image and square", "PPC pull_request_template; D-CERT"
+)
+def icon(ctx: Context) -> Iterator[Finding]:
+    if ctx.icon is None:
+        return
+    size = png_size(ctx.icon)
+    if size is None:
+        yield ctx.report(ICON, "", "not a PNG image (no PNG signature and IHDR chunk)")
+    elif size[0] != size[1] or size[0] == 0:
+        yield ctx.report(ICON, "", f"the icon is {size[0]}x{size[1]}; it must be square")
+
+
+def png_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) from the IHDR chunk of a PNG, or None when it is not a PNG."""
+    if not data.startswith(PNG_SIGNATURE) or len(data) < 24 or data[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+@rule(
+    "PKG-03",
+    Level.ERROR,
+    "script.csx: at most 1 MB, class Script : ScriptBase overriding ExecuteAsync; "
+    "scriptOperations need it",
+    "D-CODE; PPC tools/paconn-cli/README.md",
+)
+def script(ctx: Context) -> Iterator[Finding]:
+    yield from _script_operations(ctx)
+    if ctx.script is None:
+        return
+    size = ctx.sizes.get(SCRIPT, 0)
+    if size > MAX_SCRIPT_BYTES:
+        yield ctx.report(SCRIPT, "", f"the file has {size} bytes; at most 1 MB allowed")
+    if not _SCRIPT_CLASS.search(ctx.script):
+        yield ctx.report(SCRIPT, "", "no 'class Script : ScriptBase'")
+    if not _EXECUTE.search(ctx.script):
+        yield ctx.report(SCRIPT, "", "no override of ExecuteAsync()")
+
+
+def _script_operations(ctx: Context) -> Iterator[Finding]:
+    props = ctx.properties
+    listed = as_list(props.get("scriptOperations")) if props is not None else None
+    if listed and ctx.script is None:
+        where = pointer("properties", "scriptOperations")
+        yield ctx.report(PROPERTIES, where, "scriptOperations are listed but script.csx is missing")
+
+
+@rule(
+    "PKG-04",
+    Level.ERROR,
+    "settings.json has only the paconn keys; environment is a GUID",
+    "PPC schemas/paconn-settings.schema.json; settingsserializer.py",
+)
+def settings(ctx: Context) -> Iterator[Finding]:
+    if SETTINGS not in ctx.documents:
+        return
+    values = ctx.settings
+    if values is None:
+        yield ctx.report(SETTINGS, "", "the root must be an object")
+        return
+    for key in sorted(values.keys() - SETTINGS_KEYS):
+        yield ctx.report(SETTINGS, pointer(key), f"'{key}' is not a paconn setting")
+    environment = values.get("environment")
+    if "environment" in values and not (isinstance(environment, str) and _GUID.match(environment)):
+        yield ctx.report(SETTINGS, pointer("environment"), "'environment' must be a GUID")

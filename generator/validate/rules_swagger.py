@@ -1,0 +1,104 @@
+"""Swagger 2.0 conformance (SWAGGER-01) and the file size limit (CERT-18)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from openapi_spec_validator import OpenAPIV2SpecValidator
+
+from generator.findings import Finding, Level, pointer
+from generator.validate.context import Context
+from generator.validate.reader import SWAGGER
+from generator.validate.registry import rule
+
+MAX_SWAGGER_BYTES = 1_048_576
+_MAX_MESSAGE = 200
+_SHAPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+
+
+@rule(
+    "SWAGGER-01",
+    Level.ERROR,
+    "apiDefinition.swagger.json conforms to Swagger 2.0 (openapi-spec-validator)",
+    "OpenAPI 2.0 specification; PPC schemas/apiDefinition.swagger.schema.json",
+)
+def swagger_conforms(ctx: Context) -> Iterator[Finding]:
+    if SWAGGER not in ctx.documents:
+        return
+    document = ctx.documents[SWAGGER]
+    if not isinstance(document, dict):
+        yield ctx.report(SWAGGER, "", f"the root must be an object, not {_shape(document)}")
+        return
+    try:
+        errors = _schema_errors(document) or _semantic_errors(document)
+    except Exception as exc:  # the library gave up on this document (e.g. nested too deeply)
+        message = f"openapi-spec-validator could not finish: {type(exc).__name__}: {exc}"
+        yield ctx.report(SWAGGER, "", _shorten(message), Level.WARNING)
+        return
+    for error in errors:
+        leaf = _explain(error)
+        yield ctx.report(SWAGGER, pointer(*leaf.absolute_path), _message(leaf))
+
+
+def _schema_errors(document: dict[str, Any]) -> list[Any]:
+    """Errors against the Swagger 2.0 JSON schema."""
+    return list(OpenAPIV2SpecValidator.schema_validator.iter_errors(document))
+
+
+def _semantic_errors(document: dict[str, Any]) -> list[Any]:
+    """The library's checks beyond the schema; they assume a schema-valid document."""
+    validator = OpenAPIV2SpecValidator(document)
+    return list(validator.root_validator(validator.schema_path))
+
+
+def _explain(error: Any) -> Any:
+    """The most telling leaf of a oneOf/anyOf failure, from the alternative that came closest."""
+    if not error.context:
+        return error
+    branches: dict[object, list[Any]] = {}
+    for sub in error.context:
+        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+    closest = min(branches.values(), key=_distance)
+    leaf = _explain(max(closest, key=lambda e: len(e.absolute_path)))
+    return error if _is_weak(leaf) else leaf
+
+
+def _distance(errors: Sequence[Any]) -> tuple[bool, int, int]:
+    return (
+        any(_is_weak(e) for e in errors),
+        len(errors),
+        -max(len(e.absolute_path) for e in errors),
+    )
+
+
+def _is_weak(error: Any) -> bool:
+    """Errors that only say "this is not that alternative" (a $ref, or another ``in``)."""
+    if error.validator == "required" and error.validator_value == ["$ref"]:
+        return True
+    return bool(error.validator == "enum" and list(error.absolute_path)[-1:] == ["in"])
+
+
+def _message(error: Any) -> str:
+    if error.validator in ("oneOf", "anyOf"):
+        return f"{_shape(error.instance)} is not valid under any of the given schemas"
+    if error.validator == "not":
+        return f"{_shape(error.instance)} is not allowed here"
+    return _shorten(str(error.message))
+
+
+def _shape(value: object) -> str:
+    if value is None:
+        return "null"
+    return _SHAPES.get(type(value), "a number")
+
+
+def _shorten(message: str) -> str:
+    return message if len(message) <= _MAX_MESSAGE else message[: _MAX_MESSAGE - 3] + "..."
+
+
+@rule("CERT-18", Level.ERROR, "apiDefinition.swagger.json is at most 1 MB", "D-CERT")
+def swagger_size(ctx: Context) -> Iterator[Finding]:
+    size = ctx.sizes.get(SWAGGER, 0)
+    if size > MAX_SWAGGER_BYTES:
+        yield ctx.report(SWAGGER, "", f"the file has {size} bytes; at most 1,048,576 allowed")

@@ -1,0 +1,243 @@
+"""Type-guarded access to parsed JSON: objects, lists, local $refs, operations and parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from generator.findings import pointer
+
+JsonObject = dict[str, Any]
+Token = str | int
+Tokens = tuple[Token, ...]
+
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
+_MISSING = object()
+
+
+def as_object(value: object) -> JsonObject | None:
+    """The value if it is a JSON object, else None."""
+    return value if isinstance(value, dict) else None
+
+
+def as_list(value: object) -> list[Any] | None:
+    """The value if it is a JSON array, else None."""
+    return value if isinstance(value, list) else None
+
+
+def text(value: object) -> str | None:
+    """The value if it is a string with something besides white space, else None."""
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def members(value: object) -> Iterator[tuple[str, Any]]:
+    """Key/value pairs of a JSON object; nothing for any other value."""
+    return iter(value.items()) if isinstance(value, dict) else iter(())
+
+
+def elements(value: object) -> Iterator[tuple[int, Any]]:
+    """Index/value pairs of a JSON array; nothing for any other value."""
+    return enumerate(value) if isinstance(value, list) else iter(())
+
+
+def strings(value: object) -> set[str]:
+    """The string elements of a JSON array (a set, for membership tests)."""
+    return {item for _, item in elements(value) if isinstance(item, str)}
+
+
+@dataclass(frozen=True)
+class Node:
+    """A JSON object together with the reference tokens that locate it in its document."""
+
+    value: JsonObject
+    tokens: Tokens
+
+    @property
+    def pointer(self) -> str:
+        """The JSON pointer of this object."""
+        return pointer(*self.tokens)
+
+    def at(self, *more: Token) -> str:
+        """The JSON pointer of a place below this object."""
+        return pointer(*self.tokens, *more)
+
+    def child(self, key: str) -> Node | None:
+        """The member ``key`` as a Node when it is an object."""
+        value = as_object(self.value.get(key))
+        return None if value is None else Node(value, (*self.tokens, key))
+
+
+def parse_pointer(text_pointer: str) -> Tokens | None:
+    """Reference tokens of a JSON pointer ("" or "/a/b"); None when malformed."""
+    if text_pointer == "":
+        return ()
+    if not text_pointer.startswith("/"):
+        return None
+    parts = text_pointer[1:].split("/")
+    return tuple(part.replace("~1", "/").replace("~0", "~") for part in parts)
+
+
+def lookup(document: object, tokens: Tokens) -> object:
+    """The value at ``tokens`` in ``document``; a private sentinel when absent."""
+    current = document
+    for token in tokens:
+        if isinstance(current, dict) and str(token) in current:
+            current = current[str(token)]
+        elif isinstance(current, list) and str(token).isdigit() and int(token) < len(current):
+            current = current[int(token)]
+        else:
+            return _MISSING
+    return current
+
+
+def resolve(document: object, node: Node | None) -> Node | None:
+    """Follow local ``$ref`` chains ("#/...") to an object; None if broken or circular."""
+    seen: set[str] = set()
+    while node is not None and "$ref" in node.value:
+        ref = node.value["$ref"]
+        if not isinstance(ref, str) or not ref.startswith("#") or ref in seen:
+            return None
+        seen.add(ref)
+        tokens = parse_pointer(ref[1:])
+        target = None if tokens is None else as_object(lookup(document, tokens))
+        node = None if tokens is None or target is None else Node(target, tokens)
+    return node
+
+
+def walk_objects(document: object) -> Iterator[Node]:
+    """Every JSON object in a document, depth first, without recursion."""
+    stack: list[tuple[object, Tokens]] = [(document, ())]
+    while stack:
+        value, tokens = stack.pop()
+        if isinstance(value, dict):
+            yield Node(value, tokens)
+            stack.extend((child, (*tokens, key)) for key, child in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend((child, (*tokens, i)) for i, child in reversed(list(enumerate(value))))
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation of the swagger with the path item that holds it."""
+
+    path: str
+    method: str
+    node: Node
+    path_item: Node
+
+    def at(self, *more: Token) -> str:
+        """The JSON pointer of a place in this operation."""
+        return self.node.at(*more)
+
+    @property
+    def operation_id(self) -> str | None:
+        """The operationId when it is a non-blank string."""
+        return text(self.node.value.get("operationId"))
+
+    @property
+    def is_trigger(self) -> bool:
+        """Whether the operation is marked ``x-ms-trigger``."""
+        return "x-ms-trigger" in self.node.value
+
+
+def operations(swagger: JsonObject | None) -> Iterator[Operation]:
+    """Every operation object under ``paths``, in document order."""
+    paths = as_object(swagger.get("paths")) if swagger is not None else None
+    for path, item in members(paths):
+        if not isinstance(item, dict) or path.startswith("x-"):
+            continue
+        path_item = Node(item, ("paths", path))
+        for method in METHODS:
+            node = path_item.child(method)
+            if node is not None:
+                yield Operation(path, method, node, path_item)
+
+
+def operation_index(swagger: JsonObject | None) -> dict[str, Operation]:
+    """Operations by operationId; the first one wins when an id repeats."""
+    index: dict[str, Operation] = {}
+    for op in operations(swagger):
+        if op.operation_id is not None:
+            index.setdefault(op.operation_id, op)
+    return index
+
+
+def parameters(swagger: JsonObject | None, op: Operation) -> list[Node]:
+    """Effective parameters of an operation: path-level ones overridden by its own, resolved."""
+    found: dict[tuple[str | None, str | None], Node] = {}
+    for holder in (op.path_item, op.node):
+        for index, raw in elements(holder.value.get("parameters")):
+            if not isinstance(raw, dict):
+                continue
+            node = resolve(swagger, Node(raw, (*holder.tokens, "parameters", index)))
+            if node is not None:
+                found[(text(node.value.get("name")), text(node.value.get("in")))] = node
+    return list(found.values())
+
+
+def parameter_definitions(swagger: JsonObject | None) -> Iterator[Node]:
+    """Every parameter object where it is written (global, path level, operation), not $refs."""
+    if swagger is None:
+        return
+    for name, raw in members(swagger.get("parameters")):
+        if isinstance(raw, dict):
+            yield Node(raw, ("parameters", name))
+    holders: list[Node] = []
+    for op in operations(swagger):
+        if op.path_item not in holders:
+            holders.append(op.path_item)
+        holders.append(op.node)
+    for holder in holders:
+        for index, raw in elements(holder.value.get("parameters")):
+            if isinstance(raw, dict) and "$ref" not in raw:
+                yield Node(raw, (*holder.tokens, "parameters", index))
+
+
+def body_schema(swagger: JsonObject | None, op: Operation) -> Node | None:
+    """The resolved schema of the operation's body parameter, if any."""
+    for param in parameters(swagger, op):
+        if param.value.get("in") == "body":
+            return resolve(swagger, param.child("schema"))
+    return None
+
+
+def schema_properties(swagger: JsonObject | None, schema: Node | None) -> dict[str, Node]:
+    """The declared properties of a schema object, each resolved."""
+    schema = resolve(swagger, schema)
+    props = schema.child("properties") if schema is not None else None
+    if props is None:
+        return {}
+    resolved = {name: resolve(swagger, props.child(name)) for name in props.value}
+    return {name: node for name, node in resolved.items() if node is not None}
+
+
+def success_schema(swagger: JsonObject | None, op: Operation) -> Node | None:
+    """The resolved schema of the first 2xx response that declares one."""
+    responses = op.node.child("responses")
+    if responses is None:
+        return None
+    for code in sorted(key for key in responses.value if is_success_code(key)):
+        response = resolve(swagger, responses.child(code))
+        schema = resolve(swagger, response.child("schema")) if response is not None else None
+        if schema is not None:
+            return schema
+    return None
+
+
+def is_success_code(code: str) -> bool:
+    """Whether a response key is a 2xx status code."""
+    return len(code) == 3 and code.startswith("2") and code.isdigit()
+
+
+def walk_strings(value: object, tokens: Tokens = ()) -> Iterator[tuple[str, Tokens]]:
+    """Every string in a JSON value with its location, without recursion."""
+    stack: list[tuple[object, Tokens]] = [(value, tokens)]
+    while stack:
+        current, where = stack.pop()
+        if isinstance(current, str):
+            yield current, where
+        elif isinstance(current, dict):
+            stack.extend((child, (*where, key)) for key, child in reversed(current.items()))
+        elif isinstance(current, list):
+            stack.extend((child, (*where, i)) for i, child in reversed(list(enumerate(current))))
