@@ -124,6 +124,8 @@ def dump_json(value: Any) -> bytes:
 
 def parse_json_object(body: bytes) -> dict[str, Any] | None:
     """The JSON object in body (UTF-8, optional BOM), or None if body is anything else."""
+    # Valid JSON parses alike on both sides (duplicate keys: first position, last value). Only
+    # malformed bodies can differ: Newtonsoft also takes single quotes and comments.
     try:
         value = json.loads(body.decode("utf-8-sig"))
     except ValueError:  # UnicodeDecodeError and JSONDecodeError are both ValueErrors
@@ -143,7 +145,7 @@ def _small_int(value: Any) -> int | None:
 
 
 def _id_text(value: Any) -> str:
-    """A webhook id or app id as text: a non-empty string or an integer; otherwise ""."""
+    """A webhook id or app id as text: a string as is, an integer in decimal; otherwise ""."""
     if isinstance(value, str):
         return value
     if isinstance(value, int) and not isinstance(value, bool):

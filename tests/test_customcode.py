@@ -713,6 +713,9 @@ def _missing_toolchain() -> str | None:
             return f"{tool} not found (apt-get install mono-mcs mono-runtime)"
     if _newtonsoft_dll() is None:
         return "Newtonsoft.Json.dll not found (apt-get install libnewtonsoft-json-cil-dev)"
+    mono_lib = Path("/usr/lib/mono/4.5")
+    if mono_lib.is_dir() and not (mono_lib / "System.Net.Http.dll").is_file():
+        return "System.Net.Http.dll not found (apt-get install libmono-system-net-http4.0-cil)"
     return None
 
 
