@@ -19,6 +19,8 @@ def templates_dir() -> Path:
 
 
 def _tojson(value: Any) -> str:
+    if isinstance(value, jinja2.Undefined):
+        value._fail_with_undefined_error()  # report the missing variable, not a TypeError
     # Keep model order (no key sorting); non-ASCII stays readable; output is re-serialised later.
     return json.dumps(value, ensure_ascii=False)
 
