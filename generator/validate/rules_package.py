@@ -55,8 +55,7 @@ def png_size(data: bytes) -> tuple[int, int] | None:
 @rule(
     "PKG-03",
     Level.ERROR,
-    "script.csx: at most 1 MB, class Script : ScriptBase overriding ExecuteAsync; "
-    "scriptOperations need it",
+    "script.csx: at most 1 MB, Script : ScriptBase with ExecuteAsync; needed by scriptOperations",
     "D-CODE; PPC tools/paconn-cli/README.md",
 )
 def script(ctx: Context) -> Iterator[Finding]:

@@ -11,6 +11,7 @@ from generator.findings import Finding, Level, pointer
 from generator.validate.context import Context
 from generator.validate.reader import SWAGGER
 from generator.validate.registry import rule
+from generator.validate.shapes import Tokens, exists, parse_pointer, walk_objects
 
 MAX_SWAGGER_BYTES = 1_048_576
 _MAX_MESSAGE = 200
@@ -30,8 +31,12 @@ def swagger_conforms(ctx: Context) -> Iterator[Finding]:
     if not isinstance(document, dict):
         yield ctx.report(SWAGGER, "", f"the root must be an object, not {_shape(document)}")
         return
+    broken = list(_broken_refs(document))
+    for where, message in broken:
+        yield ctx.report(SWAGGER, pointer(*where), message)
     try:
-        errors = _schema_errors(document) or _semantic_errors(document)
+        errors = _schema_errors(document)
+        errors = errors or ([] if broken else _semantic_errors(document))
     except Exception as exc:  # the library gave up on this document (e.g. nested too deeply)
         message = f"openapi-spec-validator could not finish: {type(exc).__name__}: {exc}"
         yield ctx.report(SWAGGER, "", _shorten(message), Level.WARNING)
@@ -44,6 +49,17 @@ def swagger_conforms(ctx: Context) -> Iterator[Finding]:
 def _schema_errors(document: dict[str, Any]) -> list[Any]:
     """Errors against the Swagger 2.0 JSON schema."""
     return list(OpenAPIV2SpecValidator.schema_validator.iter_errors(document))
+
+
+def _broken_refs(document: dict[str, Any]) -> Iterator[tuple[Tokens, str]]:
+    """Each ``$ref`` that is not a local JSON pointer to an existing value."""
+    for node in walk_objects(document):
+        ref = node.value.get("$ref", "#")
+        tokens = parse_pointer(ref[1:]) if isinstance(ref, str) and ref.startswith("#") else None
+        if tokens is None:
+            yield (*node.tokens, "$ref"), f"{ref!r} is not a local reference ('#/...')"
+        elif not exists(document, tokens):
+            yield (*node.tokens, "$ref"), f"{ref!r} points at nothing in this file"
 
 
 def _semantic_errors(document: dict[str, Any]) -> list[Any]:

@@ -91,6 +91,11 @@ def lookup(document: object, tokens: Tokens) -> object:
     return current
 
 
+def exists(document: object, tokens: Tokens) -> bool:
+    """Whether ``tokens`` locate a value in ``document``."""
+    return lookup(document, tokens) is not _MISSING
+
+
 def resolve(document: object, node: Node | None) -> Node | None:
     """Follow local ``$ref`` chains ("#/...") to an object; None if broken or circular."""
     seen: set[str] = set()
