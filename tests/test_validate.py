@@ -77,7 +77,7 @@ def test_missing_path_raises(tmp_path: Path) -> None:
 def test_a_file_that_is_not_a_zip_raises(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "connector.zip"
     path.write_bytes(content)
-    with pytest.raises(ConnectorReadError, match="neither a connector folder nor a .zip"):
+    with pytest.raises(ConnectorReadError, match=r"neither a connector folder nor a \.zip"):
         read_connector(path)
 
 

@@ -64,7 +64,8 @@ def script(ctx: Context) -> Iterator[Finding]:
         return
     size = ctx.sizes.get(SCRIPT, 0)
     if size > MAX_SCRIPT_BYTES:
-        yield ctx.report(SCRIPT, "", f"the file has {size} bytes; at most 1 MB allowed")
+        message = f"the file has {size} bytes; at most {MAX_SCRIPT_BYTES:,} allowed"
+        yield ctx.report(SCRIPT, "", message)
     if not _SCRIPT_CLASS.search(ctx.script):
         yield ctx.report(SCRIPT, "", "no 'class Script : ScriptBase'")
     if not _EXECUTE.search(ctx.script):

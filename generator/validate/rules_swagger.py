@@ -117,4 +117,6 @@ def _shorten(message: str) -> str:
 def swagger_size(ctx: Context) -> Iterator[Finding]:
     size = ctx.sizes.get(SWAGGER, 0)
     if size > MAX_SWAGGER_BYTES:
-        yield ctx.report(SWAGGER, "", f"the file has {size} bytes; at most 1,048,576 allowed")
+        yield ctx.report(
+            SWAGGER, "", f"the file has {size} bytes; at most {MAX_SWAGGER_BYTES:,} allowed"
+        )
