@@ -5,16 +5,19 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 
 from generator.findings import Finding
-from generator.validate import (  # noqa: F401  (importing a rule module registers its rules)
-    rules_files,
-    rules_info,
-    rules_operations,
-    rules_package,
-    rules_properties,
-    rules_swagger,
-    rules_webhook,
-    rules_xref,
-)
+
+# isort: off
+# Importing a rule module registers its rules; this order is the order of RULES.
+from generator.validate import rules_files  # noqa: F401
+from generator.validate import rules_swagger  # noqa: F401
+from generator.validate import rules_info  # noqa: F401
+from generator.validate import rules_operations  # noqa: F401
+from generator.validate import rules_webhook  # noqa: F401
+from generator.validate import rules_xref  # noqa: F401
+from generator.validate import rules_properties  # noqa: F401
+from generator.validate import rules_package  # noqa: F401
+
+# isort: on
 from generator.validate.context import Context
 from generator.validate.reader import ConnectorFiles, read_connector
 from generator.validate.registry import RULES, Rule, iter_findings, rule, select

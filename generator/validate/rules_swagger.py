@@ -74,7 +74,8 @@ def _explain(error: Any) -> Any:
         return error
     branches: dict[object, list[Any]] = {}
     for sub in error.context:
-        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+        alternative = sub.relative_schema_path[0] if sub.relative_schema_path else None
+        branches.setdefault(alternative, []).append(sub)
     closest = min(branches.values(), key=_distance)
     leaf = _explain(max(closest, key=lambda e: len(e.absolute_path)))
     return error if _is_weak(leaf) else leaf

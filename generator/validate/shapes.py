@@ -188,12 +188,11 @@ def parameter_definitions(swagger: JsonObject | None) -> Iterator[Node]:
     for name, raw in members(swagger.get("parameters")):
         if isinstance(raw, dict):
             yield Node(raw, ("parameters", name))
-    holders: list[Node] = []
+    holders: dict[Tokens, Node] = {}
     for op in operations(swagger):
-        if op.path_item not in holders:
-            holders.append(op.path_item)
-        holders.append(op.node)
-    for holder in holders:
+        holders.setdefault(op.path_item.tokens, op.path_item)
+        holders[op.node.tokens] = op.node
+    for holder in holders.values():
         for index, raw in elements(holder.value.get("parameters")):
             if isinstance(raw, dict) and "$ref" not in raw:
                 yield Node(raw, (*holder.tokens, "parameters", index))
