@@ -13,6 +13,7 @@ from generator.errors import ConnectorError
 from generator.findings import Finding, Level
 from generator.package import package_drift, write_file_atomically, write_package, zip_bytes
 from generator.pipeline import build, summary_lines
+from generator.runtime.cli import call_command, listen_command
 from generator.validate import read_connector, validate_files
 
 DEFAULT_OUT = Path("connector")
@@ -146,3 +147,7 @@ def package_command(source: Path, out: Path, target: str) -> None:
 def _echo_findings(findings: list[Finding]) -> None:
     for finding in findings:
         click.echo(finding.render(), err=True)
+
+
+main.add_command(call_command)
+main.add_command(listen_command)

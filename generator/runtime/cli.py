@@ -1,0 +1,219 @@
+"""`call` and `listen`: run the connector's actions and triggers from the command line."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from generator.errors import ConnectorError
+from generator.runtime.connector import ConnectorPackage, OperationSpec
+from generator.runtime.runtime import CallResult, ConnectorRuntime
+from generator.runtime.script import ReferenceScript
+from generator.runtime.throttle import Limit
+from generator.runtime.triggers import CallbackServer, check_notification, subscribe, unsubscribe
+
+
+def _connection_options(command: Any) -> Any:
+    options = [
+        click.option(
+            "--package",
+            "package_path",
+            type=click.Path(path_type=Path),
+            default=Path("connector"),
+            show_default=True,
+            help="Connector folder or zip to run.",
+        ),
+        click.option(
+            "--domain",
+            envvar="KINTONE_DOMAIN",
+            required=True,
+            help="kintone domain, e.g. example.cybozu.com, or a stand-in's 127.0.0.1:PORT.",
+        ),
+        click.option(
+            "--api-token",
+            envvar="KINTONE_API_TOKEN",
+            required=True,
+            help="API token(s), comma-separated.",
+        ),
+        click.option(
+            "--param",
+            "params",
+            multiple=True,
+            metavar="NAME=VALUE",
+            help="An input; body properties are accepted by name too. Repeatable.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@contextmanager
+def _our_errors() -> Iterator[None]:
+    try:
+        yield
+    except ConnectorError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _runtime(package_path: Path, domain: str, token: str) -> ConnectorRuntime:
+    from generator.parse import default_description, parse_description
+
+    limits = tuple(
+        Limit(t.calls, t.renewal_period_seconds)
+        for t in parse_description(default_description()).throttling
+    )
+    package = ConnectorPackage.load(package_path)
+    connection = {"domain": domain, "api_key": token}
+    return ConnectorRuntime(
+        package, connection, limits=limits, script=ReferenceScript.for_kintone()
+    )
+
+
+@click.command("call")
+@click.argument("operation_id")
+@_connection_options
+@click.option(
+    "--body",
+    "body_text",
+    default=None,
+    metavar="JSON",
+    help="The request body as JSON (or @file.json); merged with body --param values.",
+)
+def call_command(
+    operation_id: str,
+    package_path: Path,
+    domain: str,
+    api_token: str,
+    params: tuple[str, ...],
+    body_text: str | None,
+) -> None:
+    """Run one operation of the connector and print kintone's answer.
+
+    Throttling (100 calls per 60 seconds) and the custom code apply as on the platform.
+    Example: kintone-connector call GetAppStatus --domain 127.0.0.1:8089 --api-token T --param app=1
+    """
+    with _our_errors():
+        runtime = _runtime(package_path, domain, api_token)
+        spec = runtime.package.operation(operation_id)
+        query, body = split_inputs(runtime.package, spec, params, _parse_body(body_text))
+        result = runtime.call(operation_id, query, body)
+    _print_result(result)
+    if not 200 <= result.response.status < 300:
+        raise click.ClickException(f"{operation_id} answered HTTP {result.response.status}")
+
+
+@click.command("listen")
+@click.argument("trigger_id")
+@_connection_options
+@click.option("--callback-port", type=int, default=0, help="Local port for the callback (0: any).")
+@click.option(
+    "--callback-url",
+    default=None,
+    help="Public URL that forwards to the local callback (needed for a real kintone).",
+)
+@click.option("--count", type=int, default=0, help="Stop after this many notifications (0: never).")
+@click.option("--timeout", type=float, default=0.0, help="Stop after this many seconds (0: never).")
+def listen_command(
+    trigger_id: str,
+    package_path: Path,
+    domain: str,
+    api_token: str,
+    params: tuple[str, ...],
+    callback_port: int,
+    callback_url: str | None,
+    count: int,
+    timeout: float,
+) -> None:
+    """Subscribe a trigger, print each notification, unsubscribe on Ctrl-C.
+
+    Each notification is printed as one JSON line, checked against the trigger's schema.
+    Example: kintone-connector listen AddWebhookForAddingRecord --domain 127.0.0.1:8089
+    --api-token T --param app=1
+    """
+    with _our_errors():
+        runtime = _runtime(package_path, domain, api_token)
+        spec = runtime.package.operation(trigger_id)
+        query, body = split_inputs(runtime.package, spec, params, None)
+        with CallbackServer(port=callback_port) as server:
+            subscription = subscribe(runtime, trigger_id, callback_url or server.url, query, body)
+            click.echo(f"subscribed; kintone will post to {subscription.callback_url}", err=True)
+            try:
+                _print_notifications(runtime, trigger_id, server, count, timeout)
+            except KeyboardInterrupt:
+                pass
+            finally:
+                unsubscribe(runtime, subscription)
+                click.echo("unsubscribed", err=True)
+
+
+def _print_notifications(
+    runtime: ConnectorRuntime, trigger_id: str, server: CallbackServer, count: int, timeout: float
+) -> None:
+    seen = 0
+    deadline = time.monotonic() + timeout if timeout else None
+    while (not count or seen < count) and (deadline is None or time.monotonic() < deadline):
+        payloads = server.wait_for(seen + 1, timeout=0.2)
+        for payload in payloads[seen:]:
+            checked = check_notification(runtime, trigger_id, payload)
+            click.echo(json.dumps(payload, ensure_ascii=False))
+            for finding in checked.findings:
+                click.echo(finding.render(), err=True)
+        seen = len(payloads)
+
+
+def split_inputs(
+    package: ConnectorPackage, spec: OperationSpec, pairs: tuple[str, ...], body: Any
+) -> tuple[dict[str, Any], Any]:
+    """NAME=VALUE pairs → (parameters, body); body properties go into the body object."""
+    declared = {str(p.get("name")): p for p in package.parameters(spec) if p.get("in") != "body"}
+    query: dict[str, Any] = {}
+    merged = dict(body) if isinstance(body, Mapping) else body
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="--param")
+        if name in declared:
+            query[name] = value.split(",") if declared[name].get("type") == "array" else value
+        else:
+            merged = {**(merged or {}), name: _maybe_json(value)}
+    return query, merged
+
+
+def _maybe_json(value: str) -> Any:
+    if value[:1] in "{[":
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
+
+
+def _parse_body(text: str | None) -> Any:
+    if text is None:
+        return None
+    if text.startswith("@"):
+        text = Path(text[1:]).read_text(encoding="utf-8")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise click.BadParameter(f"not JSON: {exc}", param_hint="--body") from None
+
+
+def _print_result(result: CallResult) -> None:
+    response = result.response
+    click.echo(f"HTTP {response.status}", err=True)
+    location = response.header("Location")
+    if location:
+        click.echo(f"Location: {location}", err=True)
+    body = response.json()
+    text = json.dumps(body, indent=2, ensure_ascii=False) if body is not None else ""
+    click.echo(text or response.body.decode("utf-8", "replace"))
+    for finding in result.findings:
+        click.echo(finding.render(), err=True)
