@@ -218,6 +218,29 @@ def test_garbage_never_breaks_the_swagger_conformance_rule() -> None:
         assert all(f.level is Level.WARNING for f in gave_up), (tokens, value)
 
 
+@pytest.mark.parametrize(
+    ("file", "tokens", "value"),
+    [
+        (SWAGGER, ("paths",), 3),
+        (SWAGGER, ("paths", "/k/v1/apps.json", "get"), []),
+        (SWAGGER, ("paths", "/k/v1/record.json", "post", "parameters"), "x"),
+        (SWAGGER, ("paths", "/k/v1/webhooks.json", "post", "parameters", "0", "schema"), 1),
+        (SWAGGER, ("definitions", "RecordEvent"), {"$ref": "#/definitions/RecordEvent"}),
+        (PROPERTIES, (), None),
+        (PROPERTIES, ("properties", "connectionParameters"), ["domain"]),
+        (PROPERTIES, ("properties", "policyTemplateInstances", "0", "parameters"), "x"),
+        (SETTINGS, (), "settings"),
+    ],
+)
+def test_wrong_shapes_give_findings_not_exceptions(
+    file: str, tokens: tuple[str, ...], value: Any
+) -> None:
+    files = clean_files()
+    document = _replaced(json.loads(files[file]), tokens, value)
+    findings = validate_files({**files, file: json.dumps(document).encode()})
+    assert findings and all(f.file in CLEAN_NAMES for f in findings)
+
+
 def test_random_documents_never_raise() -> None:
     rng = random.Random(2024)
     for _ in range(300):

@@ -147,6 +147,15 @@ CASES = [
         "'other.json#/A' is not a local reference ('#/...')",
     ),
     case(
+        "ref-loop",
+        "SWAGGER-01",
+        [("S", "/definitions/AddedRecord", {"$ref": "#/definitions/AddedRecord"})],
+        "error S#/definitions/AddedRecord/$ref: "
+        "'#/definitions/AddedRecord' leads to a $ref loop or to a value that is not an object",
+        f"error S#{ADD}/responses/200/schema/$ref: "
+        "'#/definitions/AddedRecord' leads to a $ref loop or to a value that is not an object",
+    ),
+    case(
         "swagger-too-large",
         "CERT-18",
         [("S", "/info/x-padding", "x" * 1_048_576)],

@@ -11,7 +11,7 @@ from generator.findings import Finding, Level, pointer
 from generator.validate.context import Context
 from generator.validate.reader import SWAGGER
 from generator.validate.registry import rule
-from generator.validate.shapes import Tokens, exists, parse_pointer, walk_objects
+from generator.validate.shapes import Node, Tokens, exists, parse_pointer, resolve, walk_objects
 
 MAX_SWAGGER_BYTES = 1_048_576
 _MAX_MESSAGE = 200
@@ -52,14 +52,23 @@ def _schema_errors(document: dict[str, Any]) -> list[Any]:
 
 
 def _broken_refs(document: dict[str, Any]) -> Iterator[tuple[Tokens, str]]:
-    """Each ``$ref`` that is not a local JSON pointer to an existing value."""
+    """Each ``$ref`` that does not lead to an object in this file."""
     for node in walk_objects(document):
-        ref = node.value.get("$ref", "#")
-        tokens = parse_pointer(ref[1:]) if isinstance(ref, str) and ref.startswith("#") else None
-        if tokens is None:
-            yield (*node.tokens, "$ref"), f"{ref!r} is not a local reference ('#/...')"
-        elif not exists(document, tokens):
-            yield (*node.tokens, "$ref"), f"{ref!r} points at nothing in this file"
+        problem = _ref_problem(document, node) if "$ref" in node.value else None
+        if problem is not None:
+            yield (*node.tokens, "$ref"), problem
+
+
+def _ref_problem(document: dict[str, Any], node: Node) -> str | None:
+    ref = node.value["$ref"]
+    tokens = parse_pointer(ref[1:]) if isinstance(ref, str) and ref.startswith("#") else None
+    if tokens is None:
+        return f"{ref!r} is not a local reference ('#/...')"
+    if not exists(document, tokens):
+        return f"{ref!r} points at nothing in this file"
+    if resolve(document, node) is None:
+        return f"{ref!r} leads to a $ref loop or to a value that is not an object"
+    return None
 
 
 def _semantic_errors(document: dict[str, Any]) -> list[Any]:
