@@ -97,7 +97,10 @@ def call_command(
     """Run one operation of the connector and print kintone's answer.
 
     Throttling (100 calls per 60 seconds) and the custom code apply as on the platform.
-    Example: kintone-connector call GetAppStatus --domain 127.0.0.1:8089 --api-token T --param app=1
+
+    \b
+    Example:
+      kintone-connector call GetAppStatus --domain 127.0.0.1:8089 --api-token T --param app=1
     """
     with _our_errors():
         runtime = _runtime(package_path, domain, api_token)
@@ -134,8 +137,11 @@ def listen_command(
     """Subscribe a trigger, print each notification, unsubscribe on Ctrl-C.
 
     Each notification is printed as one JSON line, checked against the trigger's schema.
-    Example: kintone-connector listen AddWebhookForAddingRecord --domain 127.0.0.1:8089
-    --api-token T --param app=1
+
+    \b
+    Example:
+      kintone-connector listen AddWebhookForAddingRecord --domain 127.0.0.1:8089 \\
+        --api-token T --param app=1
     """
     with _our_errors():
         runtime = _runtime(package_path, domain, api_token)
