@@ -36,6 +36,10 @@ public class Script : ScriptBase
                 return await this.SubscribeAsync().ConfigureAwait(false);
             case "AddWebhookForUpdatingStatus":
                 return await this.SubscribeAsync().ConfigureAwait(false);
+            case "GetRecords":
+                return await this.ForwardIndexedAsync(new string[] { "fields", }).ConfigureAwait(false);
+            case "DeleteRecords":
+                return await this.ForwardIndexedAsync(new string[] { "ids", "revisions", }).ConfigureAwait(false);
             case "GetPreviewAppDeploy":
                 return await this.ForwardIndexedAsync(new string[] { "apps", }).ConfigureAwait(false);
             default:

@@ -207,6 +207,7 @@ class Operation:
     parameters: tuple[Parameter, ...] = ()
     custom_code: bool = False
     indexed_arrays: tuple[str, ...] = ()
+    produces: tuple[str, ...] = ("application/json",)
     trigger: TriggerInfo | None = None
 
 

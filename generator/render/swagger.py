@@ -16,6 +16,7 @@ from generator.model import (
 )
 
 JSON = "application/json"
+MULTIPART = "multipart/form-data"
 SECURITY_NAME = "api_key"
 
 
@@ -91,7 +92,9 @@ def operation_json(op: Operation) -> dict[str, Any]:
         result["x-ms-trigger-hint"] = op.trigger.hint
     if body is not None:
         result["consumes"] = [JSON]
-    result["produces"] = [JSON]
+    elif any(p.location == "formData" for p in op.parameters):
+        result["consumes"] = [MULTIPART]
+    result["produces"] = list(op.produces)
     result["parameters"] = [parameter_json(p, body) for p in op.parameters]
     result["responses"] = {r.status: _response_json(r) for r in op.responses}
     return result

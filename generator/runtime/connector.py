@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -58,8 +59,10 @@ class ConnectorPackage:
         try:
             return self.operations[operation_id]
         except KeyError:
-            known = ", ".join(sorted(self.operations))
-            raise ConnectorError(f"no operation {operation_id!r}; known: {known}") from None
+            close = difflib.get_close_matches(operation_id, list(self.operations), n=3)
+            hint = f"; did you mean {' or '.join(close)}?" if close else ""
+            known = f" ({len(self.operations)} operations; see the connector README)"
+            raise ConnectorError(f"no operation {operation_id!r}{hint}{known}") from None
 
     def resolve(self, value: Any) -> Any:
         """Follow a local $ref (#/definitions/…, #/parameters/…) until a plain value."""

@@ -79,7 +79,7 @@ def test_loopback_domain_is_spoken_to_over_plain_http(package: ConnectorPackage)
         {"domain": "127.0.0.1:8089", "api_key": "t"},
         transport=backend(lambda r: (200, {"apps": []})),
     )
-    result = runtime.call("ListApps")
+    result = runtime.call("GetApps")
     assert (
         result.request is not None and result.request.url == "http://127.0.0.1:8089/k/v1/apps.json"
     )
@@ -116,10 +116,10 @@ def test_missing_required_input_is_an_input_error(package: ConnectorPackage) -> 
     assert runtime.sent == []
 
 
-def test_unknown_operation_names_the_known_ones(package: ConnectorPackage) -> None:
+def test_unknown_operation_suggests_close_ids(package: ConnectorPackage) -> None:
     runtime = make_runtime(package, lambda r: (200, {}))
-    with pytest.raises(ConnectorError, match="no operation 'Nope'; known: AddRecord"):
-        runtime.call("Nope")
+    with pytest.raises(ConnectorError, match="no operation 'AddRecrd'; did you mean AddRecord or"):
+        runtime.call("AddRecrd")
 
 
 def test_the_101st_call_in_the_window_is_refused_and_never_sent(package: ConnectorPackage) -> None:
@@ -128,14 +128,14 @@ def test_the_101st_call_in_the_window_is_refused_and_never_sent(package: Connect
         package, lambda r: (200, {"apps": []}), limits=(Limit(100, 60),), clock=clock
     )
     for _ in range(100):
-        assert runtime.call("ListApps").response.status == 200
+        assert runtime.call("GetApps").response.status == 200
         clock.now += 0.1
-    refused = runtime.call("ListApps")
+    refused = runtime.call("GetApps")
     assert refused.request is None and refused.response.status == 429
     assert refused.response.header("Retry-After") == "50"  # the first call leaves the window
     assert len(runtime.sent) == 100
     clock.now += 50
-    assert runtime.call("ListApps").response.status == 200
+    assert runtime.call("GetApps").response.status == 200
 
 
 def test_throttled_calls_can_wait_and_retry_on_a_simulated_clock(package: ConnectorPackage) -> None:
@@ -149,7 +149,7 @@ def test_throttled_calls_can_wait_and_retry_on_a_simulated_clock(package: Connec
         retry_throttled=True,
     )
     for _ in range(250):
-        assert runtime.call("ListApps").response.status == 200
+        assert runtime.call("GetApps").response.status == 200
     assert len(runtime.sent) == 250
     assert 120 <= clock.now - 1000.0 < 180  # three windows of 100 calls
 
