@@ -15,6 +15,7 @@ from generator.package import package_drift, write_file_atomically, write_packag
 from generator.pipeline import build, summary_lines
 from generator.runtime.cli import call_command, listen_command
 from generator.validate import read_connector, validate_files
+from generator.validate.cli import diff_command, rules_command, validate_command
 
 DEFAULT_OUT = Path("connector")
 REGENERATE = "kintone-connector build"
@@ -86,26 +87,6 @@ def _check(files: dict[str, bytes], out: Path) -> None:
     click.echo(f"{out} is up to date")
 
 
-@main.command("validate")
-@click.argument("path", type=click.Path(path_type=Path), default=DEFAULT_OUT)
-@click.option("--strict", is_flag=True, help="Warnings fail too.")
-def validate_command(path: Path, strict: bool) -> None:
-    """Validate a connector folder or package zip offline.
-
-    Checks Swagger 2.0, apiProperties and settings shapes, certification rules and
-    cross-references. Example: kintone-connector validate connector/
-    """
-    with _our_errors():
-        findings = validate_files(read_connector(path))
-    _echo_findings(findings)
-    failing = [
-        f for f in findings if f.level is Level.ERROR or (strict and f.level is Level.WARNING)
-    ]
-    if failing:
-        raise click.ClickException(f"{len(failing)} failing findings in {path}")
-    click.echo(f"{path}: no errors ({len(findings)} findings)")
-
-
 @main.command("package")
 @click.option(
     "--from",
@@ -151,3 +132,6 @@ def _echo_findings(findings: list[Finding]) -> None:
 
 main.add_command(call_command)
 main.add_command(listen_command)
+main.add_command(validate_command)
+main.add_command(rules_command)
+main.add_command(diff_command)

@@ -88,8 +88,8 @@ def test_validate_missing_path_is_an_error_not_a_traceback(
     runner: CliRunner, tmp_path: Path
 ) -> None:
     result = runner.invoke(main, ["validate", str(tmp_path / "nope")])
-    assert result.exit_code == 1
-    assert "Traceback" not in result.output and "Error:" in result.output
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output and "no such folder or file" in result.output
 
 
 def test_unknown_option_is_a_usage_error(runner: CliRunner) -> None:

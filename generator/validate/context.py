@@ -13,7 +13,8 @@ from generator.validate.reader import (
     SCRIPT,
     SETTINGS,
     SWAGGER,
-    decode_json,
+    decode,
+    is_readme,
 )
 from generator.validate.shapes import JsonObject, as_object
 
@@ -26,6 +27,8 @@ class Context:
     documents: Mapping[str, object]
     json_errors: Mapping[str, str]
     sizes: Mapping[str, int]
+    texts: Mapping[str, str] = field(default_factory=dict)
+    duplicated: frozenset[str] = frozenset()
     script: str | None = None
     icon: bytes | None = None
     rule: str = field(default="", compare=False)
@@ -36,22 +39,37 @@ class Context:
         """Decode the JSON files and the script; problems become JSON-01 findings later."""
         documents: dict[str, object] = {}
         errors: dict[str, str] = {}
+        texts: dict[str, str] = {}
+        duplicated: set[str] = set()
         for name in JSON_FILES:
             if name in files:
-                value, problem = decode_json(files[name])
-                if problem is None:
-                    documents[name] = value
+                decoded = decode(files[name])
+                if decoded.text is not None:
+                    texts[name] = decoded.text
+                if decoded.problem is None:
+                    documents[name] = decoded.value
                 else:
-                    errors[name] = problem
-        script = files.get(SCRIPT)
+                    errors[name] = decoded.problem
+                if decoded.duplicate_keys:
+                    duplicated.add(name)
         return cls(
             files=files,
             documents=documents,
             json_errors=errors,
             sizes={name: len(data) for name, data in files.items()},
-            script=script.decode("utf-8-sig", "replace") if script is not None else None,
+            texts=texts,
+            duplicated=frozenset(duplicated),
+            script=_text(files.get(SCRIPT)),
             icon=files.get(ICON),
         )
+
+    @property
+    def readme(self) -> tuple[str, str] | None:
+        """(file name, text) of the readme, when there is one."""
+        for name, data in self.files.items():
+            if is_readme(name):
+                return name, data.decode("utf-8-sig", "replace")
+        return None
 
     @property
     def swagger(self) -> JsonObject | None:
@@ -81,3 +99,7 @@ class Context:
     def report(self, file: str, pointer: str, message: str, level: Level | None = None) -> Finding:
         """A finding of the current rule at ``file#pointer``."""
         return Finding(file, pointer, self.rule, level or self.level, message)
+
+
+def _text(data: bytes | None) -> str | None:
+    return data.decode("utf-8-sig", "replace") if data is not None else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import ConnectorReadError
@@ -27,7 +28,12 @@ ConnectorFiles = dict[str, bytes]
 
 def is_known(name: str) -> bool:
     """Whether a file name is one of the connector files we read."""
-    return name in KNOWN_FILES or name.lower() == README
+    return name in KNOWN_FILES or is_readme(name)
+
+
+def is_readme(name: str) -> bool:
+    """Whether a file name is the readme (any case)."""
+    return name.lower() == README
 
 
 def read_connector(path: Path) -> ConnectorFiles:
@@ -87,23 +93,68 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) ->
     return archive.read(info)
 
 
+@dataclass(frozen=True)
+class Decoded:
+    """One JSON file decoded: its text, its value or the problem, and whether a key repeats."""
+
+    text: str | None
+    value: object
+    problem: str | None
+    duplicate_keys: bool = False
+
+
 def decode_json(data: bytes) -> tuple[object, str | None]:
     """Parse strict JSON from UTF-8 (a BOM is accepted); (value, None) or (None, problem)."""
+    decoded = decode(data)
+    return decoded.value, decoded.problem
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode and parse one JSON file; problems carry a line and column."""
     body = data[len(_BOM) :] if data.startswith(_BOM) else data
     try:
         source = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, column = _line_column(body[: exc.start].decode("utf-8", "replace"))
-        return None, f"not UTF-8: byte 0x{body[exc.start]:02x} at line {line}, column {column}"
+        problem = f"not UTF-8: byte 0x{body[exc.start]:02x} at line {line}, column {column}"
+        return Decoded(None, None, problem)
+    hook = _PairsHook()
     try:
-        return json.loads(source, parse_constant=_reject_constant), None
+        value = json.loads(source, parse_constant=_reject_constant, object_pairs_hook=hook)
+        return Decoded(source, value, None, hook.repeated)
     except json.JSONDecodeError as exc:
-        return None, f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        return Decoded(source, None, _syntax_problem(source, exc))
     except _ConstantError as exc:
         line, column = _constant_position(source)
-        return None, f"not valid JSON: {exc} at line {line}, column {column}"
+        return Decoded(source, None, f"not valid JSON: {exc} at line {line}, column {column}")
     except RecursionError:
-        return None, "not valid JSON here: nested too deeply to read"
+        return Decoded(source, None, "not valid JSON here: nested too deeply to read")
+
+
+class _PairsHook:
+    """Builds objects like json does and notes whether any object repeats a key."""
+
+    def __init__(self) -> None:
+        self.repeated = False
+
+    def __call__(self, pairs: list[tuple[str, object]]) -> dict[str, object]:
+        result = dict(pairs)
+        if len(result) != len(pairs):
+            self.repeated = True
+        return result
+
+
+def _syntax_problem(source: str, exc: json.JSONDecodeError) -> str:
+    """The decoder's message, named better for comments and trailing commas."""
+    position, message = exc.pos, exc.msg
+    if source.startswith(("//", "/*"), position):
+        message = "a comment (JSON has no comments)"
+    elif source[position : position + 1] in ("}", "]"):
+        before = source[:position].rstrip()
+        if before.endswith(","):
+            position, message = len(before) - 1, f"a trailing comma before '{source[exc.pos]}'"
+    line, column = _line_column(source[:position])
+    return f"not valid JSON: {message} at line {line}, column {column}"
 
 
 class _ConstantError(ValueError):
