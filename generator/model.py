@@ -186,11 +186,11 @@ class Notification:
 
 @dataclass(frozen=True)
 class TriggerInfo:
-    """Trigger-only settings of an operation."""
+    """Trigger-only settings of an operation; webhooks describe their notification."""
 
     kind: Literal["single", "batch"]
     hint: str
-    notification: Notification
+    notification: Notification | None = None
 
 
 @dataclass(frozen=True)
@@ -207,8 +207,15 @@ class Operation:
     parameters: tuple[Parameter, ...] = ()
     custom_code: bool = False
     indexed_arrays: tuple[str, ...] = ()
+    guest_space: bool = False
+    polling: Literal["added", "updated"] | None = None
     produces: tuple[str, ...] = ("application/json",)
     trigger: TriggerInfo | None = None
+
+    @property
+    def runs_script(self) -> bool:
+        """Whether the platform routes this operation through script.csx."""
+        return self.custom_code or self.guest_space or self.polling is not None
 
 
 @dataclass(frozen=True)
@@ -218,6 +225,7 @@ class CustomCode:
     record_schema_operation: str
     fields_path: str
     remove_webhook_operation: str
+    guest_space_parameter: str = "guestSpaceId"
 
 
 @dataclass(frozen=True)

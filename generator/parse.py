@@ -8,6 +8,7 @@ import typing
 from pathlib import Path
 from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 
+from generator.derive import with_derived
 from generator.findings import pointer as make_pointer
 from generator.load import Loaded, load_description
 from generator.model import Connector
@@ -24,7 +25,7 @@ def default_description() -> Path:
 def parse_description(path: Path) -> Connector:
     """Load, type and check a description file; raise DescriptionError on the first defect."""
     loaded = load_description(path)
-    connector = Builder(loaded).build(Connector, loaded.data, "")
+    connector = with_derived(Builder(loaded).build(Connector, loaded.data, ""))
     for at, message in check_connector(connector):
         raise loaded.error(at, message)
     return connector

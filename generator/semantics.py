@@ -53,7 +53,7 @@ def _check_operation(connector: Connector, op: Operation, at: str) -> Iterator[P
     for name in op.indexed_arrays:
         if name not in query:
             yield f"{at}/indexed_arrays", f"{op.id}: indexed array {name!r} is no query parameter"
-    if op.indexed_arrays and not op.custom_code:
+    if op.indexed_arrays and not op.runs_script:
         yield f"{at}/indexed_arrays", f"{op.id}: indexed arrays need custom_code: true"
     for i, param in enumerate(op.parameters):
         where = f"{at}/parameters/{i}"
@@ -71,11 +71,22 @@ def _check_operation(connector: Connector, op: Operation, at: str) -> Iterator[P
         for schema, path in _walk(response.schema, f"{at}/responses/{i}/schema"):
             yield from _check_schema_node(connector, None, schema, path)
     if op.trigger:
-        notification = op.trigger.notification.schema
-        for schema, path in _walk(notification, f"{at}/trigger/notification/schema"):
-            yield from _check_schema_node(connector, None, schema, path)
-        if not any(s.notification_url for s, _ in _walk(_body_schema(op), "")):
-            yield f"{at}/parameters", f"trigger {op.id!r} has no notification_url body property"
+        yield from _check_trigger(connector, op, at)
+
+
+def _check_trigger(connector: Connector, op: Operation, at: str) -> Iterator[Problem]:
+    notification = op.trigger.notification if op.trigger else None
+    if op.polling is not None:
+        if not any(r.status == "200" and r.schema for r in op.responses):
+            yield f"{at}/responses", f"polling trigger {op.id!r} needs a 200 response schema"
+        return
+    if notification is None:
+        yield f"{at}/trigger", f"webhook trigger {op.id!r} has no notification payload schema"
+        return
+    for schema, path in _walk(notification.schema, f"{at}/trigger/notification/schema"):
+        yield from _check_schema_node(connector, None, schema, path)
+    if not any(s.notification_url for s, _ in _walk(_body_schema(op), "")):
+        yield f"{at}/parameters", f"trigger {op.id!r} has no notification_url body property"
 
 
 def _check_path_parameters(op: Operation, at: str) -> Iterator[Problem]:

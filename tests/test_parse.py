@@ -102,7 +102,10 @@ def test_shipped_description_has_the_must_haves() -> None:
         "AddWebhookForDeletingRecord",
         "AddWebhookForAddingRecordComment",
         "AddWebhookForUpdatingStatus",
+        "OnRecordsAdded",
+        "OnRecordsUpdated",
     ]
+    assert [op.polling for op in connector.triggers[5:]] == ["added", "updated"]
     routes = {(op.method, op.path) for op in connector.operations}
     assert {
         ("get", "/k/v1/app/actions.json"),
@@ -116,5 +119,5 @@ def test_shipped_description_has_the_must_haves() -> None:
 
 def test_the_four_webhook_triggers_share_one_body_shape() -> None:
     connector = parse_description(default_description())
-    bodies = [op.parameters[0].schema for op in connector.triggers[1:]]
+    bodies = [op.parameters[0].schema for op in connector.triggers[1:5]]
     assert all(body == bodies[0] for body in bodies)

@@ -91,12 +91,20 @@ def test_dynamic_record_body_pairs_schema_and_properties(swagger: dict[str, Any]
         record = body["properties"]["record"]
         assert record["x-ms-dynamic-schema"] == {
             "operationId": "GetRecordSchema",
-            "parameters": {"app": {"parameter": "app"}, "mode": mode},
+            "parameters": {
+                "app": {"parameter": "app"},
+                "mode": mode,
+                "guestSpaceId": {"parameter": "guestSpaceId"},
+            },
             "value-path": "schema",
         }
         assert record["x-ms-dynamic-properties"] == {
             "operationId": "GetRecordSchema",
-            "parameters": {"app": {"parameterReference": "body/app"}, "mode": {"value": mode}},
+            "parameters": {
+                "app": {"parameterReference": "body/app"},
+                "mode": {"value": mode},
+                "guestSpaceId": {"parameterReference": "guestSpaceId"},
+            },
             "itemValuePath": "schema",
         }
         assert body["properties"]["app"]["x-ms-dynamic-list"]["itemsPath"] == "apps"
@@ -113,9 +121,7 @@ def test_record_schema_operation_is_internal_and_custom_code(
 
 def test_five_webhook_triggers(swagger: dict[str, Any], properties: dict[str, Any]) -> None:
     triggers = {
-        path: item
-        for path, item in swagger["paths"].items()
-        if any(isinstance(op, dict) and op.get("x-ms-trigger") for op in item.values())
+        path: item for path, item in swagger["paths"].items() if "x-ms-notification-content" in item
     }
     assert len(triggers) == 5
     for item in triggers.values():
@@ -158,3 +164,27 @@ def test_settings_point_at_the_package_files(files: dict[str, bytes]) -> None:
     assert settings["apiDefinition"] == "apiDefinition.swagger.json"
     assert settings["script"] == "script.csx"
     assert "environment" not in settings
+
+
+def test_polling_triggers_are_batch_with_a_value_array(swagger: dict[str, Any]) -> None:
+    for op_id in ("OnRecordsAdded", "OnRecordsUpdated"):
+        op = _operations(swagger)[op_id]
+        assert op["x-ms-trigger"] == "batch"
+        assert set(op["responses"]) == {"200", "202"}
+        state = next(p for p in op["parameters"] if p["name"] == "state")
+        assert state["x-ms-visibility"] == "internal" and state["required"] is False
+
+
+def test_guest_space_id_is_an_optional_advanced_parameter_everywhere(
+    swagger: dict[str, Any],
+) -> None:
+    kintone_paths = [path for path in swagger["paths"] if path.startswith("/k/v1/")]
+    assert len(kintone_paths) > 20
+    for path in kintone_paths:
+        for method, op in swagger["paths"][path].items():
+            if method.startswith("x-ms-"):
+                continue
+            guest = next((p for p in op["parameters"] if p["name"] == "guestSpaceId"), None)
+            assert guest is not None, op["operationId"]
+            assert guest["in"] == "query" and guest["required"] is False
+            assert guest["x-ms-visibility"] == "advanced"

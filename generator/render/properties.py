@@ -36,7 +36,7 @@ def properties_context(connector: Connector) -> dict[str, Any]:
 
 def script_operations(connector: Connector) -> list[str]:
     """Operation ids routed through script.csx."""
-    return [op.id for op in connector.all_operations if op.custom_code]
+    return [op.id for op in connector.all_operations if op.runs_script]
 
 
 def _all_parameters(connection: Connection, auth_index: int) -> list[ConnectionParameter]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.model import Connector, Operation, Schema
+from generator.render.properties import script_operations
 
 
 def readme_context(connector: Connector) -> dict[str, Any]:
@@ -29,7 +30,7 @@ def readme_context(connector: Connector) -> dict[str, Any]:
             for t in connector.throttling
         ],
         "limitations": list(connector.limitations),
-        "script_operations": [op.id for op in connector.all_operations if op.custom_code],
+        "script_operations": script_operations(connector),
     }
 
 

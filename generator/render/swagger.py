@@ -68,8 +68,8 @@ def paths(connector: Connector) -> dict[str, Any]:
     result: dict[str, dict[str, Any]] = {}
     for op in connector.all_operations:
         item = result.setdefault(op.path, {})
-        if op.trigger is not None:
-            notification = op.trigger.notification
+        notification = op.trigger.notification if op.trigger is not None else None
+        if notification is not None:
             item["x-ms-notification-content"] = {
                 "description": notification.description,
                 "schema": schema_json(notification.schema),

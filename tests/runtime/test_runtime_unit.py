@@ -77,6 +77,7 @@ def test_loopback_domain_is_spoken_to_over_plain_http(package: ConnectorPackage)
     runtime = ConnectorRuntime(
         package,
         {"domain": "127.0.0.1:8089", "api_key": "t"},
+        script=ReferenceScript.for_kintone(),
         transport=backend(lambda r: (200, {"apps": []})),
     )
     result = runtime.call("GetApps")
