@@ -16,6 +16,7 @@ from generator.validate import rules_webhook  # noqa: F401
 from generator.validate import rules_xref  # noqa: F401
 from generator.validate import rules_properties  # noqa: F401
 from generator.validate import rules_package  # noqa: F401
+from generator.validate import rules_script  # noqa: F401
 
 # isort: on
 from generator.validate.context import Context

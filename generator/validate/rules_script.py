@@ -1,0 +1,437 @@
+"""Static checks of script.csx (CODE-01…05): namespaces, HttpClient, ExecuteAsync, operations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from generator.csharp.source import Source, brace_depth, matching_brace, scan
+from generator.findings import Finding, Level
+from generator.validate.context import Context
+from generator.validate.reader import SCRIPT
+from generator.validate.registry import rule
+from generator.validate.shapes import as_list
+
+SOURCE = "D-CODE (power-platform.md §3.6)"
+
+# Namespaces custom code may use (power-platform.md §3.6); the platform rejects others on upload.
+ALLOWED_NAMESPACES = frozenset(
+    {
+        "System",
+        "System.Collections",
+        "System.Collections.Generic",
+        "System.Diagnostics",
+        "System.IO",
+        "System.IO.Compression",
+        "System.Linq",
+        "System.Net",
+        "System.Net.Http",
+        "System.Net.Http.Headers",
+        "System.Net.Security",
+        "System.Security.Authentication",
+        "System.Security.Cryptography",
+        "System.Text",
+        "System.Text.RegularExpressions",
+        "System.Threading",
+        "System.Threading.Tasks",
+        "System.Web",
+        "System.Xml",
+        "System.Xml.Linq",
+        "System.Drawing",
+        "System.Drawing.Drawing2D",
+        "System.Drawing.Imaging",
+        "Microsoft.Extensions.Logging",
+        "Newtonsoft.Json",
+        "Newtonsoft.Json.Linq",
+    }
+)
+# Well-known .NET namespaces outside that list, directly below System or an allowed namespace.
+# A qualified name like System.Reflection.Assembly is only flagged when it enters one of these,
+# since System.Text.Encoding.UTF8 and System.Reflection.Assembly look alike to a scanner.
+KNOWN_OTHER_NAMESPACES = frozenset(
+    f"System.{name}"
+    for name in (
+        "AddIn",
+        "ArgIterator",
+        "Buffers",
+        "CodeDom",
+        "ComponentModel",
+        "Configuration",
+        "Data",
+        "Deployment",
+        "Device",
+        "DirectoryServices",
+        "Dynamic",
+        "EnterpriseServices",
+        "Globalization",
+        "IdentityModel",
+        "Management",
+        "Media",
+        "Messaging",
+        "Numerics",
+        "Printing",
+        "Reflection",
+        "Resources",
+        "Runtime",
+        "Security",
+        "ServiceModel",
+        "ServiceProcess",
+        "Speech",
+        "Timers",
+        "Transactions",
+        "Windows",
+        "Workflow",
+        "Collections.Concurrent",
+        "Collections.Immutable",
+        "Collections.ObjectModel",
+        "Collections.Specialized",
+        "Diagnostics.CodeAnalysis",
+        "Diagnostics.Contracts",
+        "Diagnostics.Eventing",
+        "Diagnostics.SymbolStore",
+        "Diagnostics.Tracing",
+        "IO.IsolatedStorage",
+        "IO.MemoryMappedFiles",
+        "IO.Packaging",
+        "IO.Pipelines",
+        "IO.Pipes",
+        "IO.Ports",
+        "Linq.Expressions",
+        "Net.Cache",
+        "Net.Http.Json",
+        "Net.Mail",
+        "Net.Mime",
+        "Net.NetworkInformation",
+        "Net.PeerToPeer",
+        "Net.Quic",
+        "Net.Sockets",
+        "Net.WebSockets",
+        "Security.AccessControl",
+        "Security.Claims",
+        "Security.Cryptography.Pkcs",
+        "Security.Cryptography.X509Certificates",
+        "Security.Cryptography.Xml",
+        "Security.Permissions",
+        "Security.Policy",
+        "Security.Principal",
+        "Text.Encodings",
+        "Text.Json",
+        "Text.Unicode",
+        "Threading.Channels",
+        "Threading.Tasks.Dataflow",
+        "Threading.Tasks.Sources",
+        "Web.Caching",
+        "Web.Configuration",
+        "Web.Hosting",
+        "Web.Http",
+        "Web.Mvc",
+        "Web.Routing",
+        "Web.Script",
+        "Web.Security",
+        "Web.Services",
+        "Web.SessionState",
+        "Web.UI",
+        "Xml.Resolvers",
+        "Xml.Schema",
+        "Xml.Serialization",
+        "Xml.XPath",
+        "Xml.Xsl",
+        "Drawing.Design",
+        "Drawing.Printing",
+        "Drawing.Text",
+    )
+)
+EXECUTE_SIGNATURE = "public override async Task<HttpResponseMessage> ExecuteAsync()"
+
+_USING = re.compile(
+    r"^[ \t]*(?:global[ \t]+)?using[ \t]+(?P<static>static\s+)?(?:(?P<alias>\w+)\s*=\s*)?"
+    r"(?P<name>[\w.\s]+?)\s*(?:<[^;]*>)?\s*;",
+    re.MULTILINE,
+)
+_QUALIFIED = re.compile(r"(?<![\w.])(?:global\s*::\s*)?((?:System|Microsoft)(?:\s*\.\s*\w+)+)")
+_NEW_HTTP_CLIENT = re.compile(
+    r"\bnew\s+(?:global\s*::\s*)?(?:System\s*\.\s*Net\s*\.\s*Http\s*\.\s*)?HttpClient\s*[({]"
+    r"|\bHttpClient\s+\w+\s*=\s*new\s*\("
+)
+_EXECUTE_OVERRIDE = re.compile(r"\boverride\b[^;{}()=]*\bExecuteAsync\s*\((?P<params>[^)]*)\)")
+_MODIFIERS = frozenset(
+    {"public", "protected", "internal", "private", "override", "async", "virtual", "sealed"}
+    | {"new", "static", "extern", "unsafe"}
+)
+_SWITCH = re.compile(r"\bswitch\s*\((?P<subject>[^{};]*)\)\s*\{")
+_SWITCH_EXPRESSION = re.compile(r"(?P<subject>[\w.]+)\s+switch\s*\{")
+_CASE = re.compile(r'\bcase\s+(?=[$@]*")')
+_LITERAL = re.compile(r'[$@]*(?:"{3,}[^"]*"{3,}|"[^"]*")')
+_ARM = re.compile(r"\s*(?:when\b[^=]*)?=>")
+_EQUALS_OPEN = re.compile(r"Equals\s*\(\s*$")
+_ALIAS = re.compile(
+    r"\b(?:var|string)\s+(\w+)\s*=\s*(?:this\s*\.\s*)?(?:Context\s*\.\s*)?OperationId\b"
+)
+
+
+# ---- Namespaces ---------------------------------------------------------------------------
+
+
+@rule(
+    "CODE-01",
+    Level.ERROR,
+    "script.csx: using directives import only the allowed namespaces",
+    SOURCE,
+)
+def using_directives(ctx: Context) -> Iterator[Finding]:
+    source = _source(ctx)
+    if source is None:
+        return
+    for match in _USING.finditer(source.code):
+        name = _dotted(match["name"])
+        if match["static"] or match["alias"] or name in ALLOWED_NAMESPACES:
+            continue  # static and alias targets are type names: CODE-02 checks them
+        message = (
+            f"'using {name};': {name} is not a namespace custom code may use; "
+            "the platform rejects the script on upload"
+        )
+        yield ctx.report(SCRIPT, _where(source, match.start("name")), message)
+
+
+@rule(
+    "CODE-02",
+    Level.ERROR,
+    "script.csx: qualified names (System.X.Y, using aliases) stay in allowed namespaces",
+    SOURCE,
+)
+def qualified_names(ctx: Context) -> Iterator[Finding]:
+    source = _source(ctx)
+    if source is None:
+        return
+    plain_usings = {
+        m.start("name") for m in _USING.finditer(source.code) if not (m["static"] or m["alias"])
+    }
+    for match in _QUALIFIED.finditer(source.code):
+        if match.start(1) in plain_usings:
+            continue  # CODE-01 reports namespace imports
+        name = _dotted(match[1])
+        namespace = disallowed_namespace(name)
+        if namespace is not None:
+            message = f"'{name}' uses the namespace {namespace}, which custom code may not use"
+            yield ctx.report(SCRIPT, _where(source, match.start(1)), message)
+
+
+def disallowed_namespace(name: str) -> str | None:
+    """The namespace a dotted name enters that custom code may not use, or None."""
+    segments = name.split(".")
+    if segments[0] == "Microsoft":
+        allowed = segments[:3] == ["Microsoft", "Extensions", "Logging"]
+        return None if allowed else ".".join(segments[:2])
+    known = max(
+        i for i in range(1, len(segments) + 1) if ".".join(segments[:i]) in _ALLOWED_OR_ROOT
+    )
+    if known == len(segments):
+        return None
+    for end in range(len(segments), known, -1):
+        candidate = ".".join(segments[:end])
+        if candidate in KNOWN_OTHER_NAMESPACES:
+            return candidate
+    return None
+
+
+_ALLOWED_OR_ROOT = ALLOWED_NAMESPACES | {"System"}
+
+
+# ---- HttpClient and ExecuteAsync ----------------------------------------------------------
+
+
+@rule(
+    "CODE-03",
+    Level.ERROR,
+    "script.csx: no new HttpClient; outgoing calls use Context.SendAsync",
+    SOURCE,
+)
+def no_http_client(ctx: Context) -> Iterator[Finding]:
+    source = _source(ctx)
+    if source is None:
+        return
+    for match in _NEW_HTTP_CLIENT.finditer(source.code):
+        message = (
+            "the script creates its own HttpClient; send requests with this.Context.SendAsync "
+            "(Microsoft: own HttpClient instances may be blocked, and they bypass the "
+            "connection's policies)"
+        )
+        yield ctx.report(SCRIPT, _where(source, match.start()), message)
+
+
+@rule(
+    "CODE-04",
+    Level.ERROR,
+    "script.csx: the ExecuteAsync override is public Task<HttpResponseMessage> ExecuteAsync()",
+    SOURCE,
+)
+def execute_signature(ctx: Context) -> Iterator[Finding]:
+    source = _source(ctx)
+    if source is None:
+        return
+    # PKG-03 reports a script without any override; this rule checks the overrides there are.
+    for match in _EXECUTE_OVERRIDE.finditer(source.code):
+        header = _declaration_header(source.code, match.start(), match.start("params") - 1)
+        problems = _signature_problems(header, match["params"])
+        if problems:
+            found = " ".join(header.split())
+            message = f"{'; '.join(problems)}: '{found}(…)'; expected '{EXECUTE_SIGNATURE}'"
+            yield ctx.report(SCRIPT, _where(source, match.start()), message)
+
+
+def _declaration_header(code: str, override_at: int, paren_at: int) -> str:
+    """The declaration text before "(": from the end of the previous member to the name."""
+    start = max(code.rfind(char, 0, override_at) for char in ";{}]") + 1
+    return code[start:paren_at].strip()
+
+
+def _signature_problems(header: str, parameters: str) -> list[str]:
+    words = header.replace("<", " < ").replace(">", " > ").split()
+    modifiers = {w for w in words if w in _MODIFIERS}
+    return_type = "".join(w for w in words[:-1] if w not in _MODIFIERS)
+    for qualifier in ("global::", "System.Threading.Tasks.", "System.Net.Http."):
+        return_type = return_type.replace(qualifier, "")
+    problems = []
+    if "public" not in modifiers:
+        problems.append("ExecuteAsync must be public")
+    if "static" in modifiers:
+        problems.append("ExecuteAsync cannot be static")
+    if return_type != "Task<HttpResponseMessage>":
+        problems.append(f"ExecuteAsync must return Task<HttpResponseMessage>, not {return_type}")
+    if parameters.strip():
+        problems.append("ExecuteAsync takes no parameters")
+    return problems
+
+
+# ---- Dispatched operations vs scriptOperations --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    """An operation id the script tests for, and where."""
+
+    operation: str
+    offset: int
+
+
+@rule(
+    "CODE-05",
+    Level.WARNING,
+    "script.csx: operations it dispatches on are routed to it (scriptOperations, swagger)",
+    "D-CODE; PPC tools/paconn-cli/README.md (our inference)",
+)
+def dispatched_operations(ctx: Context) -> Iterator[Finding]:
+    source = _source(ctx)
+    props = ctx.properties
+    if source is None or props is None:
+        return
+    listed = [op for op in as_list(props.get("scriptOperations")) or [] if isinstance(op, str)]
+    defined = _operation_ids(ctx)
+    # An empty or missing list routes every operation through the script.
+    for dispatch in dispatches(source):
+        reason = _unreachable(dispatch.operation, listed, defined)
+        if reason:
+            message = f"'{dispatch.operation}' is dead code here: {reason}"
+            yield ctx.report(SCRIPT, _where(source, dispatch.offset), message)
+
+
+def _unreachable(operation: str, listed: list[str], defined: set[str] | None) -> str | None:
+    if listed and operation not in listed:
+        return (
+            "it is not in scriptOperations of apiProperties.json, so the script never runs for it"
+        )
+    if defined is not None and operation not in defined:
+        return "no swagger operation has this operationId"
+    return None
+
+
+def _operation_ids(ctx: Context) -> set[str] | None:
+    swagger = ctx.swagger
+    paths = swagger.get("paths") if swagger is not None else None
+    if not isinstance(paths, dict):
+        return None
+    return {
+        op["operationId"]
+        for item in paths.values()
+        if isinstance(item, dict)
+        for op in item.values()
+        if isinstance(op, dict) and isinstance(op.get("operationId"), str)
+    }
+
+
+def dispatches(source: Source) -> list[Dispatch]:
+    """Operation ids the script compares Context.OperationId with, in order of appearance."""
+    subject = _operation_subject(source.code)
+    found = [*_switch_labels(source, subject), *_switch_arms(source, subject)]
+    found += _comparisons(source, subject)
+    return sorted(set(found), key=lambda d: d.offset)
+
+
+def _operation_subject(code: str) -> str:
+    """Regex of an expression holding the operation id: …OperationId or a local copy of it."""
+    aliases = "".join(f"|{re.escape(a)}\\b" for a in sorted(set(_ALIAS.findall(code))))
+    return rf"(?<![\w.])(?:(?:\w+\s*\.\s*)*OperationId\b{aliases})"
+
+
+def _switch_labels(source: Source, subject: str) -> Iterator[Dispatch]:
+    for switch in _SWITCH.finditer(source.code):
+        if not re.search(subject, switch["subject"]):
+            continue
+        body_start = switch.end() - 1
+        body_end = matching_brace(source.code, body_start)
+        for case in _CASE.finditer(source.code, body_start, body_end):
+            value = source.string_at(case.end())
+            if value is not None and brace_depth(source.code, body_start, case.start()) == 1:
+                yield Dispatch(value, case.end())
+
+
+def _switch_arms(source: Source, subject: str) -> Iterator[Dispatch]:
+    """Arms of a switch expression (C# 8): OperationId switch { "A" => …, }."""
+    for switch in _SWITCH_EXPRESSION.finditer(source.code):
+        if not re.fullmatch(subject, switch["subject"]):
+            continue
+        body_start = switch.end() - 1
+        body_end = matching_brace(source.code, body_start)
+        for offset, value in source.strings.items():
+            inside = body_start < offset < body_end
+            arm = inside and _ARM.match(source.code, _literal_end(source.code, offset))
+            if arm and brace_depth(source.code, body_start, offset) == 1:
+                yield Dispatch(value, offset)
+
+
+def _comparisons(source: Source, subject: str) -> Iterator[Dispatch]:
+    """Literals in OperationId == "A", "A" != op, OperationId.Equals("A"), Equals(op, "A")."""
+    before_subject = re.compile(
+        rf"(?:{subject}\s*(?:[!=]=|\.\s*Equals\s*\()|Equals\s*\(\s*{subject}\s*,)\s*$"
+    )
+    after_subject = re.compile(rf"\s*(?:[!=]=|\.\s*Equals\s*\()\s*{subject}")
+    second_argument = re.compile(rf"\s*,\s*{subject}")
+    code = source.code
+    for offset, value in source.strings.items():
+        before = code[max(0, offset - 300) : offset]
+        end = _literal_end(code, offset)
+        first_argument = _EQUALS_OPEN.search(before) and second_argument.match(code, end)
+        if before_subject.search(before) or after_subject.match(code, end) or first_argument:
+            yield Dispatch(value, offset)
+
+
+def _literal_end(code: str, offset: int) -> int:
+    literal = _LITERAL.match(code, offset)
+    return literal.end() if literal else offset + 1
+
+
+# ---- Helpers ------------------------------------------------------------------------------
+
+
+def _source(ctx: Context) -> Source | None:
+    return scan(ctx.script) if ctx.script is not None else None
+
+
+def _where(source: Source, offset: int) -> str:
+    """The finding pointer of a script line: L<line>, as in script.csx#L12."""
+    return f"L{source.line(offset)}"
+
+
+def _dotted(name: str) -> str:
+    return re.sub(r"\s+", "", name)
