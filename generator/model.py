@@ -241,6 +241,7 @@ class Connector:
     definitions: dict[str, Schema]
     custom_code: CustomCode
     limitations: tuple[str, ...] = ()
+    certified_operations: tuple[str, ...] = ()
 
     @property
     def all_operations(self) -> tuple[Operation, ...]:

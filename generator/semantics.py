@@ -22,6 +22,10 @@ def check_connector(connector: Connector) -> Iterator[Problem]:
         yield from _check_schema_refs(connector, schema, f"/definitions/{name}")
     yield from _check_policies(connector)
     yield from _check_custom_code(connector)
+    ids = {op.id for op in connector.all_operations}
+    for i, name in enumerate(connector.certified_operations):
+        if name not in ids:
+            yield f"/certified_operations/{i}", f"unknown operation {name!r}"
     if not connector.throttling:
         yield "/throttling", "at least one throttling limit must be described"
 

@@ -31,6 +31,15 @@ def readme_context(connector: Connector) -> dict[str, Any]:
         ],
         "limitations": list(connector.limitations),
         "script_operations": script_operations(connector),
+        "comparison": [
+            {
+                "summary": _cell(op.summary),
+                "kind": "trigger" if op.trigger else "action",
+                "certified": "yes" if op.id in connector.certified_operations else "no",
+            }
+            for op in connector.all_operations
+            if op.visibility != "internal"
+        ],
     }
 
 
