@@ -1,0 +1,129 @@
+"""One kintone API call as the handlers see it, and the parameter checks they share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.message import Message
+from typing import Any
+
+from generator.standin import errors
+from generator.standin.auth import Need, Principal, authorize
+from generator.standin.errors import JsonObj
+from generator.standin.store import App, Store
+
+
+@dataclass
+class Request:
+    """A parsed call: `api` is the path between `v1/` and `.json`, e.g. `records/cursor`."""
+
+    method: str
+    path: str
+    api: str
+    guest_space: str | None
+    params: dict[str, Any]
+    headers: Message
+    body: bytes
+    principal: Principal
+    base_url: str
+
+
+@dataclass
+class Response:
+    status: int = 200
+    body: JsonObj | bytes = field(default_factory=dict)
+    content_type: str = "application/json; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+Handler = Callable[[Store, Request], "JsonObj | Response"]
+
+
+def param(req: Request, name: str) -> Any:
+    """A required parameter (query string or JSON body); CB_VA01 when missing."""
+    value = req.params.get(name)
+    if value is None or value == "":
+        raise errors.required(name)
+    return value
+
+
+def id_param(req: Request, name: str, value: Any = None) -> str:
+    """A positive integer ID (sent as number or string) as text."""
+    raw = param(req, name) if value is None else value
+    return id_text(raw, name)
+
+
+def id_text(raw: Any, key: str) -> str:
+    if isinstance(raw, bool) or not isinstance(raw, int | str):
+        raise errors.invalid(key, "must be an integer")
+    text = str(raw).strip()
+    if not text.lstrip("-").isdigit():
+        raise errors.invalid(key, "must be an integer")
+    if int(text) < 1:
+        raise errors.invalid(key, "must be greater than or equal to 1")
+    return str(int(text))
+
+
+def int_param(req: Request, name: str, default: int, low: int, high: int) -> int:
+    """An optional bounded integer parameter."""
+    raw = req.params.get(name)
+    if raw is None or raw == "":
+        return default
+    if isinstance(raw, bool) or not str(raw).strip().lstrip("-").isdigit():
+        raise errors.invalid(name, "must be an integer")
+    value = int(str(raw).strip())
+    if value < low:
+        raise errors.invalid(name, f"must be greater than or equal to {low}")
+    if value > high:
+        raise errors.invalid(name, f"must be less than or equal to {high}")
+    return value
+
+
+def list_param(req: Request, name: str, *, required: bool = False) -> list[Any]:
+    """An array parameter (`ids[0]=1&ids[1]=2`, repeated keys, or a JSON array)."""
+    value = req.params.get(name)
+    if value is None or value == "" or value == []:
+        if required:
+            raise errors.required(name)
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def revision_param(raw: Any, key: str = "revision") -> int | None:
+    """An expected revision; None (not checked) when absent or -1."""
+    if raw is None or raw == "" or str(raw).strip() == "-1":
+        return None
+    if isinstance(raw, bool) or not str(raw).strip().isdigit():
+        raise errors.invalid(key, "must be an integer")
+    return int(str(raw).strip())
+
+
+def bool_param(req: Request, name: str) -> bool:
+    value = req.params.get(name)
+    return value is True or (isinstance(value, str) and value.lower() == "true")
+
+
+def check_space(req: Request, app: App) -> None:
+    """Guest-space apps need the guest path, and guest paths only reach their own apps."""
+    if req.guest_space is None and app.space_id is not None:
+        raise errors.guest_app_via_normal_path()
+    if req.guest_space is not None and req.guest_space != app.space_id:
+        raise errors.no_privilege()
+
+
+def open_app(
+    store: Store,
+    req: Request,
+    need: Need,
+    name: str = "app",
+    value: Any = None,
+    *,
+    settle: bool = True,
+) -> App:
+    """The app named by a parameter, after the path and permission checks kintone makes."""
+    app = store.app(id_param(req, name, value))
+    check_space(req, app)
+    authorize(store, req.principal, app, need)
+    if settle:
+        app.settle()
+    return app
