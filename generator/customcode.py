@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import quote
 
-Mode = Literal["add", "update"]
+# GetRecordSchema's mode: add / update describe a record body to write, add-list the records
+# array of AddRecords, record / records the typed outputs of the read operations.
+Mode = Literal["add", "update", "add-list", "record", "records"]
+MODES: tuple[Mode, ...] = ("add", "update", "add-list", "record", "records")
+
+# Context.SendAsync for the polling operations: (method, url) -> (status, body). Every call
+# carries the incoming request's headers (authentication), so only these two vary.
+Send = Callable[[str, str], tuple[int, bytes]]
 
 # Bytes on the wire. Bodies the script builds are compact JSON (no spaces), keys in insertion
 # order, non-ASCII as raw UTF-8. That is what Newtonsoft's JToken.ToString(Formatting.None) writes;
@@ -27,6 +34,22 @@ FIELDS_UNREADABLE = {
     "code": "CONNECTOR_RS01",
     "id": "",
     "message": "kintone returned a form fields response without a properties object.",
+}
+NO_UPDATED_TIME = {
+    "code": "CONNECTOR_PL01",
+    "id": "",
+    "message": "The app has no Updated datetime field (UPDATED_TIME), so updated records "
+    "cannot be watched.",
+}
+RECORDS_UNREADABLE = {
+    "code": "CONNECTOR_PL02",
+    "id": "",
+    "message": "kintone returned a records response without a records array.",
+}
+TIME_UNREADABLE = {
+    "code": "CONNECTOR_PL03",
+    "id": "",
+    "message": "kintone returned an updated time that is not in the form YYYY-MM-DDTHH:MM:SSZ.",
 }
 
 # Writable field types: the noun used in descriptions. Everything else (system fields, CALC,
@@ -94,6 +117,10 @@ _ROWS_TEXT = (
 _ROW_ID_TEXT = "ID of an existing row to change; leave it out to add a new row."
 _ROW_VALUE_TEXT = "Field values of the row."
 _MAX_SMALL_INT = 999_999_999
+
+GUEST_SPACE_PARAMETER = "guestSpaceId"
+DEFAULT_FIELDS_PATH = "/k/v1/app/form/fields.json"
+RECORDS_PATH = "/k/v1/records.json"
 
 
 @dataclass(frozen=True)
@@ -204,6 +231,28 @@ def percent_encode(value: str) -> str:
     return quote(utf8(value), safe="")
 
 
+def _percent_decode(raw: str) -> bytes:
+    """The bytes a raw query value stands for: %XX decoded, everything else (also "+") kept.
+
+    Bytes, not text, so that invalid UTF-8 cannot be repaired differently by .NET and Python.
+    """
+    data = utf8(raw)
+    result = bytearray()
+    i = 0
+    while i < len(data):
+        pair = data[i + 1 : i + 3]
+        if data[i] == 0x25 and len(pair) == 2 and all(chr(b) in _HEX for b in pair):
+            result.append(int(pair, 16))
+            i += 3
+        else:
+            result.append(data[i])
+            i += 1
+    return bytes(result)
+
+
+_HEX = "0123456789abcdefABCDEF"
+
+
 def _guest_prefix(path: str) -> str:
     """The "/k/guest/<spaceId>" start of a guest-space path, else ""."""
     head = "/k/guest/"
@@ -213,20 +262,56 @@ def _guest_prefix(path: str) -> str:
     return path[:slash] if slash > len(head) else ""
 
 
-def record_schema_upstream_url(request_url: str, fields_path: str) -> str:
-    """The form-fields URL for a GetRecordSchema request: same origin, guest prefix, app."""
-    base, query = _split_query(_split_fragment(request_url)[0])
+def kintone_url(request_url: str, path: str, query: str) -> str:
+    """origin of request_url + path (under its guest-space prefix, if any) + "?" + query."""
+    base = _split_query(_split_fragment(request_url)[0])[0]
     end = _authority_end(base)
     prefix = _guest_prefix(base[end:])
-    path = prefix + fields_path[2:] if prefix and fields_path.startswith("/k/") else fields_path
-    app = _query_value(query, "app") or ""
-    return f"{base[:end]}{path}?app={app}"
+    if prefix and path.startswith("/k/"):
+        path = prefix + path[2:]
+    return f"{base[:end]}{path}?{query}"
+
+
+def _request_query(url: str) -> str:
+    return _split_query(_split_fragment(url)[0])[1]
+
+
+def record_schema_upstream_url(request_url: str, fields_path: str) -> str:
+    """The form-fields URL for a GetRecordSchema request: same origin, guest prefix, app."""
+    app = _query_value(_request_query(request_url), "app") or ""
+    return kintone_url(request_url, fields_path, "app=" + app)
 
 
 def schema_mode(request_url: str) -> Mode:
-    """mode=update in the query selects update; anything else means add."""
-    query = _split_query(_split_fragment(request_url)[0])[1]
-    return "update" if _query_value(query, "mode") == "update" else "add"
+    """The mode query value when it is one of MODES; anything else means add."""
+    mode = _query_value(_request_query(request_url), "mode")
+    return next((m for m in MODES if m == mode), "add")
+
+
+# ---- Guest spaces -------------------------------------------------------------------------
+
+
+def guest_rewrite(url: str, parameter: str) -> str:
+    """Move a guest-space id from the query into the path, for every script operation.
+
+    Every pair named parameter is dropped (an empty one too, so kintone never sees a
+    parameter it does not know). When the first one has a value, /k/v1/... becomes
+    /k/guest/<id>/v1/... with the id re-encoded (RFC 3986), so "/" or "?" in it cannot
+    change the path. Other paths (/k/integration/..., already /k/guest/...) stay as they are.
+    """
+    rest, fragment = _split_fragment(url)
+    base, query = _split_query(rest)
+    pairs = query.split("&") if query else []
+    kept = [pair for pair in pairs if pair.partition("=")[0] != parameter]
+    if len(kept) == len(pairs):
+        return url
+    space = _query_value(query, parameter) or ""
+    end = _authority_end(base)
+    path = base[end:]
+    if space and path.startswith("/k/v1/"):
+        path = "/k/guest/" + quote(_percent_decode(space), safe="") + path[len("/k") :]
+    new_query = "&".join(kept)
+    return base[:end] + path + ("?" + new_query if new_query else "") + fragment
 
 
 def _indexed_pairs(pair: str, parameters: Sequence[str], counters: dict[str, int]) -> list[str]:
@@ -458,12 +543,165 @@ def _fill_object(
         schema["required"] = required
 
 
-def record_schema(fields_response: Mapping[str, Any], mode: Mode) -> dict[str, Any]:
-    """{"schema": JSON Schema of a record body} for a kintone form-fields response."""
+def write_record_schema(fields_response: Mapping[str, Any], add: bool) -> dict[str, Any]:
+    """JSON Schema of a record body to add (add=True) or to update."""
     properties = _mapping(fields_response.get("properties"))
     schema: dict[str, Any] = {"type": "object"}
-    _fill_object(schema, properties, lookup_copy_targets(properties), mode == "add")
-    return {"schema": schema}
+    _fill_object(schema, properties, lookup_copy_targets(properties), add)
+    return schema
+
+
+def record_schema(fields_response: Mapping[str, Any], mode: Mode) -> dict[str, Any]:
+    """{"schema": JSON Schema for mode} for a kintone form-fields response."""
+    if mode in ("add", "update"):
+        return {"schema": write_record_schema(fields_response, mode == "add")}
+    if mode == "add-list":
+        items = write_record_schema(fields_response, True)
+        return {"schema": {"type": "array", "items": items}}
+    record = read_record_schema(fields_response)
+    if mode == "record":
+        return {"schema": {"type": "object", "properties": {"record": record}}}
+    return {"schema": _records_page(record)}
+
+
+def _records_page(record: dict[str, Any]) -> dict[str, Any]:
+    """Get Records and cursor pages share one schema: each has only some of these keys."""
+    properties = {
+        "records": {"type": "array", "items": record},
+        "totalCount": {"type": "string", "x-nullable": True},
+        "next": {"type": "boolean"},
+    }
+    return {"type": "object", "properties": properties}
+
+
+# ---- Read record schema -------------------------------------------------------------------
+# What kintone returns for a record (kintone-api.md section 4.1): every field with a record
+# value, each {"type", "value"}. Labels become x-ms-summary so the flow designer names the
+# tokens after the fields; "type" is internal, as nobody needs a token for it.
+
+# Types read as one string: JSON Schema format ("" for none) and whether null occurs.
+# NUMBER and CALC are strings on reads. DATETIME has no format: kintone sends "" when empty.
+_READ_STRINGS: dict[str, tuple[str, bool]] = {
+    "__ID__": ("", False),
+    "__REVISION__": ("", False),
+    "RECORD_NUMBER": ("", False),
+    "SINGLE_LINE_TEXT": ("", False),
+    "MULTI_LINE_TEXT": ("", False),
+    "RICH_TEXT": ("", False),
+    "LINK": ("", False),
+    "NUMBER": ("", False),
+    "CALC": ("", False),
+    "RADIO_BUTTON": ("", False),
+    "STATUS": ("", False),
+    "DATETIME": ("", False),
+    "CREATED_TIME": ("date-time", False),
+    "UPDATED_TIME": ("date-time", False),
+    "DROP_DOWN": ("", True),
+    "DATE": ("date", True),
+    "TIME": ("", True),
+}
+_READ_STRING_LISTS = frozenset({"CHECK_BOX", "MULTI_SELECT", "CATEGORY"})
+_READ_ENTITY_LISTS = frozenset(
+    {"USER_SELECT", "ORGANIZATION_SELECT", "GROUP_SELECT", "STATUS_ASSIGNEE"}
+)
+_READ_ENTITIES = frozenset({"CREATOR", "MODIFIER"})
+# The two system entries every record has, though the form fields never list them.
+_READ_SYSTEM = (("$id", "__ID__", "Record ID"), ("$revision", "__REVISION__", "Revision"))
+
+
+def _summarised(json_type: str, summary: str) -> dict[str, Any]:
+    return {"type": json_type, "x-ms-summary": summary}
+
+
+def _read_object(summaries: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    """An object of string properties, each (name, summary)."""
+    properties = {name: _summarised("string", summary) for name, summary in summaries}
+    return {"type": "object", "properties": properties}
+
+
+def _read_string(field_type: str, label: str) -> dict[str, Any]:
+    fmt, nullable = _READ_STRINGS[field_type]
+    schema = _summarised("string", label)
+    if fmt:
+        schema["format"] = fmt
+    if nullable:
+        schema["x-nullable"] = True
+    return schema
+
+
+def _read_list(label: str, items: dict[str, Any]) -> dict[str, Any]:
+    schema = _summarised("array", label)
+    schema["items"] = items
+    return schema
+
+
+_ENTITY_PARTS = (("code", "Code"), ("name", "Name"))
+_FILE_PARTS = (
+    ("contentType", "Content type"),
+    ("fileKey", "File key"),
+    ("name", "File name"),
+    ("size", "Size in bytes"),
+)
+
+
+def _read_table(label: str, prop: Mapping[str, Any]) -> dict[str, Any]:
+    row_value = {"type": "object", "properties": _read_fields(_mapping(prop.get("fields")))}
+    row = {
+        "type": "object",
+        "properties": {"id": _summarised("string", "Row ID"), "value": row_value},
+    }
+    return _read_list(label, row)
+
+
+def _read_value(field_type: str, label: str, prop: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The schema of a field's value as kintone returns it; None for types without one."""
+    if field_type in _READ_STRINGS:
+        return _read_string(field_type, label)
+    if field_type in _READ_STRING_LISTS:
+        return _read_list(label, {"type": "string"})
+    if field_type in _READ_ENTITY_LISTS:
+        return _read_list(label, _read_object(_ENTITY_PARTS))
+    if field_type in _READ_ENTITIES:
+        entity = _read_object(_ENTITY_PARTS)
+        return {"type": "object", "x-ms-summary": label, "properties": entity["properties"]}
+    if field_type == "FILE":
+        return _read_list(label, _read_object(_FILE_PARTS))
+    if field_type == "SUBTABLE":
+        return _read_table(label, prop)
+    return None  # GROUP, REFERENCE_TABLE and types this connector does not know yet
+
+
+def _read_field(label: str, value: dict[str, Any]) -> dict[str, Any]:
+    field_type = {"type": "string", "x-ms-visibility": "internal"}
+    return {
+        "type": "object",
+        "x-ms-summary": label,
+        "properties": {"type": field_type, "value": value},
+    }
+
+
+def _read_fields(properties: Mapping[str, Any]) -> dict[str, Any]:
+    """Read schemas of the fields that have a record value, in input order."""
+    fields: dict[str, Any] = {}
+    for code, prop in properties.items():
+        field_type = _mapping(prop).get("type")
+        if not isinstance(field_type, str):
+            continue
+        label = _label(code, prop)
+        value = _read_value(field_type, label, prop)
+        if value is not None:
+            fields[code] = _read_field(label, value)
+    return fields
+
+
+def read_record_schema(fields_response: Mapping[str, Any]) -> dict[str, Any]:
+    """JSON Schema of one record as kintone returns it: $id and $revision, then the fields."""
+    fields = {
+        code: _read_field(summary, _read_string(field_type, summary))
+        for code, field_type, summary in _READ_SYSTEM
+    }
+    fields.update(_read_fields(_mapping(fields_response.get("properties"))))
+    return {"type": "object", "properties": fields}
 
 
 def record_schema_result(
@@ -478,3 +716,329 @@ def record_schema_result(
         return ScriptResponse(502, {"Content-Type": JSON_CONTENT_TYPE}, error)
     schema = record_schema(parsed, schema_mode(request_url))
     return ScriptResponse(200, {"Content-Type": JSON_CONTENT_TYPE}, dump_json(schema))
+
+
+# ---- Polling triggers ---------------------------------------------------------------------
+# The platform's polling contract: the trigger calls the operation, then keeps calling the URL
+# in the answer's Location header. 200 + {"value": [...]} fires the flow for each record; 202
+# means nothing new and Retry-After says when to look again. The watermark therefore lives in
+# the Location URL's state parameter; the script keeps nothing between calls.
+#
+# Added records: state is the highest $id delivered, in decimal.
+# Updated records: state is an UpdatedToken (see encode_updated_token).
+#
+# Records are re-serialised (dump_json), so parity with C# holds for kintone's records, whose
+# values are strings, arrays, objects and null; a JSON number with a fraction could be written
+# differently by Newtonsoft (1E+20 against 1e+20).
+
+POLL_LIMIT = 500  # kintone's maximum per Get Records call
+POLL_RETRY_SECONDS = "60"
+_MAX_ID = 999_999_999_999_999_999  # 18 digits: fits .NET's long with room for one addition
+_MAX_DELIVERED = 100_000  # pairs one token may expand to; more means the token is forged
+_EPOCH = "19700101000000"  # the watermark of an app without records: every record is newer
+
+
+def _digits(text: Any) -> int | None:
+    """1 to 18 ASCII digits as a number; None for anything else (also signs and spaces)."""
+    if not isinstance(text, str) or not 0 < len(text) <= 18:
+        return None
+    return int(text) if all("0" <= c <= "9" for c in text) else None
+
+
+def _record_number(record: Any, key: str) -> int | None:
+    """$id or $revision of a record as a number."""
+    return _digits(_mapping(_mapping(record).get(key)).get("value"))
+
+
+def _is_kintone_time(text: str) -> bool:
+    """Exactly YYYY-MM-DDTHH:MM:SSZ, the form kintone gives record times in."""
+    shape = "dddd-dd-ddTdd:dd:ddZ"
+    return len(text) == len(shape) and all(
+        ("0" <= c <= "9") if s == "d" else c == s for c, s in zip(text, shape, strict=True)
+    )
+
+
+def _record_time(record: Any, code: str) -> str | None:
+    value = _mapping(_mapping(record).get(code)).get("value")
+    return value if isinstance(value, str) and _is_kintone_time(value) else None
+
+
+def polling_location(request_url: str, state: str) -> str:
+    """request_url with its state parameter set to state (replaced in place, else appended)."""
+    base, query = _split_query(_split_fragment(request_url)[0])
+    pair = "state=" + percent_encode(state)
+    pairs: list[str] = []
+    for item in query.split("&") if query else []:
+        if item.partition("=")[0] != "state":
+            pairs.append(item)
+        elif pair not in pairs:
+            pairs.append(pair)
+    if pair not in pairs:
+        pairs.append(pair)
+    return base + "?" + "&".join(pairs)
+
+
+def records_query(app: str, query: str, fields: Sequence[str] = ()) -> str:
+    """The query string of a Get Records call; app is still encoded, the rest gets encoded."""
+    text = f"app={app}&query={percent_encode(query)}"
+    for index, code in enumerate(fields):
+        text += f"&fields%5B{index}%5D={percent_encode(code)}"
+    return text
+
+
+def _waiting(location: str) -> ScriptResponse:
+    return ScriptResponse(202, {"Location": location, "Retry-After": POLL_RETRY_SECONDS})
+
+
+def _delivered(location: str, records: Sequence[Any]) -> ScriptResponse:
+    headers = {"Content-Type": JSON_CONTENT_TYPE, "Location": location}
+    return ScriptResponse(200, headers, dump_json({"value": list(records)}))
+
+
+def _error(status: int, error: Mapping[str, str]) -> ScriptResponse:
+    return ScriptResponse(status, {"Content-Type": JSON_CONTENT_TYPE}, dump_json(error))
+
+
+def _fetch_records(send: Send, url: str) -> list[Any] | ScriptResponse:
+    """The records of a Get Records answer, or the answer to give instead."""
+    status, body = send("GET", url)
+    if not 200 <= status < 300:
+        return ScriptResponse(status, {}, body)  # kintone's own error, unchanged
+    records = (parse_json_object(body) or {}).get("records")
+    return records if isinstance(records, list) else _error(502, RECORDS_UNREADABLE)
+
+
+def _poll_request(request_url: str, guest_parameter: str) -> tuple[str, str, str | None]:
+    """(the guest-rewritten URL, the raw app value, the raw state value or None)."""
+    url = guest_rewrite(request_url, guest_parameter)
+    query = _request_query(url)
+    return url, _query_value(query, "app") or "", _query_value(query, "state")
+
+
+# ---- Polling: added records ---------------------------------------------------------------
+
+
+def poll_added(
+    request_url: str, send: Send, guest_parameter: str = GUEST_SPACE_PARAMETER
+) -> ScriptResponse:
+    """The answer to the added-records trigger (watermark: the highest $id delivered).
+
+    Without a state (or with one this script did not write) it only looks up the newest
+    record and answers 202 with its $id: a new trigger starts now, with no backfill.
+    """
+    url, app, raw_state = _poll_request(request_url, guest_parameter)
+    state = _digits(raw_state)
+    if state is None:
+        newest = "order by $id desc limit 1"
+        fetched = _fetch_records(
+            send, kintone_url(url, RECORDS_PATH, records_query(app, newest, ["$id"]))
+        )
+        if isinstance(fetched, ScriptResponse):
+            return fetched
+        return _waiting(polling_location(request_url, str(_highest_id(fetched, 0))))
+    query = f"$id > {state} order by $id asc limit {POLL_LIMIT}"
+    fetched = _fetch_records(send, kintone_url(url, RECORDS_PATH, records_query(app, query)))
+    if isinstance(fetched, ScriptResponse):
+        return fetched
+    location = polling_location(request_url, str(_highest_id(fetched, state)))
+    return _delivered(location, fetched) if fetched else _waiting(location)
+
+
+def _highest_id(records: Sequence[Any], floor: int) -> int:
+    ids = (_record_number(record, "$id") for record in records)
+    return max([floor, *(i for i in ids if i is not None)])
+
+
+# ---- Polling: updated records -------------------------------------------------------------
+# kintone's updated time has whole seconds (real kintone even shows :00), so several records
+# share one. The watermark is the last updated time delivered plus, for the records delivered
+# at exactly that time, $id and $revision: the next call asks for ">= time" again and drops
+# those, which neither loses a record updated later in the same second nor repeats one.
+
+
+@dataclass(frozen=True)
+class UpdatedToken:
+    """Watermark of the updated-records trigger: time, and {$id: $revision} delivered then."""
+
+    time: str  # YYYY-MM-DDTHH:MM:SSZ
+    delivered: dict[int, int] = field(default_factory=dict)
+
+
+def encode_updated_token(token: UpdatedToken) -> str:
+    """The state text: URL-safe (digits, "." and "-"), short for runs of consecutive ids.
+
+    Format: TIME *("." RUN), TIME = the 14 digits YYYYMMDDHHMMSS of the UTC time,
+    RUN = STEP "-" REVISION ["-" COUNT]: COUNT (default 1) consecutive ids, all delivered at
+    REVISION, the first STEP after the previous run's last id (after 0 for the first run).
+    Example: 20240501031000.101-2-100.5-3 = 03:10:00, ids 101-200 at revision 2, 205 at 3.
+    """
+    parts = ["".join(c for c in token.time if "0" <= c <= "9")]
+    ids = sorted(token.delivered)
+    previous, start = 0, 0
+    while start < len(ids):
+        end = start
+        revision = token.delivered[ids[start]]
+        while (
+            end + 1 < len(ids)
+            and ids[end + 1] == ids[end] + 1
+            and token.delivered[ids[end + 1]] == revision
+        ):
+            end += 1
+        count = f"-{end - start + 1}" if end > start else ""
+        parts.append(f"{ids[start] - previous}-{revision}{count}")
+        previous, start = ids[end], end + 1
+    return ".".join(parts)
+
+
+def decode_updated_token(text: str) -> UpdatedToken | None:
+    """The token encode_updated_token wrote, or None for any other text."""
+    parts = text.split(".")
+    if len(parts[0]) != 14 or _digits(parts[0]) is None:
+        return None
+    delivered: dict[int, int] = {}
+    previous = 0
+    for part in parts[1:]:
+        run = _decode_run(part)
+        if run is None:
+            return None
+        step, revision, count = run
+        first = previous + step
+        previous = first + count - 1
+        # Bounds keep C#'s long from overflowing and a forged token from growing unbounded.
+        if previous > _MAX_ID or len(delivered) + count > _MAX_DELIVERED:
+            return None
+        for record_id in range(first, previous + 1):
+            delivered[record_id] = revision
+    return UpdatedToken(decode_time(parts[0]), delivered)
+
+
+def _decode_run(run: str) -> tuple[int, int, int] | None:
+    """(step, revision, count) of one run; None unless 2 or 3 numbers with step, count >= 1."""
+    numbers = [_digits(n) for n in run.split("-")]
+    values = [n for n in numbers if n is not None]
+    if len(values) != len(numbers) or not 2 <= len(values) <= 3:
+        return None
+    count = values[2] if len(values) == 3 else 1
+    return (values[0], values[1], count) if values[0] >= 1 and count >= 1 else None
+
+
+def updated_time_code(fields_response: Mapping[str, Any]) -> str | None:
+    """The code of the app's UPDATED_TIME field (the first, in input order), or None."""
+    properties = _mapping(fields_response.get("properties"))
+    return next(
+        (code for code, prop in properties.items() if _mapping(prop).get("type") == "UPDATED_TIME"),
+        None,
+    )
+
+
+def poll_updated(
+    request_url: str,
+    send: Send,
+    fields_path: str = DEFAULT_FIELDS_PATH,
+    guest_parameter: str = GUEST_SPACE_PARAMETER,
+) -> ScriptResponse:
+    """The answer to the updated-records trigger (watermark: an UpdatedToken).
+
+    It first reads the form fields for the UPDATED_TIME field's code. Without a state (or
+    with one this script did not write) it answers 202 with the newest updated time: no
+    backfill. A record added after the trigger started counts as updated, as kintone sets
+    its updated time when it is created.
+    """
+    url, app, raw_state = _poll_request(request_url, guest_parameter)
+    status, body = send("GET", kintone_url(url, fields_path, "app=" + app))
+    if not 200 <= status < 300:
+        return ScriptResponse(status, {}, body)
+    fields = parse_json_object(body)
+    if fields is None or not isinstance(fields.get("properties"), dict):
+        return _error(502, FIELDS_UNREADABLE)
+    code = updated_time_code(fields)
+    if code is None:
+        return _error(400, NO_UPDATED_TIME)
+    token = decode_updated_token(raw_state) if raw_state is not None else None
+    poll = _UpdatedPoll(request_url, url, app, code, send)
+    return poll.start() if token is None else poll.next(token)
+
+
+@dataclass(frozen=True)
+class _UpdatedPoll:
+    """One call of the updated-records trigger, once the UPDATED_TIME code is known."""
+
+    request_url: str
+    url: str  # guest-rewritten
+    app: str
+    code: str
+    send: Send
+
+    def fetch(self, query: str, fields: Sequence[str] = ()) -> list[Any] | ScriptResponse:
+        upstream = kintone_url(self.url, RECORDS_PATH, records_query(self.app, query, fields))
+        return _fetch_records(self.send, upstream)
+
+    def start(self) -> ScriptResponse:
+        """202 with the newest updated time and the records updated then."""
+        query = f"order by {self.code} desc, $id desc limit {POLL_LIMIT}"
+        fetched = self.fetch(query, ["$id", "$revision", self.code])
+        if isinstance(fetched, ScriptResponse):
+            return fetched
+        if not fetched:
+            return self.waiting(UpdatedToken(decode_time(_EPOCH)))
+        time = _record_time(fetched[0], self.code)
+        if time is None:
+            return _error(502, TIME_UNREADABLE)
+        return self.waiting(_advance(UpdatedToken(time), fetched, self.code, time))
+
+    def next(self, token: UpdatedToken) -> ScriptResponse:
+        """200 with the records updated since token, or 202 with token unchanged."""
+        time = token.time
+        query = f'{self.code} >= "{time}" order by {self.code} asc, $id asc limit {POLL_LIMIT}'
+        fetched = self.fetch(query)
+        if isinstance(fetched, ScriptResponse):
+            return fetched
+        fresh = [r for r in fetched if not _already_delivered(r, self.code, token)]
+        if not fresh and len(fetched) >= POLL_LIMIT:
+            # A full page of records delivered already: more than a page share the time.
+            # Seek past the highest id delivered then (ids are ordered within one time).
+            after = max(token.delivered, default=0)
+            query = (
+                f'({self.code} = "{time}" and $id > {after}) or {self.code} > "{time}" '
+                f"order by {self.code} asc, $id asc limit {POLL_LIMIT}"
+            )
+            fetched = self.fetch(query)
+            if isinstance(fetched, ScriptResponse):
+                return fetched
+            fresh = [r for r in fetched if not _already_delivered(r, self.code, token)]
+        if not fresh:
+            return self.waiting(token)
+        last = _record_time(fresh[-1], self.code)
+        if last is None:
+            return _error(502, TIME_UNREADABLE)
+        state = encode_updated_token(_advance(token, fresh, self.code, last))
+        return _delivered(polling_location(self.request_url, state), fresh)
+
+    def waiting(self, token: UpdatedToken) -> ScriptResponse:
+        return _waiting(polling_location(self.request_url, encode_updated_token(token)))
+
+
+def decode_time(stamp: str) -> str:
+    """YYYY-MM-DDTHH:MM:SSZ for 14 digits YYYYMMDDHHMMSS."""
+    return f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}T{stamp[8:10]}:{stamp[10:12]}:{stamp[12:]}Z"
+
+
+def _already_delivered(record: Any, code: str, token: UpdatedToken) -> bool:
+    """Whether record was delivered at token's time with this revision (or a later one)."""
+    if _record_time(record, code) != token.time:
+        return False
+    record_id = _record_number(record, "$id")
+    revision = _record_number(record, "$revision")
+    delivered = token.delivered.get(record_id) if record_id is not None else None
+    return delivered is not None and revision is not None and revision <= delivered
+
+
+def _advance(token: UpdatedToken, records: Sequence[Any], code: str, time: str) -> UpdatedToken:
+    """The token after delivering records whose last updated time is time."""
+    delivered = dict(token.delivered) if time == token.time else {}
+    for record in records:
+        record_id = _record_number(record, "$id")
+        revision = _record_number(record, "$revision")
+        if _record_time(record, code) == time and record_id is not None and revision is not None:
+            delivered[record_id] = revision
+    return UpdatedToken(time, delivered)
