@@ -1,0 +1,220 @@
+"""Shared vectors: the compiled script.csx and the Python reference must answer identically."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.csharp import CompiledScript, ScriptSession, compile_source
+from generator.csharp.reference import (
+    ScriptContext,
+    context_from_script,
+    reference_run,
+)
+from generator.csharp.vectors import (
+    Outcome,
+    Vector,
+    VectorError,
+    applies,
+    load_file,
+    load_vectors,
+    run_folder,
+    run_vectors,
+)
+from generator.parse import default_description, parse_description
+from generator.render.environment import make_environment
+from generator.render.properties import script_context
+from generator.runtime.messages import HttpRequest, HttpResponse
+from tests.conftest import DATA, GOLDEN
+from tests.test_csharp_engine import toolchain_or_skip
+
+VECTORS = DATA / "vectors"
+GOLDEN_SCRIPT = (GOLDEN / "script.csx").read_text(encoding="utf-8")
+ALL_VECTORS = load_vectors(VECTORS)
+
+
+def golden_context() -> ScriptContext:
+    context = context_from_script(GOLDEN_SCRIPT)
+    assert context is not None
+    return context
+
+
+@pytest.fixture(scope="module")
+def golden() -> CompiledScript:
+    toolchain_or_skip()
+    return compile_source(GOLDEN_SCRIPT).script()
+
+
+@pytest.fixture(scope="module")
+def session(golden: CompiledScript) -> Iterator[ScriptSession]:
+    with golden.session() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def outcomes(session: ScriptSession) -> dict[str, Outcome]:
+    """Every vector run once on both sides (one mono process for the whole module)."""
+    return {o.vector.name: o for o in run_vectors(session, golden_context(), ALL_VECTORS)}
+
+
+# ---- The vectors themselves -------------------------------------------------------------
+
+
+def test_golden_script_context_is_the_rendered_one() -> None:
+    values = script_context(parse_description(default_description()))
+    assert golden_context() == ScriptContext.from_template_values(values)
+
+
+def test_context_survives_a_render_with_unusual_names() -> None:
+    values = {
+        "record_schema_operation": 'Get"Schema\\',
+        "fields_path": "/k/v1/app/form/fields.json",
+        "webhook_operations": ["Hook ä", "Hook 2"],
+        "remove_webhook_path": "/k/integration/v1/preview/app/webhook.json",
+        "indexed_array_operations": [{"operation": "Two", "parameters": ["ids", "co,des"]}],
+    }
+    text = make_environment().get_template("script.csx.j2").render(**values)
+    assert context_from_script(text) == ScriptContext.from_template_values(values)
+
+
+def test_scripts_not_generated_by_us_have_no_context() -> None:
+    assert context_from_script((DATA / "scripts" / "misbehaving.csx").read_text()) is None
+
+
+def test_every_vector_applies_to_the_golden_connector() -> None:
+    context = golden_context()
+    assert len(ALL_VECTORS) >= 60
+    assert [v.name for v in ALL_VECTORS if not applies(v, context)] == []
+
+
+def test_vectors_cover_every_custom_code_operation() -> None:
+    context = golden_context()
+    covered = {v.operation_id for v in ALL_VECTORS}
+    expected = {context.record_schema_operation, *context.webhook_operations}
+    assert expected | {op for op, _ in context.indexed_arrays} <= covered
+    assert {v.role for v in ALL_VECTORS} == {"record_schema", "subscribe", "indexed", "forward"}
+
+
+def test_vector_names_are_unique() -> None:
+    names = [v.name for v in ALL_VECTORS]
+    assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ({"role": "other", "cases": []}, "role must be one of"),
+        ({"role": "forward", "cases": [{"name": "x"}]}, "x: KeyError: 'request'"),
+        (
+            {
+                "role": "forward",
+                "cases": [{"name": "y", "request": {"url": "u", "body": "", "body_json": 1}}],
+            },
+            "give one of",
+        ),
+    ],
+)
+def test_malformed_vector_files_name_the_problem(
+    tmp_path: Path, case: dict[str, object], message: str
+) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(case), encoding="utf-8")
+    with pytest.raises(VectorError, match=message):
+        load_file(path)
+
+
+# ---- Parity ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [v.name for v in ALL_VECTORS])
+def test_csharp_matches_python(outcomes: dict[str, Outcome], name: str) -> None:
+    outcome = outcomes[name]
+    assert outcome.problems == ()
+    assert outcome.csharp.response is not None
+    assert outcome.csharp.elapsed_ms < 5000
+
+
+def test_reference_runs_out_of_canned_answers_like_the_host() -> None:
+    request = HttpRequest("GET", "https://h.cybozu.com/k/v1/apps.json")
+    run = reference_run(golden_context(), "ListApps", request, [])
+    assert (run.response, run.error_type) == (None, "System.InvalidOperationException")
+
+
+def test_a_failure_on_both_sides_is_a_match(session: ScriptSession) -> None:
+    vector = Vector(
+        "inline/no answer",
+        "forward",
+        "ListApps",
+        HttpRequest("GET", "https://h.cybozu.com/k/v1/apps.json"),
+        (),
+        {},
+    )
+    [outcome] = run_vectors(session, golden_context(), [vector])
+    assert outcome.problems == ()
+
+
+# ---- A script that drifts from the reference is caught -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("original", "changed", "vector", "problem"),
+    [
+        (
+            "upstream.StatusCode = HttpStatusCode.Created;",
+            "upstream.StatusCode = HttpStatusCode.OK;",
+            "subscribe/record added: string id",
+            "status: C# 200, Python 201",
+        ),
+        (
+            "|| c == '-' || c == '.' || c == '_' || c == '~';",
+            "|| c == '-' || c == '.' || c == '_';",
+            "subscribe/comment added: reserved characters and non-ASCII are percent-encoded",
+            "Location: C# ",
+        ),
+        (
+            '{ "DATE", new[] { "string", "date", "A date as YYYY-MM-DD." } },',
+            '{ "DATE", new[] { "string", "", "A date as YYYY-MM-DD." } },',
+            "record_schema/all 28 field types, add",
+            "body: first difference at byte",
+        ),
+        (
+            'pairs.Add(name + "%5B" + index + "%5D=" + item);',
+            'pairs.Add(name + "[" + index + "]=" + item);',
+            "indexed/comma list",
+            "request 1 url: C# ",
+        ),
+    ],
+)
+def test_drift_from_the_reference_is_reported(
+    original: str, changed: str, vector: str, problem: str
+) -> None:
+    toolchain_or_skip()
+    assert original in GOLDEN_SCRIPT
+    drifted = compile_source(GOLDEN_SCRIPT.replace(original, changed)).script()
+    found, skipped = run_folder(drifted, golden_context(), VECTORS)
+    problems = {o.vector.name: o.problems for o in found}
+    assert skipped == 0
+    assert any(p.startswith(problem) for p in problems[vector]), problems[vector]
+
+
+def test_unmet_expectations_are_reported_for_each_side(session: ScriptSession) -> None:
+    vector = Vector(
+        "inline/expect",
+        "forward",
+        "ListApps",
+        HttpRequest("GET", "https://h.cybozu.com/k/v1/apps.json"),
+        (HttpResponse(200, (), b"{}"),),
+        {"status": 201, "headers": {"Location": "x"}, "sent_urls": []},
+    )
+    [outcome] = run_vectors(session, golden_context(), [vector])
+    assert outcome.problems == (
+        "C#: status 200, expected 201",
+        "C#: Location None, expected 'x'",
+        "C#: sent ['https://h.cybozu.com/k/v1/apps.json'], expected []",
+        "Python: status 200, expected 201",
+        "Python: Location None, expected 'x'",
+        "Python: sent ['https://h.cybozu.com/k/v1/apps.json'], expected []",
+    )
