@@ -87,6 +87,18 @@ def test_missing_newtonsoft_names_its_package(
     assert "libnewtonsoft-json-cil-dev" in caught.value.packages
 
 
+def test_missing_toolchain_fails_in_ci_and_skips_elsewhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MCS", "no-such-mcs-here")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="C# toolchain required in CI"):
+        toolchain_or_skip()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="C# toolchain missing"):
+        toolchain_or_skip()
+
+
 def test_compile_without_toolchain_raises(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MONO", "no-such-mono-here")
     with pytest.raises(ToolchainMissing, match="mono-runtime"):
