@@ -175,7 +175,9 @@ def test_http_client_compiles_but_runs_through_the_engine() -> None:
 
 
 def test_every_allowed_namespace_compiles() -> None:
-    toolchain_or_skip()
+    absent = toolchain_or_skip().absent
+    if absent and not os.environ.get("CI"):
+        pytest.skip(f"optional assemblies missing (bash .ci/setup installs them): {absent}")
     result = compile_script(SCRIPTS / "allowed_namespaces.csx")
     assert result.errors == (), [d.render() for d in result.errors]
 
