@@ -99,7 +99,7 @@ def _condition_holds(
         return True
     query = parse(cond)
     check_fields(query, app)
-    ctx = Context(store.now(), principal.user.login if principal.user else None)
+    ctx = Context(store.now(), principal.login)
     return bool(select(query, app, [record], ctx))
 
 

@@ -430,6 +430,8 @@ def _comparable(value: Any, kind: str) -> Any:
         return Decimal(str(value))
     if kind in ("DATETIME", "CREATED_TIME", "UPDATED_TIME"):
         return parse_datetime(str(value))
+    if kind == "DATE":
+        return parse_date(str(value))
     return value
 
 

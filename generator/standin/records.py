@@ -53,7 +53,7 @@ def check_revision(record: Record, expected: int | None) -> None:
 
 
 def query_context(store: Store, principal: Principal) -> Context:
-    return Context(now=store.now(), login=principal.user.login if principal.user else None)
+    return Context(now=store.now(), login=principal.login)
 
 
 # ---- reading -------------------------------------------------------------------------------

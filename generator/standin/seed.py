@@ -48,6 +48,7 @@ through the same validation as `POST /k/v1/record.json`. Errors name the file an
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -203,7 +204,17 @@ def load_seed(source: Seed | Path | str | Mapping[str, Any] | None = None) -> Se
     if isinstance(source, Mapping):
         return parse_seed(source, "<seed>")
     path = Path(source)
-    return parse_seed(_read(path), str(path))
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError as exc:
+        raise SeedError(str(path), "", f"cannot read the seed: {exc.strerror}") from None
+    return _load_file(str(path), stamp)
+
+
+@functools.lru_cache(maxsize=16)
+def _load_file(path: str, stamp: int) -> Seed:
+    """Seeds are immutable, so a file is parsed once per version (tests start many stand-ins)."""
+    return parse_seed(_read(Path(path)), path)
 
 
 def _read(path: Path) -> Any:
@@ -212,7 +223,9 @@ def _read(path: Path) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise SeedError(str(path), "", f"cannot read the seed: {exc}") from None
     try:
-        return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        if path.suffix == ".json":
+            return json.loads(text)
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (ValueError, yaml.YAMLError) as exc:
         raise SeedError(
             str(path), "", f"not valid {path.suffix.lstrip('.') or 'YAML'}: {exc}"
