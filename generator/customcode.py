@@ -645,7 +645,8 @@ _FILE_PARTS = (
 
 
 def _read_table(label: str, prop: Mapping[str, Any]) -> dict[str, Any]:
-    row_value = {"type": "object", "properties": _read_fields(_mapping(prop.get("fields")))}
+    row_fields = _read_fields(_mapping(prop.get("fields")), {})
+    row_value = {"type": "object", "properties": row_fields}
     row = {
         "type": "object",
         "properties": {"id": _summarised("string", "Row ID"), "value": row_value},
@@ -680,9 +681,8 @@ def _read_field(label: str, value: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _read_fields(properties: Mapping[str, Any]) -> dict[str, Any]:
-    """Read schemas of the fields that have a record value, in input order."""
-    fields: dict[str, Any] = {}
+def _read_fields(properties: Mapping[str, Any], into: dict[str, Any]) -> dict[str, Any]:
+    """Add read schemas of the fields that have a record value to into, in input order."""
     for code, prop in properties.items():
         field_type = _mapping(prop).get("type")
         if not isinstance(field_type, str):
@@ -690,8 +690,8 @@ def _read_fields(properties: Mapping[str, Any]) -> dict[str, Any]:
         label = _label(code, prop)
         value = _read_value(field_type, label, prop)
         if value is not None:
-            fields[code] = _read_field(label, value)
-    return fields
+            into[code] = _read_field(label, value)
+    return into
 
 
 def read_record_schema(fields_response: Mapping[str, Any]) -> dict[str, Any]:
@@ -700,7 +700,7 @@ def read_record_schema(fields_response: Mapping[str, Any]) -> dict[str, Any]:
         code: _read_field(summary, _read_string(field_type, summary))
         for code, field_type, summary in _READ_SYSTEM
     }
-    fields.update(_read_fields(_mapping(fields_response.get("properties"))))
+    _read_fields(_mapping(fields_response.get("properties")), fields)
     return {"type": "object", "properties": fields}
 
 
