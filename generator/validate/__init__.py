@@ -10,12 +10,19 @@ from generator.findings import Finding
 # Importing a rule module registers its rules; this order is the order of RULES.
 from generator.validate import rules_files  # noqa: F401
 from generator.validate import rules_swagger  # noqa: F401
+from generator.validate import rules_structure  # noqa: F401
+from generator.validate import rules_extensions  # noqa: F401
+from generator.validate import rules_schema  # noqa: F401
 from generator.validate import rules_info  # noqa: F401
+from generator.validate import rules_text  # noqa: F401
 from generator.validate import rules_operations  # noqa: F401
 from generator.validate import rules_webhook  # noqa: F401
 from generator.validate import rules_xref  # noqa: F401
+from generator.validate import rules_contracts  # noqa: F401
 from generator.validate import rules_properties  # noqa: F401
+from generator.validate import rules_auth  # noqa: F401
 from generator.validate import rules_package  # noqa: F401
+from generator.validate import rules_assets  # noqa: F401
 from generator.validate import rules_script  # noqa: F401
 
 # isort: on

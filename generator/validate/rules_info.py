@@ -49,7 +49,9 @@ def _info(ctx: Context) -> Node | None:
     return Node(info, ("info",)) if info is not None else None
 
 
-@rule("CERT-01", Level.ERROR, "info.title is present and at most 30 characters", "D-CERT; PR#3407")
+@rule(
+    "CERT-01", Level.WARNING, "info.title is present and at most 30 characters", "D-CERT; PR#3407"
+)
 def title_length(ctx: Context) -> Iterator[Finding]:
     info = _info(ctx)
     if info is None:
@@ -62,7 +64,7 @@ def title_length(ctx: Context) -> Iterator[Finding]:
         yield ctx.report(SWAGGER, info.at("title"), message)
 
 
-@rule("CERT-02", Level.ERROR, "info.title has no word 'API' or 'Connector'", "D-CERT; PR#3407")
+@rule("CERT-02", Level.WARNING, "info.title has no word 'API' or 'Connector'", "D-CERT; PR#3407")
 def title_words(ctx: Context) -> Iterator[Finding]:
     info = _info(ctx)
     title = text(info.value.get("title")) if info is not None else None
@@ -73,24 +75,25 @@ def title_words(ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    "CERT-05", Level.ERROR, "info.description has 30 to 500 characters", "D-CERT; PR#550; PR#4181"
+    "CERT-05",
+    Level.WARNING,
+    "info.description has 30 to 500 characters (PKG-07: it is present)",
+    "D-CERT; PR#550; PR#4181",
 )
 def description_length(ctx: Context) -> Iterator[Finding]:
     info = _info(ctx)
     if info is None:
         return
-    description = text(info.value.get("description"))
+    description = info.value.get("description")
     low, high = DESCRIPTION_RANGE
-    if description is None:
-        yield ctx.report(SWAGGER, info.pointer, "'description' is required")
-    elif not low <= len(description) <= high:
+    if isinstance(description, str) and not low <= len(description.strip()) <= high:
         message = f"description has {len(description)} characters; {low} to {high} allowed"
         yield ctx.report(SWAGGER, info.at("description"), message)
 
 
 @rule(
     "CERT-06",
-    Level.ERROR,
+    Level.WARNING,
     "info.description names no product (Power Apps, Power Automate, Logic Apps)",
     "D-CERT; PR#550",
 )
@@ -103,7 +106,7 @@ def description_products(ctx: Context) -> Iterator[Finding]:
         yield ctx.report(SWAGGER, info.at("description"), message)
 
 
-@rule("CERT-07", Level.ERROR, "info.contact has name, url and email", "D-CERT; PR#683; PR#1095")
+@rule("CERT-07", Level.WARNING, "info.contact has name, url and email", "D-CERT; PR#683; PR#1095")
 def contact(ctx: Context) -> Iterator[Finding]:
     info = _info(ctx)
     if info is None:
@@ -131,7 +134,7 @@ def _metadata(swagger: JsonObject | None) -> dict[str, tuple[int, object]]:
 
 @rule(
     "CERT-08",
-    Level.ERROR,
+    Level.WARNING,
     "x-ms-connector-metadata has Website, Privacy policy and Categories",
     "D-CERT; PR#4077; PR#683",
 )
@@ -143,8 +146,12 @@ def connector_metadata(ctx: Context) -> Iterator[Finding]:
         yield ctx.report(SWAGGER, "", f"'{METADATA}' (an array) is required")
         return
     found = _metadata(swagger)
+    spelled = {name.lower(): name for name in found}
     for name in REQUIRED_METADATA:
-        if name not in found:
+        if name not in found and name.lower() in spelled:
+            message = f"metadata '{name}' is spelled '{spelled[name.lower()]}'"
+            yield ctx.report(SWAGGER, pointer(METADATA), message)
+        elif name not in found:
             yield ctx.report(SWAGGER, pointer(METADATA), f"metadata '{name}' is required")
         elif text(found[name][1]) is None:
             where = pointer(METADATA, found[name][0], "propertyValue")
@@ -153,7 +160,7 @@ def connector_metadata(ctx: Context) -> Iterator[Finding]:
 
 @rule(
     "CERT-09",
-    Level.ERROR,
+    Level.WARNING,
     "Categories: at most 2, separated by ';', each from the certification list",
     "D-CERT; PR#4077; D-VAL",
 )

@@ -11,7 +11,6 @@ from generator.validate.reader import SWAGGER
 from generator.validate.registry import rule
 from generator.validate.shapes import (
     Operation,
-    is_success_code,
     operations,
     parameter_definitions,
     parameters,
@@ -26,8 +25,8 @@ _TEMPLATE_VARIABLE = re.compile(r"\{([^{}]*)\}")
 
 @rule(
     "CERT-10",
-    Level.ERROR,
-    "every operation has summary and description (x-ms-visibility: warning)",
+    Level.WARNING,
+    "every operation has summary, description and x-ms-visibility",
     "D-CERT",
 )
 def operation_texts(ctx: Context) -> Iterator[Finding]:
@@ -41,7 +40,7 @@ def operation_texts(ctx: Context) -> Iterator[Finding]:
 
 @rule(
     "CERT-11",
-    Level.ERROR,
+    Level.WARNING,
     "operation summaries: at most 80 characters, none of / \\ < > * % & ?, no trailing punctuation",
     "D-CERT; D-STR; PR#1095",
 )
@@ -65,7 +64,7 @@ def _summary_problems(summary: str) -> Iterator[str]:
 
 @rule(
     "CERT-13",
-    Level.ERROR,
+    Level.WARNING,
     "every parameter (body included) has x-ms-summary and description",
     "PR#3407; PR#550; PR#3841",
 )
@@ -78,21 +77,16 @@ def parameter_texts(ctx: Context) -> Iterator[Finding]:
 
 @rule(
     "CERT-14",
-    Level.ERROR,
-    "no schema on a 'default' response; at least one 2xx response per operation",
+    Level.WARNING,
+    "no schema on a 'default' response (VAL-26: a 2xx response exists)",
     "D-CERT; D-STD; PR#3841; PR#4181",
 )
 def responses(ctx: Context) -> Iterator[Finding]:
     for op in operations(ctx.swagger):
         node = op.node.child("responses")
-        if node is None:
-            yield ctx.report(SWAGGER, op.at(), "no 'responses'; a 2xx response is required")
-            continue
-        default = node.child("default")
+        default = node.child("default") if node is not None else None
         if default is not None and "schema" in default.value:
             yield ctx.report(SWAGGER, default.at("schema"), "the 'default' response has a schema")
-        if not any(is_success_code(code) for code in node.value):
-            yield ctx.report(SWAGGER, node.pointer, "no 2xx (successful) response")
 
 
 @rule("CERT-16", Level.WARNING, "operationIds are PascalCase without '-' or '_'", "D-STD; D-VAL")

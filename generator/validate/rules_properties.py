@@ -82,7 +82,7 @@ def publisher(ctx: Context) -> Iterator[Finding]:
 @rule(
     "CERT-20",
     Level.ERROR,
-    "iconBrandColor is #RRGGBB and not #ffffff or #007ee5",
+    "iconBrandColor is #RRGGBB (error) and not #ffffff or #007ee5 (warning)",
     "PPC pull_request_template; PPC README",
 )
 def brand_color(ctx: Context) -> Iterator[Finding]:
@@ -94,7 +94,7 @@ def brand_color(ctx: Context) -> Iterator[Finding]:
         yield ctx.report(PROPERTIES, props.at("iconBrandColor"), f"'{color}' is not #RRGGBB")
     elif color.lower() in FORBIDDEN_COLORS:
         message = f"'{color}' is reserved; certified connectors use their own brand colour"
-        yield ctx.report(PROPERTIES, props.at("iconBrandColor"), message)
+        yield ctx.report(PROPERTIES, props.at("iconBrandColor"), message, Level.WARNING)
 
 
 TEMPLATE_PARAMETERS: dict[str, tuple[str, ...]] = {

@@ -1,0 +1,137 @@
+"""Connection parameters in depth: tenant claim, OAuth settings, publisher names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from generator.findings import Finding, Level
+from generator.validate.context import Context
+from generator.validate.reader import PROPERTIES
+from generator.validate.registry import rule
+from generator.validate.rules_properties import parameter_maps
+from generator.validate.shapes import Node, as_object, text
+
+TENANT = "token:TenantId"
+REDIRECT_MODES = frozenset({"global", "globalperconnector", "direct"})
+PROVIDERS: dict[str, frozenset[str] | None] = {
+    "oauth2": frozenset({"authorizationUrl", "tokenUrl", "refreshUrl"}),
+    "oauth2generic": None,  # *Template keys and scopeListDelimiter, checked by suffix
+    "aad": frozenset(
+        {"resourceUri", "loginUri", "tenantId", "loginUriAAD", "enableOnbehalfOfLogin"}
+    ),
+    "aadcertificate": frozenset({"resourceUri", "loginUri", "loginUriAAD", "tenantId"}),
+    "facebook": frozenset(),
+}
+_PERSONAL = re.compile(r"@|https?://|www\.", re.IGNORECASE)
+
+
+def _parameters(ctx: Context) -> Iterator[tuple[str, Node]]:
+    for params in parameter_maps(ctx.properties):
+        for name in params.value:
+            node = params.child(name)
+            if node is not None:
+                yield name, node
+
+
+def _constraints(node: Node) -> Node | None:
+    ui = node.child("uiDefinition")
+    return ui.child("constraints") if ui is not None else None
+
+
+@rule(
+    "AP-05",
+    Level.ERROR,
+    "token:TenantId: a hidden, optional string with sourceType AzureActiveDirectoryTenant",
+    "PPC schemas/paconn-apiProperties.schema.json; PR#1421",
+)
+def tenant_claim(ctx: Context) -> Iterator[Finding]:
+    for name, node in _parameters(ctx):
+        if name != TENANT:
+            continue
+        if node.value.get("type") != "string":
+            yield ctx.report(PROPERTIES, node.at("type"), "token:TenantId must be a 'string'")
+        metadata = as_object(node.value.get("metadata")) or {}
+        if metadata.get("sourceType") != "AzureActiveDirectoryTenant":
+            message = "token:TenantId needs metadata.sourceType 'AzureActiveDirectoryTenant'"
+            yield ctx.report(PROPERTIES, node.pointer, message)
+        constraints = _constraints(node)
+        values = constraints.value if constraints is not None else {}
+        if str(values.get("hidden")).lower() != "true":
+            yield ctx.report(PROPERTIES, node.pointer, "token:TenantId must be hidden")
+        if str(values.get("required")).lower() != "false":
+            yield ctx.report(PROPERTIES, node.pointer, "token:TenantId must not be required")
+
+
+@rule(
+    "AP-06",
+    Level.WARNING,
+    "oAuthSettings: a known identityProvider, its customParameters, a known redirectMode",
+    "PPC schemas/paconn-apiProperties.schema.json; MIRROR-STATS",
+)
+def oauth_settings(ctx: Context) -> Iterator[Finding]:
+    for _, node in _parameters(ctx):
+        if node.value.get("type") != "oauthSetting":
+            continue
+        settings = node.child("oAuthSettings")
+        if settings is None:
+            message = "an oauthSetting parameter needs 'oAuthSettings'"
+            yield ctx.report(PROPERTIES, node.pointer, message, Level.ERROR)
+            continue
+        yield from _provider(ctx, settings)
+        mode = settings.value.get("redirectMode")
+        if mode is not None and str(mode).lower() not in REDIRECT_MODES:
+            message = f"redirectMode {mode!r} is not Global, GlobalPerConnector or Direct"
+            yield ctx.report(PROPERTIES, settings.at("redirectMode"), message)
+
+
+def _provider(ctx: Context, settings: Node) -> Iterator[Finding]:
+    provider = text(settings.value.get("identityProvider"))
+    if provider is None:
+        message = "'identityProvider' is required"
+        yield ctx.report(PROPERTIES, settings.pointer, message, Level.ERROR)
+        return
+    if provider.lower() not in PROVIDERS:
+        where = settings.at("identityProvider")
+        yield ctx.report(PROPERTIES, where, f"identityProvider '{provider}' is not a known one")
+        return
+    allowed = PROVIDERS[provider.lower()]
+    custom = settings.child("customParameters")
+    for key in custom.value if custom is not None else ():
+        ok = key.endswith("Template") or key == "scopeListDelimiter"
+        if (allowed is None and not ok) or (allowed is not None and key not in allowed):
+            message = f"customParameters '{key}' is not one of the {provider} parameters"
+            yield ctx.report(PROPERTIES, settings.at("customParameters", key), message)
+    if provider.lower().startswith("aad") and (custom is None or "resourceUri" not in custom.value):
+        message = f"{provider} needs customParameters.resourceUri"
+        yield ctx.report(PROPERTIES, settings.pointer, message)
+
+
+@rule(
+    "AP-10",
+    Level.WARNING,
+    "publisher and stackOwner are company names, without e-mail addresses or URLs",
+    "D-CERT; PR#523",
+)
+def publisher_names(ctx: Context) -> Iterator[Finding]:
+    props = ctx.properties
+    for key in ("publisher", "stackOwner"):
+        value = props.get(key) if props is not None else None
+        if isinstance(value, str) and _PERSONAL.search(value):
+            message = f"'{key}' should be a company name, not an address"
+            yield ctx.report(PROPERTIES, f"/properties/{key}", message)
+
+
+@rule(
+    "AP-11",
+    Level.WARNING,
+    "constraints.hidden on token:* parameters is a boolean",
+    "PR#1421 (service validator: Expected Boolean but got String)",
+)
+def hidden_boolean(ctx: Context) -> Iterator[Finding]:
+    for name, node in _parameters(ctx):
+        constraints = _constraints(node)
+        hidden = constraints.value.get("hidden") if constraints is not None else None
+        if name.startswith("token:") and isinstance(hidden, str) and constraints is not None:
+            message = "'hidden' should be a boolean here (the service rejects a string)"
+            yield ctx.report(PROPERTIES, constraints.at("hidden"), message)
