@@ -186,7 +186,7 @@ def put_assignees(store: Store, req: Request) -> JsonObj:
     if len(assignees) > MAX_ASSIGNEES:
         raise errors.invalid("assignees", f"Up to {MAX_ASSIGNEES} assignees can be specified.")
     for index, login in enumerate(assignees):
-        if login not in store.users:
+        if not isinstance(login, str) or login not in store.users:
             raise errors.invalid(f"assignees[{index}]", f"The user ({login}) is not found.")
     state = (app.live_status.get("states") or {}).get(record.status)
     if state and state["assignee"]["type"] == "ONE" and len(assignees) > 1:

@@ -30,6 +30,7 @@ from generator.standin.store import App, Record, Store
 from generator.standin.views import record_view
 from generator.standin.webhooks import delete_event, record_event
 from generator.standin.writes import (
+    Uniques,
     Write,
     build_values,
     check_unique,
@@ -132,10 +133,12 @@ def add_records(store: Store, req: Request) -> JsonObj:
     items = _records_list(req, "added")
     problems = Problems()
     pending: list[JsonObj] = []
+    uniques = Uniques(app)
     for index, given in enumerate(items):
         prefix = f"records[{index}]."
         values = build_values(store, Write(app, req.principal, prefix), given, problems)
-        check_unique(app, values, None, prefix, problems, pending)
+        uniques.check(values, None, prefix, problems)
+        uniques.claim(values, None)
         pending.append(values)
     problems.raise_if_any()
     records = [insert(store, app, values, req.principal) for values in pending]
@@ -205,8 +208,9 @@ def update_records(store: Store, req: Request) -> JsonObj:
     items = _records_list(req, "updated")
     problems = Problems()
     plan: list[tuple[Record | None, JsonObj]] = []
+    uniques = Uniques(app)
     for index, item in enumerate(items):
-        plan.append(_plan_update(store, req, app, item, index, upsert, problems, plan))
+        plan.append(_plan_update(store, req, app, item, index, upsert, problems, uniques))
     problems.raise_if_any()
     return {
         "records": [_commit(store, req, app, record, values, upsert) for record, values in plan]
@@ -221,7 +225,7 @@ def _plan_update(
     index: int,
     upsert: bool,
     problems: Problems,
-    plan: list[tuple[Record | None, JsonObj]],
+    uniques: Uniques,
 ) -> tuple[Record | None, JsonObj]:
     where = f"records[{index}]."
     if not isinstance(item, Mapping):
@@ -240,8 +244,9 @@ def _plan_update(
     if record is None and isinstance(item.get("updateKey"), Mapping):
         key = item["updateKey"]
         values[str(key.get("field"))] = _by_key_value(store, app, key)
-    pending = [v for _, v in plan]
-    check_unique(app, values, record.id if record else None, prefix, problems, pending)
+    record_id = record.id if record else None
+    uniques.check(values, record_id, prefix, problems)
+    uniques.claim(values, record_id)
     return record, values
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import Message
@@ -11,6 +12,9 @@ from generator.standin import errors
 from generator.standin.auth import Need, Principal, authorize
 from generator.standin.errors import JsonObj
 from generator.standin.store import App, Store
+
+# ASCII digits only: str.isdigit() also accepts characters such as "²" that int() refuses.
+INTEGER = re.compile(r"-?[0-9]+")
 
 
 @dataclass
@@ -57,7 +61,7 @@ def id_text(raw: Any, key: str) -> str:
     if isinstance(raw, bool) or not isinstance(raw, int | str):
         raise errors.invalid(key, "must be an integer")
     text = str(raw).strip()
-    if not text.lstrip("-").isdigit():
+    if not INTEGER.fullmatch(text):
         raise errors.invalid(key, "must be an integer")
     if int(text) < 1:
         raise errors.invalid(key, "must be greater than or equal to 1")
@@ -69,7 +73,7 @@ def int_param(req: Request, name: str, default: int, low: int, high: int) -> int
     raw = req.params.get(name)
     if raw is None or raw == "":
         return default
-    if isinstance(raw, bool) or not str(raw).strip().lstrip("-").isdigit():
+    if isinstance(raw, bool) or not INTEGER.fullmatch(str(raw).strip()):
         raise errors.invalid(name, "must be an integer")
     value = int(str(raw).strip())
     if value < low:
@@ -93,7 +97,7 @@ def revision_param(raw: Any, key: str = "revision") -> int | None:
     """An expected revision; None (not checked) when absent or -1."""
     if raw is None or raw == "" or str(raw).strip() == "-1":
         return None
-    if isinstance(raw, bool) or not str(raw).strip().isdigit():
+    if isinstance(raw, bool) or not INTEGER.fullmatch(str(raw).strip().lstrip("-")):
         raise errors.invalid(key, "must be an integer")
     return int(str(raw).strip())
 

@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -363,10 +364,26 @@ def _app(value: Any, at: _At) -> SeedApp:
         tokens=_tokens(item.get("tokens"), at / "tokens"),
         webhooks=_webhooks(item.get("webhooks"), at / "webhooks"),
         records=tuple(
-            (at / "records" / i).mapping(r)
+            _record(r, at / "records" / i)
             for i, r in enumerate((at / "records").items(item.get("records")))
         ),
     )
+
+
+def _record(value: Any, at: _At) -> Mapping[str, Any]:
+    """A seed record: field values plus the optional $id, $status, $assignees... keys."""
+    record = at.mapping(value)
+    if "$id" in record and not re.fullmatch(r"[1-9][0-9]*", str(record["$id"])):
+        raise (at / "$id").error("expected a record ID (a positive integer)")
+    for key in ("$status", "$createdBy"):
+        if key in record:
+            (at / key).text(record[key])
+    for index, login in enumerate((at / "$assignees").items(record.get("$assignees"))):
+        (at / "$assignees" / index).text(login)
+    for index, comment in enumerate((at / "$comments").items(record.get("$comments"))):
+        item = (at / "$comments" / index).mapping(comment)
+        (at / "$comments" / index / "text").text(item.get("text"))
+    return record
 
 
 def _optional_text(value: Any, at: _At) -> str | None:
@@ -440,11 +457,11 @@ def _cross_check(seed: Seed, at: _At) -> None:
 
 def _check_lookups(app: SeedApp, apps: Mapping[str, SeedApp], at: _At) -> None:
     for code, prop in app.fields.items():
-        lookup = prop.get("lookup")
-        if not lookup:
+        if not prop.get("lookup"):
             continue
         where = at / code / "lookup"
-        related = str((lookup.get("relatedApp") or {}).get("app", ""))
+        lookup = where.mapping(prop["lookup"])
+        related = str((where / "relatedApp").mapping(lookup.get("relatedApp") or {}).get("app", ""))
         source = apps.get(related)
         if source is None:
             raise (where / "relatedApp" / "app").error(f"no app {related!r} in the seed")
@@ -452,7 +469,8 @@ def _check_lookups(app: SeedApp, apps: Mapping[str, SeedApp], at: _At) -> None:
             raise (where / "relatedKeyField").error(
                 f"no field {lookup.get('relatedKeyField')!r} in app {related}"
             )
-        for index, mapping in enumerate(lookup.get("fieldMappings") or []):
+        for index, raw in enumerate((where / "fieldMappings").items(lookup.get("fieldMappings"))):
+            mapping = (where / "fieldMappings" / index).mapping(raw)
             if mapping.get("field") not in app.fields:
                 raise (where / "fieldMappings" / index / "field").error(
                     f"no field {mapping.get('field')!r}"

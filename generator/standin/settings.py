@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,7 +21,11 @@ def _text(value: Any) -> str:
 
 
 def _is_int(value: Any) -> bool:
-    return not isinstance(value, bool) and isinstance(value, int | str) and str(value).isdigit()
+    return (
+        not isinstance(value, bool)
+        and isinstance(value, int | str)
+        and bool(re.fullmatch(r"[0-9]+", str(value)))
+    )
 
 
 def merge_status(current: JsonObj, body: Mapping[str, Any], problems: Problems) -> JsonObj:
@@ -72,8 +77,12 @@ def _assignee(raw: Any, where: str, problems: Problems) -> JsonObj:
     if not isinstance(raw, Mapping) or raw.get("type") not in ASSIGNEE_TYPES:
         problems.add(f"{where}.type", f"Specify one of {', '.join(ASSIGNEE_TYPES)}.")
         return {"type": "ONE", "entities": []}
-    entities = []
-    for index, item in enumerate(raw.get("entities") or []):
+    entities: list[JsonObj] = []
+    listed = raw.get("entities") or []
+    if not isinstance(listed, list):
+        problems.add(f"{where}.entities", "The value must be an array.")
+        listed = []
+    for index, item in enumerate(listed):
         entity = item.get("entity") if isinstance(item, Mapping) else None
         if not isinstance(entity, Mapping) or entity.get("type") not in ASSIGNEE_ENTITIES:
             problems.add(f"{where}.entities[{index}].entity.type", "The entity type is not valid.")

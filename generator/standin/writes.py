@@ -250,22 +250,51 @@ def check_required(
                 check_required(prop["fields"], row["value"], row_base, problems)
 
 
+class Uniques:
+    """Values taken in fields that prohibit duplicates, for one request (bulk calls included)."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.codes = [code for code, prop in app.fields.items() if prop.get("unique")]
+        self._owners: dict[str, dict[Any, set[int | None]]] | None = None
+
+    def _index(self) -> dict[str, dict[Any, set[int | None]]]:
+        # Built once per request: bulk writes check 100 records against the whole app.
+        if self._owners is None:
+            self._owners = {code: {} for code in self.codes}
+            for record in self.app.records.values():
+                self.claim(record.values, record.id)
+        return self._owners
+
+    def claim(self, values: JsonObj, record_id: int | None) -> None:
+        """Mark a record's values as taken (also records still to be stored in this request)."""
+        owners = self._index() if self._owners is None else self._owners
+        for code in self.codes:
+            value = values.get(code)
+            if not is_empty(value):
+                owners[code].setdefault(value, set()).add(record_id)
+
+    def check(
+        self, values: JsonObj, record_id: int | None, prefix: str, problems: Problems
+    ) -> None:
+        """ "" never counts as a duplicate; the record itself is left out."""
+        owners = self._index()
+        for code in self.codes:
+            value = values.get(code)
+            if is_empty(value):
+                continue
+            others = owners[code].get(value, set()) - ({record_id} if record_id else set())
+            if others:
+                problems.add(
+                    f"{prefix}{code}.value", "This value already exists in another record."
+                )
+
+
 def check_unique(
-    app: App,
-    values: JsonObj,
-    record_id: int | None,
-    prefix: str,
-    problems: Problems,
-    pending: list[JsonObj] | None = None,
+    app: App, values: JsonObj, record_id: int | None, prefix: str, problems: Problems
 ) -> None:
-    """Fields that prohibit duplicates: "" never counts; the record itself is left out."""
-    for code, prop in app.fields.items():
-        value = values.get(code)
-        if not prop.get("unique") or is_empty(value):
-            continue
-        others = [r.values for r in app.records.values() if r.id != record_id]
-        if any(other.get(code) == value for other in [*others, *(pending or [])]):
-            problems.add(f"{prefix}{code}.value", "This value already exists in another record.")
+    """Uniqueness for a single-record write."""
+    Uniques(app).check(values, record_id, prefix, problems)
 
 
 def store_values(store: Store, app: App, values: JsonObj) -> JsonObj:

@@ -190,3 +190,11 @@ def test_delete_record_as_user_checks_its_input(kintone: StandIn) -> None:
         == {}
     )
     assert 1 not in kintone.store.apps["2"].records
+
+
+def test_guest_space_apps_subscribe_through_the_guest_path(kintone: StandIn) -> None:
+    body = {"app": "4", "url": "http://127.0.0.1:9/", "type": "ADD_RECORD"}
+    url = f"{kintone.url}/k/guest/5/integration/v1/preview/app/webhook.json"
+    assert request(url, "POST", body, token_headers("guest-full")).body == {"id": "1"}
+    removal = f"{kintone.url}/k/guest/5/integration/v1/preview/app/webhook.json?app=4&id=1"
+    assert request(removal, "DELETE", headers=token_headers("guest-full")).body == {}
