@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from generator.csharp.vectors import (
     run_folder,
     run_vectors,
 )
+from generator.customcode import poll_added
 from generator.parse import default_description, parse_description
 from generator.render.environment import make_environment
 from generator.render.properties import script_context
@@ -75,9 +77,13 @@ def test_context_survives_a_render_with_unusual_names() -> None:
         "webhook_operations": ["Hook ä", "Hook 2"],
         "remove_webhook_path": "/k/integration/v1/preview/app/webhook.json",
         "indexed_array_operations": [{"operation": "Two", "parameters": ["ids", "co,des"]}],
+        "guest_space_parameter": "space id",
     }
     text = make_environment().get_template("script.csx.j2").render(**values)
-    assert context_from_script(text) == ScriptContext.from_template_values(values)
+    expected = ScriptContext.from_template_values(values)
+    # A template from before the guest-space rewrite has no GuestSpaceParameter.
+    older = replace(expected, guest_space_parameter=None)
+    assert context_from_script(text) in (expected, older)
 
 
 def test_scripts_not_generated_by_us_have_no_context() -> None:
@@ -141,6 +147,40 @@ def test_reference_runs_out_of_canned_answers_like_the_host() -> None:
     request = HttpRequest("GET", "https://h.cybozu.com/k/v1/apps.json")
     run = reference_run(golden_context(), "ListApps", request, [])
     assert (run.response, run.error_type) == (None, "System.InvalidOperationException")
+
+
+GUEST = "guestSpaceId"
+
+
+def test_reference_rewrites_guest_spaces_before_dispatching() -> None:
+    context = replace(golden_context(), guest_space_parameter=GUEST)
+    request = HttpRequest("GET", f"https://h.cybozu.com/k/v1/apps.json?{GUEST}=3&ids=1")
+    run = reference_run(context, "ListApps", request, [HttpResponse(200)])
+    assert [r.url for r in run.sent] == ["https://h.cybozu.com/k/guest/3/v1/apps.json?ids=1"]
+
+
+def test_reference_polls_through_customcode() -> None:
+    context = replace(
+        golden_context(),
+        polling_operations=(("OnRecordsAdded", "poll_added"),),
+        guest_space_parameter=GUEST,
+    )
+    url = f"https://h.cybozu.com/k/v1/records.json?app=5&{GUEST}=3"
+    request = HttpRequest("GET", url, (("X-Cybozu-API-Token", "t"),))
+    newest = b'{"records":[{"$id":{"type":"__ID__","value":"41"}}]}'
+    run = reference_run(context, "OnRecordsAdded", request, [HttpResponse(200, (), newest)])
+    expected = poll_added(url, lambda method, target: (200, newest), GUEST)
+    assert run.response == HttpResponse(expected.status, tuple(expected.headers.items()))
+    [sent] = run.sent
+    assert sent.url.startswith("https://h.cybozu.com/k/guest/3/v1/records.json?app=5&query=")
+    assert sent.header("X-Cybozu-API-Token") == "t"
+
+
+def test_reference_polling_passes_kintone_errors_through() -> None:
+    context = replace(golden_context(), polling_operations=(("OnRecordsAdded", "poll_added"),))
+    error = HttpResponse(403, (("Content-Type", "application/json"),), b'{"code":"CB_NO02"}')
+    request = HttpRequest("GET", "https://h.cybozu.com/k/v1/records.json?app=5")
+    assert reference_run(context, "OnRecordsAdded", request, [error]).response == error
 
 
 def test_a_failure_on_both_sides_is_a_match(session: ScriptSession) -> None:

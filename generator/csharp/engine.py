@@ -84,17 +84,9 @@ class CompiledScript:
         canned: Sequence[HttpResponse] | None = None,
     ) -> ScriptRun:
         """Run once in a fresh host process; with canned, SendAsync answers from it in order."""
-        line = encode_request(operation_id, request, canned, self.timeout_ms)
-        try:
-            done = subprocess.run(
-                self.command(), input=line, capture_output=True, timeout=self._wait_s()
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise ScriptTimeout(f"{operation_id}: the script host did not answer") from exc
-        answer = done.stdout.splitlines()[0] if done.stdout.strip() else b""
-        if not answer:
-            raise ScriptError(_host_failed(done.returncode, done.stderr.decode(errors="replace")))
-        return decode_result(operation_id, answer)
+        # A session, not subprocess.run: the answer counts, however long mono takes to exit.
+        with self.session() as session:
+            return session.run(operation_id, request, canned)
 
     def session(self) -> ScriptSession:
         """A persistent host process for many runs (vectors, benchmarks); use it as a context."""

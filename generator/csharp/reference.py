@@ -4,23 +4,37 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from generator.csharp.engine import ScriptRun
 from generator.customcode import (
+    FIELDS_UNREADABLE,
+    JSON_CONTENT_TYPE,
     ScriptResponse,
+    dump_json,
+    guest_rewrite,
     indexed_query,
     parse_json_object,
-    record_schema_result,
+    poll_added,
+    poll_updated,
+    record_schema,
     record_schema_upstream_url,
+    schema_mode,
     subscribe_result,
 )
 from generator.runtime.messages import HttpRequest, HttpResponse
 
-Role = Literal["record_schema", "subscribe", "indexed", "forward"]
-ROLES: tuple[Role, ...] = ("record_schema", "subscribe", "indexed", "forward")
+Role = Literal["record_schema", "subscribe", "indexed", "poll_added", "poll_updated", "forward"]
+ROLES: tuple[Role, ...] = (
+    "record_schema",
+    "subscribe",
+    "indexed",
+    "poll_added",
+    "poll_updated",
+    "forward",
+)
 GENERATED_MARK = "Generated from templates/script.csx.j2"
 _STRING = r'"(?:\\.|[^"\\])*"'
 _CONSTANT = re.compile(rf"private const string (\w+) = ({_STRING});")
@@ -29,18 +43,25 @@ _METHOD_ROLES: dict[str, Role] = {
     "GetRecordSchemaAsync": "record_schema",
     "SubscribeAsync": "subscribe",
     "ForwardIndexedAsync": "indexed",
+    "PollAddedAsync": "poll_added",
+    "PollUpdatedAsync": "poll_updated",
 }
 
 
 @dataclass(frozen=True)
 class ScriptContext:
-    """The values script.csx.j2 was rendered with: which operation does what."""
+    """The values script.csx.j2 was rendered with: which operation does what.
+
+    guest_space_parameter is None for scripts from before the guest-space rewrite.
+    """
 
     record_schema_operation: str
     fields_path: str
     webhook_operations: tuple[str, ...]
     remove_webhook_path: str
     indexed_arrays: tuple[tuple[str, tuple[str, ...]], ...]
+    polling_operations: tuple[tuple[str, Role], ...] = ()
+    guest_space_parameter: str | None = None
 
     @classmethod
     def from_template_values(cls, values: Mapping[str, Any]) -> ScriptContext:
@@ -49,12 +70,19 @@ class ScriptContext:
             (str(item["operation"]), tuple(str(p) for p in item["parameters"]))
             for item in values["indexed_array_operations"]
         )
+        polling = tuple(
+            (str(item["operation"]), _POLL_ROLES[str(item["kind"])])
+            for item in values.get("polling_operations", [])
+        )
+        guest = values.get("guest_space_parameter")
         return cls(
             str(values["record_schema_operation"]),
             str(values["fields_path"]),
             tuple(str(op) for op in values["webhook_operations"]),
             str(values["remove_webhook_path"]),
             indexed,
+            polling,
+            None if guest is None else str(guest),
         )
 
     def role(self, operation_id: str) -> Role:
@@ -65,7 +93,10 @@ class ScriptContext:
             return "subscribe"
         if operation_id in dict(self.indexed_arrays):
             return "indexed"
-        return "forward"
+        return dict(self.polling_operations).get(operation_id, "forward")
+
+
+_POLL_ROLES: dict[str, Role] = {"added": "poll_added", "updated": "poll_updated"}
 
 
 def context_from_script(text: str) -> ScriptContext | None:
@@ -74,11 +105,14 @@ def context_from_script(text: str) -> ScriptContext | None:
         return None
     constants = {name: json.loads(value) for name, value in _CONSTANT.findall(text)}
     cases: dict[Role, list[tuple[str, tuple[str, ...]]]] = {role: [] for role in ROLES}
+    polling: list[tuple[str, Role]] = []
     for label, method, arguments in _CASE.findall(text):
         role = _METHOD_ROLES.get(method)
         if role is not None:
             parameters = tuple(json.loads(p) for p in re.findall(_STRING, arguments))
             cases[role].append((json.loads(label), parameters))
+            if role in _POLL_ROLES.values():
+                polling.append((json.loads(label), role))
     schema = cases["record_schema"]
     if len(schema) != 1 or not {"FieldsPath", "RemoveWebhookPath"} <= constants.keys():
         return None
@@ -88,7 +122,19 @@ def context_from_script(text: str) -> ScriptContext | None:
         tuple(op for op, _ in cases["subscribe"]),
         constants["RemoveWebhookPath"],
         tuple(cases["indexed"]),
+        tuple(polling),
+        constants.get("GuestSpaceParameter"),
     )
+
+
+class _OutOfAnswers(Exception):
+    """The script asked for more upstream answers than the vector has."""
+
+
+_OUT_OF_ANSWERS = (
+    "System.InvalidOperationException",
+    "the script sent more requests than there are canned responses",
+)
 
 
 def reference_run(
@@ -98,40 +144,70 @@ def reference_run(
     canned: Sequence[HttpResponse],
 ) -> ScriptRun:
     """What the Python reference answers, and sends upstream, for one request."""
-    role = context.role(operation_id)
-    sent = _upstream_request(context, role, operation_id, request)
-    if not canned:
-        error = "the script sent more requests than there are canned responses"
-        return ScriptRun(operation_id, None, (sent,), (), "System.InvalidOperationException", error)
-    response = _ANSWERS[role](context, request, canned[0])
-    return ScriptRun(operation_id, response, (sent,))
+    upstream = _Upstream(request, canned)
+    try:
+        response = _answer(context, context.role(operation_id), operation_id, request, upstream)
+    except _OutOfAnswers:
+        kind, message = _OUT_OF_ANSWERS
+        return ScriptRun(operation_id, None, tuple(upstream.sent), (), kind, message)
+    return ScriptRun(operation_id, response, tuple(upstream.sent))
 
 
-def _upstream_request(
-    context: ScriptContext, role: Role, operation_id: str, request: HttpRequest
-) -> HttpRequest:
-    """The request the script forwards: the incoming one, its URL (and method) rewritten."""
+class _Upstream:
+    """Context.SendAsync for the reference: records each request, answers from canned."""
+
+    def __init__(self, incoming: HttpRequest, canned: Sequence[HttpResponse]) -> None:
+        self.incoming = incoming
+        self.canned = list(canned)
+        self.sent: list[HttpRequest] = []
+
+    def send(self, request: HttpRequest) -> HttpResponse:
+        self.sent.append(request)
+        if len(self.sent) > len(self.canned):
+            raise _OutOfAnswers
+        return self.canned[len(self.sent) - 1]
+
+    def send_get(self, method: str, url: str) -> tuple[int, bytes]:
+        """The customcode.Send shape: every call carries the incoming request's headers."""
+        answer = self.send(HttpRequest(method, url, self.incoming.headers))
+        return answer.status, answer.body
+
+    def last(self) -> HttpResponse:
+        return self.canned[len(self.sent) - 1]
+
+
+def _answer(
+    context: ScriptContext, role: Role, operation_id: str, request: HttpRequest, up: _Upstream
+) -> HttpResponse:
+    if role in ("poll_added", "poll_updated"):
+        return _poll(context, role, request, up)
+    if context.guest_space_parameter is not None:
+        # The script rewrites guest spaces first, for every operation.
+        request = replace(request, url=guest_rewrite(request.url, context.guest_space_parameter))
     if role == "record_schema":
-        url = record_schema_upstream_url(request.url, context.fields_path)
-        return replace(request, method="GET", url=url)
+        return _record_schema(context, request, up)
+    if role == "subscribe":
+        return _subscribe(context, request, up)
     if role == "indexed":
-        return replace(
-            request, url=indexed_query(request.url, dict(context.indexed_arrays)[operation_id])
-        )
-    return request
+        parameters = dict(context.indexed_arrays)[operation_id]
+        return up.send(replace(request, url=indexed_query(request.url, parameters)))
+    return up.send(request)
 
 
-def _record_schema(
-    context: ScriptContext, request: HttpRequest, upstream: HttpResponse
-) -> HttpResponse:
-    result = record_schema_result(request.url, upstream.status, upstream.body)
-    # Errors from kintone go back unchanged, headers included; anything else is a new response.
-    return upstream if _is_passed_through(upstream) else _new_response(result)
+def _record_schema(context: ScriptContext, request: HttpRequest, up: _Upstream) -> HttpResponse:
+    # The incoming request is reused (authentication headers included) as a GET.
+    url = record_schema_upstream_url(request.url, context.fields_path)
+    upstream = up.send(replace(request, method="GET", url=url))
+    if _is_passed_through(upstream):
+        return upstream  # kintone's error, headers included
+    fields = parse_json_object(upstream.body)
+    if fields is None or not isinstance(fields.get("properties"), dict):
+        return _json(502, FIELDS_UNREADABLE)
+    return _json(200, record_schema(fields, schema_mode(request.url)))
 
 
-def _subscribe(
-    context: ScriptContext, request: HttpRequest, upstream: HttpResponse
-) -> HttpResponse:
+def _subscribe(context: ScriptContext, request: HttpRequest, up: _Upstream) -> HttpResponse:
+    upstream = up.send(request)
     body = parse_json_object(request.body) or {}
     result = subscribe_result(
         request.url, body, upstream.status, upstream.body, context.remove_webhook_path
@@ -146,21 +222,25 @@ def _subscribe(
     return HttpResponse(result.status, (("Location", location), *kept), upstream.body)
 
 
-def _forward(context: ScriptContext, request: HttpRequest, upstream: HttpResponse) -> HttpResponse:
-    return upstream
+def _poll(context: ScriptContext, role: Role, request: HttpRequest, up: _Upstream) -> HttpResponse:
+    guest = context.guest_space_parameter or ""
+    if role == "poll_added":
+        result = poll_added(request.url, up.send_get, guest)
+    else:
+        result = poll_updated(request.url, up.send_get, context.fields_path, guest)
+    # A result without headers of its own is kintone's answer, passed on unchanged.
+    if not result.headers and up.sent and _is_passed_through(up.last()):
+        return up.last()
+    return _new_response(result)
 
 
 def _is_passed_through(upstream: HttpResponse) -> bool:
     return not 200 <= upstream.status < 300
 
 
+def _json(status: int, value: Any) -> HttpResponse:
+    return HttpResponse(status, (("Content-Type", JSON_CONTENT_TYPE),), dump_json(value))
+
+
 def _new_response(result: ScriptResponse) -> HttpResponse:
     return HttpResponse(result.status, tuple(result.headers.items()), result.body)
-
-
-_ANSWERS: dict[Role, Callable[[ScriptContext, HttpRequest, HttpResponse], HttpResponse]] = {
-    "record_schema": _record_schema,
-    "subscribe": _subscribe,
-    "indexed": _forward,
-    "forward": _forward,
-}
