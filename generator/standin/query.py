@@ -111,6 +111,7 @@ class Context:
 
     now: datetime
     login: str | None
+    file_name: Callable[[str], str] = str
 
 
 def syntax_error() -> KintoneError:
@@ -387,6 +388,8 @@ def _test(
         return all(results) if node.kind == "and" else any(results)
     kind, table = types[node.field]
     values = _values(record, node.field, kind, table)
+    if kind == "FILE":
+        values = [ctx.file_name(key) for key in values if key is not None]  # like matches names
     return _OPS[node.operator](values, [_literal(v, kind, ctx) for v in node.values], kind)
 
 

@@ -54,7 +54,11 @@ def check_revision(record: Record, expected: int | None) -> None:
 
 
 def query_context(store: Store, principal: Principal) -> Context:
-    return Context(now=store.now(), login=principal.login)
+    def file_name(key: str) -> str:
+        blob = store.files.get(key)
+        return blob.name if blob else ""
+
+    return Context(now=store.now(), login=principal.login, file_name=file_name)
 
 
 # ---- reading -------------------------------------------------------------------------------

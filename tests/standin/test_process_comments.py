@@ -127,3 +127,38 @@ def test_process_disabled(kintone: StandIn) -> None:
     assert (
         invoices.put("record/assignees", {"app": 3, "id": 1, "assignees": []}).code == "GAIA_ST01"
     )
+
+
+def test_action_conditions_and_deployed_process(deals: Client) -> None:
+    states = {
+        "Open": {
+            "name": "Open",
+            "index": "0",
+            "assignee": {
+                "type": "ANY",
+                "entities": [
+                    {"entity": {"type": "GROUP", "code": "managers"}},
+                    {"entity": {"type": "FIELD_ENTITY", "code": "Owner"}},
+                ],
+            },
+        },
+        "Big": {"name": "Big", "index": "1"},
+    }
+    actions = [{"name": "Escalate", "from": "Open", "to": "Big", "filterCond": "Amount >= 1000"}]
+    deals.put("preview/app/status", {"app": 2, "states": states, "actions": actions})
+    deals.post("preview/app/deploy", {"apps": [{"app": 2}]})
+    record = {
+        "Title": {"value": "t"},
+        "Amount": {"value": "10"},
+        "Owner": {"value": [{"code": "suzuki"}]},
+    }
+    small = deals.post("record", {"app": 2, "record": record}).body["id"]
+    got = deals.get("record", app=2, id=small).body["record"]
+    assert got["Status"]["value"] == "Open"
+    assert [a["code"] for a in got["Assignee"]["value"]] == ["sato", "suzuki"]
+    assert (
+        deals.put("record/status", {"app": 2, "id": small, "action": "Escalate"}).code
+        == "GAIA_ST02"
+    )
+    deals.put("record", {"app": 2, "id": small, "record": {"Amount": {"value": "1000"}}})
+    assert deals.put("record/status", {"app": 2, "id": small, "action": "Escalate"}).status == 200

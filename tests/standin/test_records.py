@@ -371,6 +371,8 @@ def test_files_upload_attach_download(deals: Client, kintone: StandIn) -> None:
     files = deals.get("record", app=2, id=added).body["record"]["Attachments"]["value"]
     assert files[0]["name"] == "résumé.bin" and files[0]["size"] == str(len(data))
     assert files[0]["contentType"] == "application/octet-stream" and files[0]["fileKey"] != key
+    found = deals.get("records", app=2, query='Attachments like "sum"', fields=["$id"]).body
+    assert [r["$id"]["value"] for r in found["records"]] == [added]
     download = request(
         f"{kintone.url}/k/v1/file.json?fileKey={files[0]['fileKey']}",
         headers=token_headers("deals-view"),
