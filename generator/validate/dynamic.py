@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from generator.validate.shapes import (
+    LAST,
     METHODS,
     JsonObject,
     Node,
@@ -43,7 +44,11 @@ class Extension:
 def extensions(swagger: JsonObject | None) -> Iterator[Extension]:
     """Every dynamic-call extension anywhere in the swagger, in document order."""
     if swagger is None:
-        return
+        return iter(())
+    return iter(LAST.get(swagger, "extensions", lambda: list(_extensions(swagger))))
+
+
+def _extensions(swagger: JsonObject) -> Iterator[Extension]:
     for holder in walk_objects(swagger):
         for kind in DYNAMIC_KEYS:
             node = holder.child(kind)

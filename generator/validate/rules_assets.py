@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import zlib
@@ -162,13 +163,16 @@ def readme_sections(ctx: Context) -> Iterator[Finding]:
 
 _SECRET_FORMATS = (
     ("a private key", re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----")),
-    ("an AWS access key", re.compile(r"\bAKIA[0-9A-Z]{16}\b")),
-    ("a GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36}\b")),
-    ("a Slack token", re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}")),
-    ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b")),
+    ("an AWS access key", re.compile(r"AKIA[0-9A-Z]{16}\b")),
+    ("a GitHub token", re.compile(r"gh[pousr]_[A-Za-z0-9]{36}\b")),
+    ("a Slack token", re.compile(r"xox[abprs]-[A-Za-z0-9-]{10,}")),
+    ("a Google API key", re.compile(r"AIza[0-9A-Za-z_\-]{35}\b")),
     ("a storage account key", re.compile(r"AccountKey=[A-Za-z0-9+/]{40,}={0,2}")),
 )
 _SECRET_NAMES = re.compile(r"secret|password|passwd|api[_-]?key|token|code|signature", re.I)
+_STRING_MEMBER = re.compile(r'"([^"\\\n]{1,100})"\s*:\s*"')
+_STRING_BODY = re.compile(r'(?:[^"\\]|\\.)*')
+_SECRET_WORDS = ("secret", "password", "passwd", "apikey", "api_key", "api-key", "token", "code")
 _PLACEHOLDER = re.compile(
     r"^(|[*x.]+|<.*>|\{.*\}|\$\{.*\}|@.*|dummy|secret|placeholder|your.*)$", re.I
 )
@@ -191,14 +195,46 @@ def _looks_random(value: str) -> bool:
 )
 def secrets(ctx: Context) -> Iterator[Finding]:
     for name in JSON_FILES:
-        for value, tokens in walk_strings(ctx.documents.get(name)):
-            yield from _known_formats(ctx, name, pointer(*tokens), value)
-            if _secret_value(tokens, value):
-                message = "this looks like a real secret; use a placeholder"
-                yield ctx.report(name, pointer(*tokens), message, Level.WARNING)
+        if _may_hold_secrets(ctx.texts.get(name, "")):
+            yield from _file_secrets(ctx, name)
     yield from _secret_defaults(ctx)
     if ctx.script is not None:
         yield from _known_formats(ctx, SCRIPT, "", ctx.script)
+
+
+def _may_hold_secrets(source: str) -> bool:
+    """A fast look at the raw text; the walk below runs only when this finds something."""
+    if _has_known_format(source):
+        return True
+    for match in _STRING_MEMBER.finditer(source):
+        key = match.group(1).lower()
+        if any(word in key for word in _SECRET_WORDS) and _secret_like(
+            _string_at(source, match.end())
+        ):
+            return True
+    return False
+
+
+def _has_known_format(value: str) -> bool:
+    return any(pattern.search(value) for _, pattern in _SECRET_FORMATS)
+
+
+def _string_at(source: str, start: int) -> str:
+    """The JSON string whose text starts at ``start`` (after its opening quote)."""
+    end = _STRING_BODY.match(source, start)
+    try:
+        return str(json.loads(f'"{end.group()}"')) if end is not None else ""
+    except ValueError:
+        return ""
+
+
+def _file_secrets(ctx: Context, name: str) -> Iterator[Finding]:
+    for value, tokens in walk_strings(ctx.documents.get(name)):
+        if _has_known_format(value):
+            yield from _known_formats(ctx, name, pointer(*tokens), value)
+        if _secret_value(tokens, value):
+            message = "this looks like a real secret; use a placeholder"
+            yield ctx.report(name, pointer(*tokens), message, Level.WARNING)
 
 
 def _known_formats(ctx: Context, name: str, where: str, value: str) -> Iterator[Finding]:
@@ -209,8 +245,8 @@ def _known_formats(ctx: Context, name: str, where: str, value: str) -> Iterator[
 
 def _secret_value(tokens: tuple[str | int, ...], value: str) -> bool:
     """A random-looking value under a secret-sounding key."""
-    keys = [t for t in tokens if isinstance(t, str)]
-    if not keys[-1:] or not _SECRET_NAMES.search(keys[-1]):
+    key = tokens[-1] if tokens else None
+    if not isinstance(key, str) or not _SECRET_NAMES.search(key):
         return False
     return _secret_like(value)
 

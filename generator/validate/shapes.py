@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from generator.findings import pointer
 
 JsonObject = dict[str, Any]
+T = TypeVar("T")
 Token = str | int
 Tokens = tuple[Token, ...]
 
@@ -146,8 +147,33 @@ class Operation:
         return "x-ms-trigger" in self.node.value
 
 
+class _LastSwagger:
+    """Results computed for the swagger seen last: the rules of one run share them."""
+
+    def __init__(self) -> None:
+        self.swagger: object = None
+        self.values: dict[object, Any] = {}
+
+    def get(self, swagger: object, key: object, compute: Callable[[], T]) -> T:
+        if swagger is not self.swagger:
+            self.swagger, self.values = swagger, {}
+        if key not in self.values:
+            self.values[key] = compute()
+        result: T = self.values[key]
+        return result
+
+
+LAST = _LastSwagger()
+
+
 def operations(swagger: JsonObject | None) -> Iterator[Operation]:
     """Every operation object under ``paths``, in document order."""
+    if swagger is None:
+        return iter(())
+    return iter(LAST.get(swagger, "operations", lambda: list(_operations(swagger))))
+
+
+def _operations(swagger: JsonObject | None) -> Iterator[Operation]:
     paths = as_object(swagger.get("paths")) if swagger is not None else None
     for path, item in members(paths):
         if not isinstance(item, dict) or path.startswith("x-"):
@@ -170,6 +196,12 @@ def operation_index(swagger: JsonObject | None) -> dict[str, Operation]:
 
 def parameters(swagger: JsonObject | None, op: Operation) -> list[Node]:
     """Effective parameters of an operation: path-level ones overridden by its own, resolved."""
+    if swagger is None:
+        return _parameters(swagger, op)
+    return LAST.get(swagger, ("parameters", op.node.tokens), lambda: _parameters(swagger, op))
+
+
+def _parameters(swagger: JsonObject | None, op: Operation) -> list[Node]:
     found: dict[tuple[str | None, str | None], Node] = {}
     for holder in (op.path_item, op.node):
         for index, raw in elements(holder.value.get("parameters")):

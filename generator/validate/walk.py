@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from enum import StrEnum
 
-from generator.validate.shapes import METHODS, JsonObject, Node, members
+from generator.validate.shapes import LAST, METHODS, JsonObject, Node, members
 
 MAX_DEPTH = 64  # deeper schemas are left to SWAGGER-01; keeps the walk bounded
 
@@ -146,15 +146,8 @@ def of_role(swagger: JsonObject | None, *wanted: Role) -> Iterator[Node]:
             yield node
 
 
-_LAST: list[tuple[JsonObject, list[tuple[Role, Node]]]] = []
-
-
 def role_list(swagger: JsonObject | None) -> list[tuple[Role, Node]]:
-    """``roles`` as a list, kept for the last swagger seen (rules share one walk)."""
+    """``roles`` as a list, shared by the rules of one run."""
     if swagger is None:
         return []
-    if _LAST and _LAST[0][0] is swagger:
-        return _LAST[0][1]
-    found = list(roles(swagger))
-    _LAST[:] = [(swagger, found)]
-    return found
+    return LAST.get(swagger, "roles", lambda: list(roles(swagger)))
