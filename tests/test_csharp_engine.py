@@ -272,6 +272,13 @@ def test_logs_and_console_output_do_not_disturb_the_protocol(misbehaving: Compil
     assert run.logs == ("Information: operation Log for app 5",)
 
 
+def test_a_dying_host_is_reported_and_the_session_recovers(misbehaving: CompiledScript) -> None:
+    with misbehaving.session() as session:
+        with pytest.raises(ScriptError, match="exited with code 7 without an answer"):
+            session.execute("Exit", schema_request())
+        assert session.execute("Log", schema_request()).status == 202
+
+
 def test_timeout_stops_the_script_and_the_session_recovers(misbehaving: CompiledScript) -> None:
     with misbehaving.session() as session:
         with pytest.raises(ScriptTimeout, match="within 1500 ms"):

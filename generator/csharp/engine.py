@@ -8,7 +8,7 @@ import queue
 import subprocess
 import threading
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
@@ -96,7 +96,8 @@ class CompiledScript:
         """The command line that starts the host for this script."""
         return [str(self.mono), str(self.host), str(self.assembly)]
 
-    def _wait_s(self) -> float | None:
+    def answer_deadline_s(self) -> float | None:
+        """How long to wait for the host's answer: the script's limit plus start-up grace."""
         return self.timeout_ms / 1000 + HOST_GRACE_S if self.timeout_ms > 0 else None
 
 
@@ -155,16 +156,15 @@ class ScriptSession:
             assert process.stdin is not None
             process.stdin.write(line)
             process.stdin.flush()
-            answer = self._answers.get(timeout=self.script._wait_s())
+            answer = self._answers.get(timeout=self.script.answer_deadline_s())
         except (BrokenPipeError, OSError):
             answer = None
         except queue.Empty:
             self._stop()
             raise ScriptTimeout(f"{operation_id}: the script host did not answer") from None
         if answer is None:
-            code = process.wait(timeout=HOST_GRACE_S)
-            self._process = None
-            raise ScriptError(_host_failed(code, "\n".join(self._stderr)))
+            self._stop()
+            raise ScriptError(_host_failed(process.returncode, "\n".join(self._stderr)))
         return answer
 
     def _start(self) -> subprocess.Popen[bytes]:
@@ -264,7 +264,7 @@ def _host_failed(code: int | None, stderr: str) -> str:
     return f"the script host exited with code {code} without an answer:\n{tail}"
 
 
-def _daemon(target: Any, *args: Any) -> None:
+def _daemon(target: Callable[..., None], *args: Any) -> None:
     threading.Thread(target=target, args=args, daemon=True).start()
 
 

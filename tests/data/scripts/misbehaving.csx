@@ -1,4 +1,4 @@
-// Misbehaves on purpose, one operation per way: throws, returns null, logs and prints, spins.
+// Misbehaves on purpose, one operation per way: throws, returns null, logs and prints, spins, exits.
 using System;
 using System.Net;
 using System.Net.Http;
@@ -19,6 +19,9 @@ public class Script : ScriptBase
                 Console.WriteLine("printed by the script; must not reach the protocol");
                 this.Context.Logger.LogInformation("operation {Operation} for app {App}", this.Context.OperationId, 5);
                 return new HttpResponseMessage(HttpStatusCode.Accepted);
+            case "Exit":
+                Environment.Exit(7);
+                return null;
             case "Spin":
                 while (true)
                 {
