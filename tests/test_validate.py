@@ -139,11 +139,7 @@ def test_every_rule_is_described(item: Rule) -> None:
 def test_a_rule_can_run_on_its_own() -> None:
     ctx = Context.from_files({SWAGGER: b'{"info": {"title": "kintone connector"}}'})
     [finding] = RULES["CERT-02"].run(ctx)
-    assert (finding.rule, finding.pointer, finding.level) == (
-        "CERT-02",
-        "/info/title",
-        Level.WARNING,
-    )
+    assert (finding.rule, finding.pointer, finding.level) == ("CERT-02", "/info/title", Level.ERROR)
 
 
 # --- robustness: any JSON value in any position gives findings, never an exception ----------

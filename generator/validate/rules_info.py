@@ -50,7 +50,7 @@ def _info(ctx: Context) -> Node | None:
 
 
 @rule(
-    "CERT-01", Level.WARNING, "info.title is present and at most 30 characters", "D-CERT; PR#3407"
+    "CERT-01", Level.ERROR, "info.title is present and at most 30 characters", "D-CERT; PR#3407"
 )
 def title_length(ctx: Context) -> Iterator[Finding]:
     info = _info(ctx)
@@ -64,7 +64,7 @@ def title_length(ctx: Context) -> Iterator[Finding]:
         yield ctx.report(SWAGGER, info.at("title"), message)
 
 
-@rule("CERT-02", Level.WARNING, "info.title has no word 'API' or 'Connector'", "D-CERT; PR#3407")
+@rule("CERT-02", Level.ERROR, "info.title has no word 'API' or 'Connector'", "D-CERT; PR#3407")
 def title_words(ctx: Context) -> Iterator[Finding]:
     info = _info(ctx)
     title = text(info.value.get("title")) if info is not None else None
