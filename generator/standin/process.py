@@ -9,7 +9,7 @@ from typing import Any
 from generator.standin import errors
 from generator.standin.auth import EDIT, Principal
 from generator.standin.errors import JsonObj
-from generator.standin.fields import timestamp_text
+from generator.standin.fields import datetime_text
 from generator.standin.query import Context, check_fields, parse, select
 from generator.standin.request import (
     Handler,
@@ -124,7 +124,7 @@ def apply(store: Store, app: App, change: Transition, login: str) -> None:
     record.assignees = change.assignees
     record.revision += 2
     record.modifier = login
-    record.updated_at = timestamp_text(store.now())
+    record.updated_at = datetime_text(store.now())
 
 
 def _record_for(app: App, raw_id: Any, where: str) -> Record:

@@ -499,6 +499,8 @@ def _from_today(today: date, args: tuple[str, ...]) -> date:
 def _compare(op: str) -> Callable[[list[Any], list[Any], str], bool]:
     def test(values: list[Any], literals: list[Any], kind: str) -> bool:
         target = literals[0]
+        if isinstance(target, datetime):
+            target = target.replace(second=0, microsecond=0)  # kintone times are to the minute
         present = [_align(v, target) for v in values if v is not None]
         if op == "!=":
             return not any(_equal(v, target) for v in present)

@@ -13,7 +13,7 @@ from generator.standin.fields import (
     META,
     UNIQUE_CAPABLE,
     check_value,
-    timestamp_text,
+    datetime_text,
 )
 from generator.standin.query import Context, run
 from generator.standin.request import (
@@ -85,8 +85,11 @@ def get_records(store: Store, req: Request) -> JsonObj:
 
 
 def insert(store: Store, app: App, values: JsonObj, principal: Principal) -> Record:
-    """Store a new record (values already checked): ID, meta fields, first status."""
-    stamp = timestamp_text(store.now())
+    """Store a new record (values already checked): ID, meta fields, first status.
+
+    Created and updated times have minute precision in kintone (seconds read 00).
+    """
+    stamp = datetime_text(store.now())
     record = Record(id=app.next_record, revision=1, values=store_values(store, app, values))
     app.next_record += 1
     _take_meta(app, record, principal.login, stamp)
@@ -182,7 +185,7 @@ def apply_update(store: Store, app: App, record: Record, values: JsonObj, login:
     record.values = store_values(store, app, values)
     record.revision += 1
     record.modifier = login
-    record.updated_at = timestamp_text(store.now())
+    record.updated_at = datetime_text(store.now())
 
 
 def update_record(store: Store, req: Request) -> JsonObj:

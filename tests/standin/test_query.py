@@ -73,6 +73,14 @@ def ids(client: Client, query: str) -> list[str]:
         ("order by Amount asc limit 2", ["3", "4"]),
         ("Amount > 0 order by Title desc, $id asc limit 2 offset 1", ["5", "6"]),
         ("limit 1 offset 10", []),
+        (
+            '(Updated_datetime >= "2025-05-01T09:30:15Z"'
+            ' and Updated_datetime <= "2025-05-01T09:30:59Z" and $id > 4)'
+            ' or Updated_datetime > "2025-05-01T09:30:59Z"'
+            " order by Updated_datetime asc, $id asc limit 500",
+            ["5", "6"],
+        ),
+        ("order by Updated_datetime desc, $id desc limit 1", ["6"]),
     ],
 )
 def test_queries(many: Client, query: str, expected: list[str]) -> None:

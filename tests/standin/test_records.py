@@ -55,7 +55,7 @@ def test_add_record_fills_defaults_and_system_fields(deals: Client, clock: Clock
     assert record["Total"]["value"] == "110"
     assert record["Owner"]["value"] == []  # LOGINUSER() is nobody for an API token
     assert record["Created_by"]["value"] == {"code": "Administrator", "name": "Administrator"}
-    assert record["Created_datetime"]["value"] == "2025-05-01T09:30:15Z"
+    assert record["Created_datetime"]["value"] == "2025-05-01T09:30:00Z"  # to the minute
     assert record["Due"]["value"] is None and record["Meeting"]["value"] == ""
     assert record["Status"]["value"] == "Not started"
     assert record["Assignee"]["value"] == [{"code": "sato", "name": "Sato Taro"}]
