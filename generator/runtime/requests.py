@@ -29,6 +29,7 @@ class _Draft:
     query: list[tuple[str, str]] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
     body: Any = None
+    form: list[tuple[str, Any]] = field(default_factory=list)
 
 
 def build_request(
@@ -79,6 +80,8 @@ def _place(
         draft.query.extend(_query_pairs(param, name, value))
     elif where == "header":
         draft.headers[name] = _text(value)
+    elif where == "formData":
+        draft.form.append((name, value))
 
 
 def _value(param: Mapping[str, Any], given: Any) -> Any:
@@ -223,4 +226,37 @@ def _finish(method: str, host: str, draft: _Draft) -> HttpRequest:
     if draft.body is not None:
         headers.setdefault("Content-Type", JSON_TYPE)
         data = json.dumps(draft.body, ensure_ascii=False).encode("utf-8")
+    elif draft.form:
+        headers["Content-Type"] = f"multipart/form-data; boundary={BOUNDARY}"
+        data = multipart(draft.form)
     return HttpRequest(method, url, tuple(headers.items()), data)
+
+
+@dataclass(frozen=True)
+class FileInput:
+    """A file given to a formData parameter of type file."""
+
+    name: str
+    content: bytes
+    content_type: str = "application/octet-stream"
+
+
+BOUNDARY = "kintone-connector-boundary"  # fixed, so that requests are reproducible
+
+
+def multipart(fields: list[tuple[str, Any]]) -> bytes:
+    """A multipart/form-data body; FileInput values become file parts."""
+    parts: list[bytes] = []
+    for name, value in fields:
+        if isinstance(value, FileInput):
+            filename = value.name.replace('"', "%22").replace("\r", "").replace("\n", "")
+            head = (
+                f'Content-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                f"Content-Type: {value.content_type}\r\n\r\n"
+            )
+            content = value.content
+        else:
+            head = f'Content-Disposition: form-data; name="{name}"\r\n\r\n'
+            content = _text(value).encode("utf-8")
+        parts.append(f"--{BOUNDARY}\r\n".encode() + head.encode("utf-8") + content + b"\r\n")
+    return b"".join(parts) + f"--{BOUNDARY}--\r\n".encode()

@@ -1,0 +1,51 @@
+"""Fixtures: the stand-in on its default seed and a runtime connected to it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from generator.runtime.connector import ConnectorPackage
+from generator.runtime.runtime import ConnectorRuntime
+from generator.runtime.script import ReferenceScript
+from generator.runtime.throttle import Limit
+from generator.standin import StandIn
+from tests.conftest import GOLDEN
+
+Connect = Callable[..., ConnectorRuntime]
+
+
+@pytest.fixture(scope="session")
+def package() -> ConnectorPackage:
+    return ConnectorPackage.load(GOLDEN)
+
+
+@pytest.fixture(scope="session")
+def reference_script() -> ReferenceScript:
+    return ReferenceScript.for_kintone()
+
+
+@pytest.fixture
+def kintone() -> Iterator[StandIn]:
+    with StandIn() as standin:
+        yield standin
+
+
+@pytest.fixture
+def connect(
+    package: ConnectorPackage, reference_script: ReferenceScript, kintone: StandIn
+) -> Connect:
+    """A runtime for one connection to the stand-in, as a user would create it."""
+
+    def make(token: str = "deals-full", **options: object) -> ConnectorRuntime:
+        connection = {"domain": kintone.domain, "api_key": token}
+        options.setdefault("limits", (Limit(100, 60),))
+        return ConnectorRuntime(
+            package,
+            connection,
+            script=reference_script,
+            **options,  # type: ignore[arg-type]
+        )
+
+    return make
