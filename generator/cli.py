@@ -9,11 +9,13 @@ from pathlib import Path
 import click
 
 from generator import __version__
+from generator.csharp.cli import check_script_command
 from generator.errors import ConnectorError
 from generator.findings import Finding, Level
 from generator.package import package_drift, write_file_atomically, write_package, zip_bytes
 from generator.pipeline import build, summary_lines
 from generator.runtime.cli import call_command, listen_command
+from generator.standin.cli import stand_in_command
 from generator.validate import read_connector, validate_files
 from generator.validate.cli import diff_command, rules_command, validate_command
 
@@ -130,8 +132,10 @@ def _echo_findings(findings: list[Finding]) -> None:
         click.echo(finding.render(), err=True)
 
 
+main.add_command(stand_in_command)
 main.add_command(call_command)
 main.add_command(listen_command)
 main.add_command(validate_command)
 main.add_command(rules_command)
 main.add_command(diff_command)
+main.add_command(check_script_command)
