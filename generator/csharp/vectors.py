@@ -14,9 +14,9 @@ from generator.csharp.reference import ROLES, Role, ScriptContext, reference_run
 from generator.errors import ConnectorError
 from generator.runtime.messages import HttpRequest, HttpResponse
 
-# The response headers whose difference matters to the platform; others (Date, Server) are
-# kintone's and pass through untouched on both sides.
-COMPARED_HEADERS = ("Location", "Content-Type")
+# The response headers whose difference matters to the platform (Retry-After: polling); others
+# (Date, Server) are kintone's and pass through untouched on both sides.
+COMPARED_HEADERS = ("Location", "Content-Type", "Retry-After")
 _BODY_KEYS = ("body", "body_json", "body_base64", "body_file")
 
 
