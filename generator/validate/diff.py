@@ -251,6 +251,9 @@ def _input_changes(op_id: str, old: dict[str, Field], new: dict[str, Field]) -> 
         if now.required and not was.required:
             message = f"'{name}' became required"
             yield _broke(op_id, now.node.pointer, "new", "input-now-required", message)
+        elif was.required and not now.required:
+            message = f"'{name}' became optional"
+            yield _fine(op_id, now.node.pointer, "new", "input-now-optional", message)
         yield from _type_change(op_id, name, was, now, "input")
         yield from _visibility(op_id, was.node, now.node, f"input '{name}'")
     for name, now in new.items():
@@ -264,7 +267,8 @@ def _input_changes(op_id: str, old: dict[str, Field], new: dict[str, Field]) -> 
 def _type_change(op_id: str, name: str, was: Field, now: Field, what: str) -> Iterator[Change]:
     if was.kind != now.kind:
         message = f"{what} '{name}' changed type from {was.kind} to {now.kind}"
-        yield _broke(op_id, now.node.pointer, "new", f"{what}-type-changed", message)
+        kind = f"{what.split()[0]}-type-changed"
+        yield _broke(op_id, now.node.pointer, "new", kind, message)
 
 
 def _output_changes(
