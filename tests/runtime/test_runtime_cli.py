@@ -1,0 +1,89 @@
+"""`call` and `listen` against the stand-in, as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.standin import StandIn
+from tests.conftest import GOLDEN
+from tests.runtime.conftest import Connect
+from tests.runtime.test_end_to_end import TOKENS, ok
+
+
+def _base(kintone: StandIn, token: str = TOKENS) -> list[str]:
+    return ["--package", str(GOLDEN), "--domain", kintone.domain, "--api-token", token]
+
+
+def test_call_prints_kintones_answer(kintone: StandIn) -> None:
+    body = {
+        "record": {"Title": {"value": "CLI"}, "Amount": {"value": 1}, "Priority": {"value": "Low"}}
+    }
+    result = CliRunner().invoke(
+        main, ["call", "AddRecord", *_base(kintone), "--param", "app=2", "--body", json.dumps(body)]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["revision"] == "1"
+
+
+def test_call_surfaces_a_kintone_error_with_exit_1(kintone: StandIn) -> None:
+    result = CliRunner().invoke(
+        main,
+        [
+            "call",
+            "GetRecord",
+            *_base(kintone, "customers-view"),
+            "--param",
+            "app=2",
+            "--param",
+            "id=1",
+        ],
+    )
+    assert result.exit_code == 1
+    assert '"code": "GAIA_IA02"' in result.output and "answered HTTP 400" in result.output
+
+
+def test_call_rejects_an_unknown_operation_without_traceback(kintone: StandIn) -> None:
+    result = CliRunner().invoke(main, ["call", "AddRecrd", *_base(kintone)])
+    assert result.exit_code == 1
+    assert "did you mean AddRecord" in result.output and "Traceback" not in result.output
+
+
+def test_listen_prints_a_notification_and_unsubscribes(kintone: StandIn, connect: Connect) -> None:
+    outcome: dict[str, object] = {}
+
+    def listen() -> None:
+        outcome["result"] = CliRunner().invoke(
+            main,
+            [
+                "listen",
+                "AddWebhookForAddingRecord",
+                *_base(kintone),
+                "--param",
+                "app=2",
+                "--count",
+                "1",
+                "--timeout",
+                "15",
+            ],
+        )
+
+    thread = threading.Thread(target=listen)
+    thread.start()
+    runtime = connect(TOKENS)
+    for _ in range(100):  # wait until the subscription exists
+        if kintone.store.webhooks:
+            break
+        threading.Event().wait(0.05)
+    record = {"Title": {"value": "Heard"}, "Amount": {"value": 1}, "Priority": {"value": "Low"}}
+    ok(runtime.call("AddRecord", body={"app": "2", "record": record}))
+    thread.join(timeout=20)
+    result = outcome["result"]
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    payload = json.loads(result.stdout.strip().splitlines()[0])  # type: ignore[attr-defined]
+    assert payload["type"] == "ADD_RECORD" and payload["recordTitle"] == "Heard"
+    assert "unsubscribed" in result.output  # type: ignore[attr-defined]
+    assert kintone.store.webhooks == []
