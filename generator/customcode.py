@@ -735,7 +735,7 @@ POLL_LIMIT = 500  # kintone's maximum per Get Records call
 POLL_RETRY_SECONDS = "60"
 _MAX_ID = 999_999_999_999_999_999  # 18 digits: fits .NET's long with room for one addition
 _MAX_DELIVERED = 100_000  # pairs one token may expand to; more means the token is forged
-_EPOCH = "19700101000000"  # the watermark of an app without records: every record is newer
+_EPOCH = "197001010000"  # the watermark of an app without records: every record is newer
 
 
 def _digits(text: Any) -> int | None:
@@ -850,29 +850,32 @@ def _highest_id(records: Sequence[Any], floor: int) -> int:
 
 
 # ---- Polling: updated records -------------------------------------------------------------
-# kintone's updated time has whole seconds (real kintone even shows :00), so several records
-# share one. The watermark is the last updated time delivered plus, for the records delivered
-# at exactly that time, $id and $revision: the next call asks for ">= time" again and drops
-# those, which neither loses a record updated later in the same second nor repeats one.
+# kintone compares date-times in queries by the minute (DATETIME values have no seconds; the
+# stand-in cuts the seconds off record times before comparing), so the watermark is a minute:
+# the last minute with delivered records plus $id and $revision of the records delivered in
+# it. The next call asks for ">= that minute" again and drops those: neither a record updated
+# later in the same minute is lost nor one repeated. Queries only use minute-aligned literals
+# (:00, and :59 as the minute's end), which mean the same whether the server compares by the
+# minute or by the second.
 
 
 @dataclass(frozen=True)
 class UpdatedToken:
-    """Watermark of the updated-records trigger: time, and {$id: $revision} delivered then."""
+    """Watermark of the updated-records trigger: a minute, and {$id: $revision} delivered in it."""
 
-    time: str  # YYYY-MM-DDTHH:MM:SSZ
+    time: str  # YYYY-MM-DDTHH:MM:00Z, the start of the minute
     delivered: dict[int, int] = field(default_factory=dict)
 
 
 def encode_updated_token(token: UpdatedToken) -> str:
     """The state text: URL-safe (digits, "." and "-"), short for runs of consecutive ids.
 
-    Format: TIME *("." RUN), TIME = the 14 digits YYYYMMDDHHMMSS of the UTC time,
+    Format: MINUTE *("." RUN), MINUTE = the 12 digits YYYYMMDDHHMM of the UTC minute,
     RUN = STEP "-" REVISION ["-" COUNT]: COUNT (default 1) consecutive ids, all delivered at
     REVISION, the first STEP after the previous run's last id (after 0 for the first run).
-    Example: 20240501031000.101-2-100.5-3 = 03:10:00, ids 101-200 at revision 2, 205 at 3.
+    Example: 202405010310.101-2-100.5-3 = 03:10, ids 101-200 at revision 2, 205 at revision 3.
     """
-    parts = ["".join(c for c in token.time if "0" <= c <= "9")]
+    parts = ["".join(c for c in token.time[:16] if "0" <= c <= "9")]
     ids = sorted(token.delivered)
     previous, start = 0, 0
     while start < len(ids):
@@ -893,7 +896,7 @@ def encode_updated_token(token: UpdatedToken) -> str:
 def decode_updated_token(text: str) -> UpdatedToken | None:
     """The token encode_updated_token wrote, or None for any other text."""
     parts = text.split(".")
-    if len(parts[0]) != 14 or _digits(parts[0]) is None:
+    if len(parts[0]) != 12 or _digits(parts[0]) is None:
         return None
     delivered: dict[int, int] = {}
     previous = 0
@@ -909,7 +912,7 @@ def decode_updated_token(text: str) -> UpdatedToken | None:
             return None
         for record_id in range(first, previous + 1):
             delivered[record_id] = revision
-    return UpdatedToken(decode_time(parts[0]), delivered)
+    return UpdatedToken(decode_minute(parts[0]), delivered)
 
 
 def _decode_run(run: str) -> tuple[int, int, int] | None:
@@ -940,7 +943,7 @@ def poll_updated(
     """The answer to the updated-records trigger (watermark: an UpdatedToken).
 
     It first reads the form fields for the UPDATED_TIME field's code. Without a state (or
-    with one this script did not write) it answers 202 with the newest updated time: no
+    with one this script did not write) it answers 202 with the newest updated minute: no
     backfill. A record added after the trigger started counts as updated, as kintone sets
     its updated time when it is created.
     """
@@ -974,58 +977,63 @@ class _UpdatedPoll:
         return _fetch_records(self.send, upstream)
 
     def start(self) -> ScriptResponse:
-        """202 with the newest updated time and the records updated then."""
+        """202 with the newest minute and the records updated in it."""
         query = f"order by {self.code} desc, $id desc limit {POLL_LIMIT}"
         fetched = self.fetch(query, ["$id", "$revision", self.code])
         if isinstance(fetched, ScriptResponse):
             return fetched
         if not fetched:
-            return self.waiting(UpdatedToken(decode_time(_EPOCH)))
-        time = _record_time(fetched[0], self.code)
-        if time is None:
+            return self.waiting(UpdatedToken(decode_minute(_EPOCH)))
+        minute = _record_minute(fetched[0], self.code)
+        if minute is None:
             return _error(502, TIME_UNREADABLE)
-        return self.waiting(_advance(UpdatedToken(time), fetched, self.code, time))
+        return self.waiting(_advance(UpdatedToken(minute), fetched, self.code, minute))
 
     def next(self, token: UpdatedToken) -> ScriptResponse:
         """200 with the records updated since token, or 202 with token unchanged."""
-        time = token.time
-        query = f'{self.code} >= "{time}" order by {self.code} asc, $id asc limit {POLL_LIMIT}'
-        fetched = self.fetch(query)
+        start, code = token.time, self.code
+        fetched = self.fetch(f'{code} >= "{start}" order by {code} asc, $id asc limit {POLL_LIMIT}')
         if isinstance(fetched, ScriptResponse):
             return fetched
-        fresh = [r for r in fetched if not _already_delivered(r, self.code, token)]
+        fresh = [r for r in fetched if not _already_delivered(r, code, token)]
         if not fresh and len(fetched) >= POLL_LIMIT:
-            # A full page of records delivered already: more than a page share the time.
-            # Seek past the highest id delivered then (ids are ordered within one time).
+            # A full page of records delivered already: more than a page share the minute.
+            # Seek past the highest id delivered in it (ids are ordered within one minute).
+            end = start[:17] + "59Z"
             after = max(token.delivered, default=0)
-            query = (
-                f'({self.code} = "{time}" and $id > {after}) or {self.code} > "{time}" '
-                f"order by {self.code} asc, $id asc limit {POLL_LIMIT}"
+            fetched = self.fetch(
+                f'({code} >= "{start}" and {code} <= "{end}" and $id > {after}) '
+                f'or {code} > "{end}" order by {code} asc, $id asc limit {POLL_LIMIT}'
             )
-            fetched = self.fetch(query)
             if isinstance(fetched, ScriptResponse):
                 return fetched
-            fresh = [r for r in fetched if not _already_delivered(r, self.code, token)]
+            fresh = [r for r in fetched if not _already_delivered(r, code, token)]
         if not fresh:
             return self.waiting(token)
-        last = _record_time(fresh[-1], self.code)
+        last = _record_minute(fresh[-1], code)
         if last is None:
             return _error(502, TIME_UNREADABLE)
-        state = encode_updated_token(_advance(token, fresh, self.code, last))
+        state = encode_updated_token(_advance(token, fresh, code, last))
         return _delivered(polling_location(self.request_url, state), fresh)
 
     def waiting(self, token: UpdatedToken) -> ScriptResponse:
         return _waiting(polling_location(self.request_url, encode_updated_token(token)))
 
 
-def decode_time(stamp: str) -> str:
-    """YYYY-MM-DDTHH:MM:SSZ for 14 digits YYYYMMDDHHMMSS."""
-    return f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}T{stamp[8:10]}:{stamp[10:12]}:{stamp[12:]}Z"
+def decode_minute(stamp: str) -> str:
+    """YYYY-MM-DDTHH:MM:00Z for 12 digits YYYYMMDDHHMM."""
+    return f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}T{stamp[8:10]}:{stamp[10:12]}:00Z"
+
+
+def _record_minute(record: Any, code: str) -> str | None:
+    """The start of the minute of a record's updated time (YYYY-MM-DDTHH:MM:00Z), or None."""
+    time = _record_time(record, code)
+    return None if time is None else time[:17] + "00Z"
 
 
 def _already_delivered(record: Any, code: str, token: UpdatedToken) -> bool:
-    """Whether record was delivered at token's time with this revision (or a later one)."""
-    if _record_time(record, code) != token.time:
+    """Whether record was delivered in token's minute with this revision (or a later one)."""
+    if _record_minute(record, code) != token.time:
         return False
     record_id = _record_number(record, "$id")
     revision = _record_number(record, "$revision")
@@ -1033,12 +1041,13 @@ def _already_delivered(record: Any, code: str, token: UpdatedToken) -> bool:
     return delivered is not None and revision is not None and revision <= delivered
 
 
-def _advance(token: UpdatedToken, records: Sequence[Any], code: str, time: str) -> UpdatedToken:
-    """The token after delivering records whose last updated time is time."""
-    delivered = dict(token.delivered) if time == token.time else {}
+def _advance(token: UpdatedToken, records: Sequence[Any], code: str, minute: str) -> UpdatedToken:
+    """The token after delivering records whose last updated minute is minute."""
+    delivered = dict(token.delivered) if minute == token.time else {}
     for record in records:
         record_id = _record_number(record, "$id")
         revision = _record_number(record, "$revision")
-        if _record_time(record, code) == time and record_id is not None and revision is not None:
+        in_minute = _record_minute(record, code) == minute
+        if in_minute and record_id is not None and revision is not None:
             delivered[record_id] = revision
-    return UpdatedToken(time, delivered)
+    return UpdatedToken(minute, delivered)

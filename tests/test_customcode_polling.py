@@ -40,7 +40,14 @@ UPDATED_URL = f"{H}/k/v1/connector/poll/updated.json?app=5"
 RECORDS = f"{H}/k/v1/records.json"
 FIELDS = f"{H}{FIELDS_PATH}?app=5"
 CODE = "Updated_datetime"
-T1, T2, T3 = "2024-05-01T03:10:00Z", "2024-05-01T03:10:07Z", "2024-05-01T04:00:00Z"
+# Record times; T1 and T1B share a minute. M1, M2, M3: the minutes of T1, T2, T3.
+T1, T1B, T2, T3 = (
+    "2024-05-01T03:10:00Z",
+    "2024-05-01T03:10:07Z",
+    "2024-05-01T03:11:30Z",
+    "2024-05-01T04:00:00Z",
+)
+M1, M2, M3 = "2024-05-01T03:10:00Z", "2024-05-01T03:11:00Z", "2024-05-01T04:00:00Z"
 ERROR = b'{"code":"GAIA_AP01","id":"e1","message":"The app (ID: 5) not found."}'
 
 
@@ -89,7 +96,8 @@ def updated_query(time: str) -> str:
 
 
 def token(time: str, delivered: dict[int, int] | None = None) -> str:
-    return encode_updated_token(UpdatedToken(time, delivered or {}))
+    """The state for the minute of time."""
+    return encode_updated_token(UpdatedToken(time[:17] + "00Z", delivered or {}))
 
 
 def waiting(url: str, state: str) -> ScriptResponse:
@@ -217,11 +225,11 @@ def test_added_ignores_records_without_a_usable_id_for_the_watermark() -> None:
 @pytest.mark.parametrize(
     ("time", "pairs", "text"),
     [
-        (T1, {}, "20240501031000"),
-        (T1, {7: 2}, "20240501031000.7-2"),
-        (T1, {101 + i: 2 for i in range(100)}, "20240501031000.101-2-100"),
-        (T1, {3: 1, 4: 1, 5: 2, 9: 1, 10: 1}, "20240501031000.3-1-2.1-2.4-1-2"),
-        (T2, {10**17: 12345}, "20240501031007.100000000000000000-12345"),
+        (M1, {}, "202405010310"),
+        (M1, {7: 2}, "202405010310.7-2"),
+        (M1, {101 + i: 2 for i in range(100)}, "202405010310.101-2-100"),
+        (M1, {3: 1, 4: 1, 5: 2, 9: 1, 10: 1}, "202405010310.3-1-2.1-2.4-1-2"),
+        (M2, {10**17: 12345}, "202405010311.100000000000000000-12345"),
     ],
 )
 def test_updated_token_format(time: str, pairs: dict[int, int], text: str) -> None:
@@ -233,20 +241,21 @@ def test_updated_token_format(time: str, pairs: dict[int, int], text: str) -> No
     "text",
     [
         "",
+        "20240501031",
         "2024050103100",
-        "202405010310000",
+        "20240501031000",
         "2024-05-01T03:10:00Z",
-        "20240501031000.",
-        "20240501031000.5",
-        "20240501031000.5-1-2-3",
-        "20240501031000.0-1",
-        "20240501031000.5-1-0",
-        "20240501031000.5--1",
-        "20240501031000.a-1",
-        "20240501031000.+5-1",
-        "20240501031000.999999999999999999-1.1-1",
-        "20240501031000.1-1-100001",
-        "20240501031000.1-1-60000.1-1-40001",
+        "202405010310.",
+        "202405010310.5",
+        "202405010310.5-1-2-3",
+        "202405010310.0-1",
+        "202405010310.5-1-0",
+        "202405010310.5--1",
+        "202405010310.a-1",
+        "202405010310.+5-1",
+        "202405010310.999999999999999999-1.1-1",
+        "202405010310.1-1-100001",
+        "202405010310.1-1-60000.1-1-40001",
     ],
 )
 def test_updated_token_rejects_other_text(text: str) -> None:
@@ -254,8 +263,8 @@ def test_updated_token_rejects_other_text(text: str) -> None:
 
 
 def test_updated_token_at_the_bounds() -> None:
-    assert decode_updated_token("20240501031000.999999999999999999-1") is not None
-    assert decode_updated_token("20240501031000.1-1-60000.1-1-40000") is not None
+    assert decode_updated_token("202405010310.999999999999999999-1") is not None
+    assert decode_updated_token("202405010310.1-1-60000.1-1-40000") is not None
 
 
 def test_updated_time_code_is_the_first_updated_time_field() -> None:
@@ -270,25 +279,25 @@ def test_updated_time_code_is_the_first_updated_time_field() -> None:
 NEWEST_TIME = records_url(f"order by {CODE} desc, $id desc limit 500", ("$id", "$revision", CODE))
 
 
-def test_updated_without_state_starts_at_the_newest_time() -> None:
-    newest = [record(8, 3, T2), record(4, 1, T2), record(9, 1, T1)]
+def test_updated_without_state_starts_at_the_newest_minute() -> None:
+    newest = [record(8, 3, T2), record(4, 1, "2024-05-01T03:11:05Z"), record(9, 1, T1)]
     result, sent = check("updated", UPDATED_URL, [(200, FORM), (200, page(*newest))])
     assert sent == [("GET", FIELDS), ("GET", NEWEST_TIME)]
-    # The records updated at the newest time are not delivered again.
-    assert result == waiting(UPDATED_URL, "20240501031007.4-1.4-3")
+    # The records updated in the newest minute are not delivered again.
+    assert result == waiting(UPDATED_URL, "202405010311.4-1.4-3")
 
 
 def test_updated_in_an_empty_app_starts_at_the_epoch() -> None:
     result, _ = check("updated", UPDATED_URL, [(200, FORM), (200, page())])
-    assert result == waiting(UPDATED_URL, "19700101000000")
+    assert result == waiting(UPDATED_URL, "197001010000")
 
 
 def test_updated_delivers_new_records_and_moves_the_token() -> None:
     url = f"{UPDATED_URL}&state={token(T1, {3: 2})}"
     records = [record(3, 2, T1), record(6, 1, T2, Title="x"), record(2, 5, T3), record(7, 1, T3)]
     result, sent = check("updated", url, [(200, FORM), (200, page(*records))])
-    assert sent == [("GET", FIELDS), ("GET", records_url(updated_query(T1)))]
-    assert result == delivered(url, "20240501040000.2-5.5-1", *records[1:])
+    assert sent == [("GET", FIELDS), ("GET", records_url(updated_query(M1)))]
+    assert result == delivered(url, "202405010400.2-5.5-1", *records[1:])
 
 
 def test_updated_without_new_records_keeps_the_token() -> None:
@@ -299,31 +308,35 @@ def test_updated_without_new_records_keeps_the_token() -> None:
     assert result == waiting(url, state)
 
 
-def test_updated_same_second_boundary() -> None:
-    # Delivered at T2: 5 (rev 2) and 8 (rev 1). Since then, in the same second, record 3 was
+def test_updated_same_minute_boundary() -> None:
+    # Delivered in M1: 5 (rev 2) and 8 (rev 1). Since then, in the same minute, record 3 was
     # updated (a lower id) and record 8 was updated again: both come, 5 does not.
-    url = f"{UPDATED_URL}&state={token(T2, {5: 2, 8: 1})}"
-    records = [record(3, 4, T2), record(5, 2, T2), record(8, 2, T2)]
+    url = f"{UPDATED_URL}&state={token(M1, {5: 2, 8: 1})}"
+    records = [record(5, 2, T1), record(3, 4, T1B), record(8, 2, T1B)]
     result, _ = check("updated", url, [(200, FORM), (200, page(*records))])
-    assert result == delivered(url, token(T2, {3: 4, 5: 2, 8: 2}), records[0], records[2])
+    assert result == delivered(url, token(M1, {3: 4, 5: 2, 8: 2}), records[1], records[2])
 
 
-def test_updated_stale_revision_at_the_same_second_is_not_repeated() -> None:
-    url = f"{UPDATED_URL}&state={token(T2, {5: 3})}"
-    result, _ = check("updated", url, [(200, FORM), (200, page(record(5, 2, T2)))])
+def test_updated_stale_revision_in_the_same_minute_is_not_repeated() -> None:
+    url = f"{UPDATED_URL}&state={token(M1, {5: 3})}"
+    result, _ = check("updated", url, [(200, FORM), (200, page(record(5, 2, T1B)))])
     assert result.status == 202
 
 
 def test_updated_full_page_of_delivered_records_seeks_past_them() -> None:
     pairs = {i: 1 for i in range(1, 501)}
-    url = f"{UPDATED_URL}&state={token(T1, pairs)}"
+    url = f"{UPDATED_URL}&state={token(M1, pairs)}"
     first = [record(i, 1, T1) for i in range(1, 501)]
-    rest = [record(501, 1, T1), record(502, 1, T2)]
+    rest = [record(501, 1, T1B), record(502, 1, T2)]
     canned = [(200, FORM), (200, page(*first)), (200, page(*rest))]
     result, sent = check("updated", url, canned)
-    seek = f'({CODE} = "{T1}" and $id > 500) or {CODE} > "{T1}" order by {CODE} asc, $id asc'
-    assert sent[2] == ("GET", records_url(seek + " limit 500"))
-    assert result == delivered(url, token(T2, {502: 1}), *rest)
+    end = "2024-05-01T03:10:59Z"
+    seek = (
+        f'({CODE} >= "{M1}" and {CODE} <= "{end}" and $id > 500) or {CODE} > "{end}" '
+        f"order by {CODE} asc, $id asc limit 500"
+    )
+    assert sent[2] == ("GET", records_url(seek))
+    assert result == delivered(url, token(M2, {502: 1}), *rest)
 
 
 def test_updated_counts_records_added_since_as_updated() -> None:
@@ -373,9 +386,9 @@ def test_updated_in_a_guest_space() -> None:
     result, sent = check("updated", url, canned)
     assert sent == [
         ("GET", f"{H}/k/guest/4/v1/app/form/fields.json?app=5"),
-        ("GET", records_url(updated_query(T1), guest="4")),
+        ("GET", records_url(updated_query(M1), guest="4")),
     ]
-    assert result.headers["Location"] == polling_location(url, token(T2, {2: 2}))
+    assert result.headers["Location"] == polling_location(url, token(M2, {2: 2}))
     assert "guestSpaceId=4" in result.headers["Location"]
 
 
@@ -416,10 +429,10 @@ SCENARIOS: list[tuple[str, str, str, Canned]] = [
         [(200, FORM), (200, page(record(5, 2, T2), record(8, 1, T2)))],
     ),
     (
-        "updated: same-second boundary",
+        "updated: same-minute boundary",
         "updated",
         STATE_UPDATED,
-        [(200, FORM), (200, page(record(3, 4, T2), record(5, 2, T2), record(8, 2, T2)))],
+        [(200, FORM), (200, page(record(5, 2, T2), record(3, 4, T2), record(8, 2, T2)))],
     ),
     (
         "updated: full page seeks on",
@@ -441,7 +454,7 @@ SCENARIOS: list[tuple[str, str, str, Canned]] = [
     (
         "updated: bad token starts again",
         "updated",
-        UPDATED_URL + "&state=20240501031000.0-1",
+        UPDATED_URL + "&state=202405010310.0-1",
         [(200, FORM), (200, page(record(8, 3, T2)))],
     ),
     (
