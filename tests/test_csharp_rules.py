@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import random
+import time
 from typing import Any
 
 import pytest
@@ -302,3 +304,21 @@ def test_scanner_blanks_comments_and_literals_but_keeps_lines() -> None:
 )
 def test_scanner_decodes_escapes(literal: str, value: str) -> None:
     assert scan(f"var x = {literal};").strings == {8: value}
+
+
+def test_any_text_scans_and_validates_without_errors() -> None:
+    # Unterminated strings, comments and interpolations must neither raise nor hang.
+    pieces = ['"', "'", "$", "@", "{", "}", "/", "*", "\\", "\n", " ", "case ", "switch (", "x"]
+    pieces += ["OperationId", "using System.", "new HttpClient(", "override ExecuteAsync("]
+    chooser = random.Random(7)
+    for _ in range(300):
+        text = "".join(chooser.choice(pieces) for _ in range(chooser.randint(0, 60)))
+        assert len(scan(text).code) == len(text)
+        validate_files({"script.csx": text.encode()}, rules=CODE_RULES)
+
+
+def test_a_one_megabyte_script_is_checked_quickly() -> None:
+    text = (GOLDEN / "script.csx").read_text(encoding="utf-8") * 38
+    started = time.perf_counter()
+    validate_files({"script.csx": text.encode()}, rules=CODE_RULES)
+    assert time.perf_counter() - started < 5

@@ -7,6 +7,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 _STRING_PREFIX = re.compile(r'[$@]*"')
+_QUOTES = re.compile(r'"+')
+_INTERESTING = re.compile(r"""//|/\*|[$@]*"|'""")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
 
 
@@ -38,9 +40,10 @@ def scan(text: str) -> Source:
     code = list(text)
     strings: dict[int, str] = {}
     index = 0
-    while index < len(text):
-        index = _step(text, index, code, strings)
-    starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
+    # Jump from one comment or literal start to the next; plain code needs no look.
+    while (found := _INTERESTING.search(text, index)) is not None:
+        index = _step(text, found.start(), code, strings)
+    starts = [0] + [match.end() for match in re.finditer("\n", text)]
     return Source(text, "".join(code), strings, starts)
 
 
@@ -73,7 +76,8 @@ def _string(text: str, start: int, prefix_length: int) -> tuple[int, str | None]
     """(offset after the literal, its value or None for interpolated strings)."""
     prefix = text[start : start + prefix_length]
     quote = start + prefix_length
-    quotes = len(text[quote:]) - len(text[quote:].lstrip('"'))
+    run = _QUOTES.match(text, quote)
+    quotes = run.end() - quote if run else 0
     if quotes >= 3:  # raw string literal (C# 11): ends at the same number of quotes
         close = text.find('"' * quotes, quote + quotes)
         end = len(text) if close < 0 else close + quotes

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from generator.csharp.source import Source, brace_depth, matching_brace, scan
 from generator.findings import Finding, Level
@@ -425,7 +426,13 @@ def _literal_end(code: str, offset: int) -> int:
 
 
 def _source(ctx: Context) -> Source | None:
-    return scan(ctx.script) if ctx.script is not None else None
+    return _scanned(ctx.script) if ctx.script is not None else None
+
+
+@lru_cache(maxsize=4)
+def _scanned(text: str) -> Source:
+    """One scan per script for all five rules (a 1 MB script takes a while to lex)."""
+    return scan(text)
 
 
 def _where(source: Source, offset: int) -> str:
