@@ -243,9 +243,7 @@ def test_add_list_mode_is_an_array_of_add_records() -> None:
 @pytest.mark.parametrize("mode", ["add", "update"])
 def test_write_modes_are_unchanged(mode: str) -> None:
     fields = load("all_types.json")
-    assert record_schema(fields, mode) == {  # type: ignore[arg-type]
-        "schema": write_record_schema(fields, mode == "add")
-    }
+    assert record_schema(fields, mode) == {"schema": write_record_schema(fields, mode == "add")}
 
 
 # ---- C# parity ----------------------------------------------------------------------------
