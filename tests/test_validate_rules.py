@@ -158,6 +158,15 @@ CASES = [
         "'#/definitions/AddedRecord' leads to a $ref loop or to a value that is not an object",
     ),
     case(
+        "default-not-fitting-schema",
+        "SWAGGER-01",
+        [("S", BODY + "/schema/default", {})],
+        "warning S: a default or example value does not fit its schema: "
+        "'app' is a required property",
+        "warning S: a default or example value does not fit its schema: "
+        "'record' is a required property",
+    ),
+    case(
         "swagger-too-large",
         "CERT-18",
         [("S", "/info/x-padding", "x" * 1_048_576)],
@@ -624,7 +633,7 @@ CASES = [
         "webhook-without-delete",
         "VAL-25",
         [("S", UNHOOK_PATH, DROP)],
-        "error S#/paths: webhook triggers need a DELETE operation to remove their subscription",
+        "warning S#/paths: webhook triggers need a DELETE operation to remove their subscription",
     ),
     case(
         "notification-url-not-string",

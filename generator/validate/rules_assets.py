@@ -184,7 +184,9 @@ def _entropy(value: str) -> float:
 
 
 def _looks_random(value: str) -> bool:
-    return len(value) >= 20 and " " not in value and _entropy(value) >= 3.5
+    if len(value) < 20 or " " in value or "://" in value or value.startswith(("@", "/")):
+        return False
+    return _entropy(value) >= 3.5
 
 
 @rule(

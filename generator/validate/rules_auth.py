@@ -96,13 +96,15 @@ def _provider(ctx: Context, settings: Node) -> Iterator[Finding]:
         yield ctx.report(PROPERTIES, where, f"identityProvider '{provider}' is not a known one")
         return
     allowed = PROVIDERS[provider.lower()]
+    known = {name.lower() for name in allowed} if allowed is not None else None
     custom = settings.child("customParameters")
     for key in custom.value if custom is not None else ():
-        ok = key.endswith("Template") or key == "scopeListDelimiter"
-        if (allowed is None and not ok) or (allowed is not None and key not in allowed):
+        ok = key.lower().endswith("template") or key.lower() == "scopelistdelimiter"
+        if (known is None and not ok) or (known is not None and key.lower() not in known):
             message = f"customParameters '{key}' is not one of the {provider} parameters"
             yield ctx.report(PROPERTIES, settings.at("customParameters", key), message)
-    if provider.lower().startswith("aad") and (custom is None or "resourceUri" not in custom.value):
+    names = {key.lower() for key in custom.value} if custom is not None else set()
+    if provider.lower().startswith("aad") and "resourceuri" not in names:
         message = f"{provider} needs customParameters.resourceUri"
         yield ctx.report(PROPERTIES, settings.pointer, message)
 

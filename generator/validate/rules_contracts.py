@@ -46,14 +46,6 @@ def _in_body(ext: Extension) -> bool:
     return "schema" in ext.holder.tokens or ext.holder.tokens[:1] == ("definitions",)
 
 
-def _ambiguous(swagger: JsonObject | None, ext: Extension, reference: str) -> bool:
-    """A name that is both an operation parameter and a body property next to the holder."""
-    names = {
-        text(p.value.get("name")) for op in carriers(swagger, ext) for p in parameters(swagger, op)
-    }
-    return reference in names and reference in sibling_names(swagger, ext.holder)
-
-
 @rule(
     "VAL-10",
     Level.WARNING,
@@ -79,12 +71,26 @@ def _pairs(ctx: Context, kind: str) -> Iterator[Finding]:
     for ext in extensions(ctx.swagger):
         if ext.kind != kind or partner in ext.holder.value:
             continue
-        references = [ref for _, ref in _references(ext)]
-        if not references:
-            continue
-        if _in_body(ext) or any(_ambiguous(ctx.swagger, ext, ref) for ref in references):
+        if any(_needs_partner(ctx.swagger, ext, ref) for _, ref in _references(ext)):
             message = f"add '{partner}': the references here need the newer form"
             yield ctx.report(SWAGGER, ext.node.pointer, message)
+
+
+def _needs_partner(swagger: JsonObject | None, ext: Extension, reference: str) -> bool:
+    """A reference into a body, to a body property, or to a name that is both."""
+    ops = carriers(swagger, ext)
+    if not ops:
+        return False
+    names = {text(p.value.get("name")) for op in ops for p in parameters(swagger, op)}
+    bodies = {
+        text(p.value.get("name"))
+        for op in ops
+        for p in parameters(swagger, op)
+        if p.value.get("in") == "body"
+    }
+    if "/" in reference or reference not in names - bodies:
+        return True
+    return _in_body(ext) and reference in sibling_names(swagger, ext.holder)
 
 
 @rule(

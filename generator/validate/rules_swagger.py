@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from openapi_spec_validator import OpenAPIV2SpecValidator
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
 from generator.findings import Finding, Level, pointer
 from generator.validate.context import Context
@@ -21,7 +22,7 @@ _SHAPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolea
 @rule(
     "SWAGGER-01",
     Level.ERROR,
-    "apiDefinition.swagger.json conforms to Swagger 2.0 (openapi-spec-validator)",
+    "apiDefinition.swagger.json conforms to Swagger 2.0 (openapi-spec-validator; bad defaults warn)",
     "OpenAPI 2.0 specification; PPC schemas/apiDefinition.swagger.schema.json",
 )
 def swagger_conforms(ctx: Context) -> Iterator[Finding]:
@@ -36,14 +37,23 @@ def swagger_conforms(ctx: Context) -> Iterator[Finding]:
         yield ctx.report(SWAGGER, pointer(*where), message)
     try:
         errors = _schema_errors(document)
+        semantic = not errors
         errors = errors or ([] if broken else _semantic_errors(document))
     except Exception as exc:  # the library gave up on this document (e.g. nested too deeply)
         message = f"openapi-spec-validator could not finish: {type(exc).__name__}: {exc}"
         yield ctx.report(SWAGGER, "", _shorten(message), Level.WARNING)
         return
     for error in errors:
+        if semantic and not isinstance(error, OpenAPIValidationError):
+            yield ctx.report(SWAGGER, "", _value_message(error), Level.WARNING)
+            continue
         leaf = _explain(error)
         yield ctx.report(SWAGGER, pointer(*leaf.absolute_path), _message(leaf))
+
+
+def _value_message(error: Any) -> str:
+    """A default or example value that does not fit its schema; the platform does not check."""
+    return _shorten(f"a default or example value does not fit its schema: {error.message}")
 
 
 def _schema_errors(document: dict[str, Any]) -> list[Any]:

@@ -67,7 +67,7 @@ def webhooks(swagger: JsonObject | None) -> Iterator[tuple[Operation, list[list[
 @rule(
     "VAL-25",
     Level.ERROR,
-    "webhook triggers have notification url and path-level notification content; a DELETE exists",
+    "webhook triggers have notification url and path-level notification content; a DELETE (warning)",
     "D-VAL; D-WH",
 )
 def webhook_pieces(ctx: Context) -> Iterator[Finding]:
@@ -82,7 +82,7 @@ def webhook_pieces(ctx: Context) -> Iterator[Finding]:
             yield ctx.report(SWAGGER, op.at(), message)
     if found and not any(op.method == "delete" for op in operations(ctx.swagger)):
         message = "webhook triggers need a DELETE operation to remove their subscription"
-        yield ctx.report(SWAGGER, pointer("paths"), message)
+        yield ctx.report(SWAGGER, pointer("paths"), message, Level.WARNING)
 
 
 def _notification_content(ctx: Context, op: Operation) -> Iterator[Finding]:
