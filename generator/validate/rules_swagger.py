@@ -22,7 +22,7 @@ _SHAPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolea
 @rule(
     "SWAGGER-01",
     Level.ERROR,
-    "apiDefinition.swagger.json conforms to Swagger 2.0 (openapi-spec-validator; bad defaults warn)",
+    "apiDefinition.swagger.json conforms to Swagger 2.0 (openapi-spec-validator)",
     "OpenAPI 2.0 specification; PPC schemas/apiDefinition.swagger.schema.json",
 )
 def swagger_conforms(ctx: Context) -> Iterator[Finding]:

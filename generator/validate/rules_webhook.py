@@ -67,7 +67,7 @@ def webhooks(swagger: JsonObject | None) -> Iterator[tuple[Operation, list[list[
 @rule(
     "VAL-25",
     Level.ERROR,
-    "webhook triggers have notification url and path-level notification content; a DELETE (warning)",
+    "webhook triggers: notification url, path-level notification content, a DELETE (warning)",
     "D-VAL; D-WH",
 )
 def webhook_pieces(ctx: Context) -> Iterator[Finding]:
