@@ -257,8 +257,10 @@ def misbehaving() -> CompiledScript:
 
 
 def test_exception_in_the_script_is_reported(misbehaving: CompiledScript) -> None:
-    with pytest.raises(ScriptError, match="ArgumentException: thrown on purpose"):
+    with pytest.raises(ScriptError, match="ArgumentException: thrown on purpose") as caught:
         misbehaving.execute("Throw", schema_request())
+    assert caught.value.run is not None
+    assert "at Script.ExecuteAsync" in (caught.value.run.error_detail or "")
 
 
 def test_null_response_is_reported(misbehaving: CompiledScript) -> None:

@@ -45,6 +45,7 @@ class ScriptRun:
     error_type: str | None = None
     error: str | None = None
     elapsed_ms: float = 0.0
+    error_detail: str | None = None  # the .NET exception with its stack trace
 
     def raise_for_error(self) -> HttpResponse:
         """The response; ScriptTimeout or ScriptError when the script did not give one."""
@@ -229,7 +230,9 @@ def decode_result(operation_id: str, line: bytes) -> ScriptRun:
     if error or "status" not in data:
         error = error or {"type": "protocol", "message": "no status in the host's answer"}
         kind, message = str(error.get("type")), str(error.get("message"))
-        return ScriptRun(operation_id, None, sent, logs, kind, message, elapsed)
+        detail = error.get("detail")
+        detail = None if detail is None else str(detail)
+        return ScriptRun(operation_id, None, sent, logs, kind, message, elapsed, detail)
     response = HttpResponse(
         int(data["status"]), _pairs(data["headers"]), _unb64(data["body"]), elapsed
     )
