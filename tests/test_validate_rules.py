@@ -659,7 +659,7 @@ CASES = [
         "webhook-body-not-required",
         "VAL-56",
         [("S", HOOK_BODY + "/required", False)],
-        f"error S#{HOOK_BODY}: the webhook body parameter must be required",
+        f"warning S#{HOOK_BODY}: the webhook body parameter should be required",
     ),
     case(
         "webhook-with-response-schema",

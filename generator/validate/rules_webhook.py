@@ -111,7 +111,8 @@ def notification_url_property(ctx: Context) -> Iterator[Finding]:
 def _body_required(ctx: Context, op: Operation) -> Iterator[Finding]:
     for param in parameters(ctx.swagger, op):
         if param.value.get("in") == "body" and param.value.get("required") is not True:
-            yield ctx.report(SWAGGER, param.pointer, "the webhook body parameter must be required")
+            message = "the webhook body parameter should be required"
+            yield ctx.report(SWAGGER, param.pointer, message, Level.WARNING)
 
 
 def _url_property(ctx: Context, chain: list[Link]) -> Iterator[Finding]:
