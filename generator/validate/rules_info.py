@@ -49,9 +49,7 @@ def _info(ctx: Context) -> Node | None:
     return Node(info, ("info",)) if info is not None else None
 
 
-@rule(
-    "CERT-01", Level.ERROR, "info.title is present and at most 30 characters", "D-CERT; PR#3407"
-)
+@rule("CERT-01", Level.ERROR, "info.title is present and at most 30 characters", "D-CERT; PR#3407")
 def title_length(ctx: Context) -> Iterator[Finding]:
     info = _info(ctx)
     if info is None:
