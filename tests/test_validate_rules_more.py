@@ -144,9 +144,9 @@ CASES: list[Any] = [
                 },
             )
         ],
-        "error P#/properties/connectionParameters/token:TenantId: token:TenantId must be hidden",
         "error P#/properties/connectionParameters/token:TenantId:"
         " token:TenantId needs metadata.sourceType 'AzureActiveDirectoryTenant'",
+        "warning P#/properties/connectionParameters/token:TenantId: token:TenantId is usually hidden",
     ),
     case(
         "oauth-unknown-redirect-mode",
@@ -570,3 +570,12 @@ def test_defect_gives_exactly_these_findings(
 ) -> None:
     findings = [f.render() for f in validate_files(defective(changes)) if f.rule == rule]
     assert findings == [_expand(rule, line) for line in expected]
+
+
+def test_oauth_settings_key_is_matched_in_any_case() -> None:
+    lower = {"type": "oauthSetting", "oauthSettings": {"identityProvider": "aad"}}
+    files = defective([("P", PARAMS + "/token", lower)])
+    assert [f.render() for f in validate_files(files, rules=["AP-06"])] == [
+        "warning AP-06 apiProperties.json#/properties/connectionParameters/token/oauthSettings: "
+        "aad needs customParameters.resourceUri"
+    ]

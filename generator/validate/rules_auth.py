@@ -42,7 +42,7 @@ def _constraints(node: Node) -> Node | None:
 @rule(
     "AP-05",
     Level.ERROR,
-    "token:TenantId: a hidden, optional string with sourceType AzureActiveDirectoryTenant",
+    "token:TenantId: a string with sourceType AzureActiveDirectoryTenant (hidden, optional: warn)",
     "PPC schemas/paconn-apiProperties.schema.json; PR#1421",
 )
 def tenant_claim(ctx: Context) -> Iterator[Finding]:
@@ -58,9 +58,11 @@ def tenant_claim(ctx: Context) -> Iterator[Finding]:
         constraints = _constraints(node)
         values = constraints.value if constraints is not None else {}
         if str(values.get("hidden")).lower() != "true":
-            yield ctx.report(PROPERTIES, node.pointer, "token:TenantId must be hidden")
+            message = "token:TenantId is usually hidden"
+            yield ctx.report(PROPERTIES, node.pointer, message, Level.WARNING)
         if str(values.get("required")).lower() != "false":
-            yield ctx.report(PROPERTIES, node.pointer, "token:TenantId must not be required")
+            message = "token:TenantId is usually not required"
+            yield ctx.report(PROPERTIES, node.pointer, message, Level.WARNING)
 
 
 @rule(
@@ -73,7 +75,7 @@ def oauth_settings(ctx: Context) -> Iterator[Finding]:
     for _, node in _parameters(ctx):
         if node.value.get("type") != "oauthSetting":
             continue
-        settings = node.child("oAuthSettings")
+        settings = node.child("oAuthSettings") or node.child("oauthSettings")
         if settings is None:
             message = "an oauthSetting parameter needs 'oAuthSettings'"
             yield ctx.report(PROPERTIES, node.pointer, message, Level.ERROR)
