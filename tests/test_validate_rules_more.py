@@ -146,7 +146,8 @@ CASES: list[Any] = [
         ],
         "error P#/properties/connectionParameters/token:TenantId:"
         " token:TenantId needs metadata.sourceType 'AzureActiveDirectoryTenant'",
-        "warning P#/properties/connectionParameters/token:TenantId: token:TenantId is usually hidden",
+        "warning P#/properties/connectionParameters/token:TenantId:"
+        " token:TenantId is usually hidden",
     ),
     case(
         "oauth-unknown-redirect-mode",
