@@ -15,13 +15,27 @@ public class Script : ScriptBase
 {
     private const string FieldsPath = "/k/v1/app/form/fields.json";
     private const string RemoveWebhookPath = "/k/integration/v1/preview/app/webhook.json";
+    private const string GuestSpaceParameter = "guestSpaceId";
+    private const string RecordsPath = "/k/v1/records.json";
     private const int MaxSmallInt = 999999999;
 
     // Strict decoding: a body that is not valid UTF-8 counts as "not JSON", as in Python.
     private static readonly Encoding StrictUtf8 = new UTF8Encoding(false, true);
 
+    // The URL the platform called, and the same after the guest-space rewrite.
+    private string incomingUrl;
+    private string requestUrl;
+
     public override async Task<HttpResponseMessage> ExecuteAsync()
     {
+        // Guest spaces first, for every operation: what follows then sees kintone's own path.
+        HttpRequestMessage request = this.Context.Request;
+        this.incomingUrl = request.RequestUri.AbsoluteUri;
+        this.requestUrl = GuestRewrite(this.incomingUrl, GuestSpaceParameter);
+        if (this.requestUrl != this.incomingUrl)
+        {
+            request.RequestUri = new Uri(this.requestUrl);
+        }
         switch (this.Context.OperationId)
         {
             case "GetRecordSchema":
@@ -42,6 +56,10 @@ public class Script : ScriptBase
                 return await this.ForwardIndexedAsync(new string[] { "ids", "revisions", }).ConfigureAwait(false);
             case "GetPreviewAppDeploy":
                 return await this.ForwardIndexedAsync(new string[] { "apps", }).ConfigureAwait(false);
+            case "OnRecordsAdded":
+                return await this.PollAddedAsync().ConfigureAwait(false);
+            case "OnRecordsUpdated":
+                return await this.PollUpdatedAsync().ConfigureAwait(false);
             default:
                 return await this.Context.SendAsync(this.Context.Request, this.CancellationToken).ConfigureAwait(false);
         }
@@ -132,6 +150,21 @@ public class Script : ScriptBase
     internal static JObject FieldsUnreadable()
     {
         return KintoneError("CONNECTOR_RS01", "kintone returned a form fields response without a properties object.");
+    }
+
+    internal static JObject NoUpdatedTime()
+    {
+        return KintoneError("CONNECTOR_PL01", "The app has no Updated datetime field (UPDATED_TIME), so updated records cannot be watched.");
+    }
+
+    internal static JObject RecordsUnreadable()
+    {
+        return KintoneError("CONNECTOR_PL02", "kintone returned a records response without a records array.");
+    }
+
+    internal static JObject TimeUnreadable()
+    {
+        return KintoneError("CONNECTOR_PL03", "kintone returned an updated time that is not in the form YYYY-MM-DDTHH:MM:SSZ.");
     }
 
     // The JSON object in body (UTF-8, optional BOM), or null if body is anything else.
@@ -259,8 +292,13 @@ public class Script : ScriptBase
     // RFC 3986 encoding of a query value: only A-Z a-z 0-9 - . _ ~ stay as they are.
     internal static string PercentEncode(string value)
     {
+        return PercentEncodeBytes(Encoding.UTF8.GetBytes(value));
+    }
+
+    private static string PercentEncodeBytes(byte[] bytes)
+    {
         StringBuilder result = new StringBuilder();
-        foreach (byte b in Encoding.UTF8.GetBytes(value))
+        foreach (byte b in bytes)
         {
             char c = (char)b;
             bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
@@ -268,6 +306,38 @@ public class Script : ScriptBase
             result.Append(unreserved ? c.ToString() : "%" + b.ToString("X2"));
         }
         return result.ToString();
+    }
+
+    private static bool IsHex(byte b)
+    {
+        return (b >= '0' && b <= '9') || (b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F');
+    }
+
+    // The bytes a raw query value stands for: %XX decoded, everything else (also "+") kept.
+    // Bytes, not text, so that invalid UTF-8 cannot be repaired differently by .NET and Python.
+    private static byte[] PercentDecode(string raw)
+    {
+        byte[] data = Encoding.UTF8.GetBytes(raw);
+        List<byte> result = new List<byte>();
+        for (int i = 0; i < data.Length; i++)
+        {
+            if (data[i] == '%' && i + 2 < data.Length && IsHex(data[i + 1]) && IsHex(data[i + 2]))
+            {
+                result.Add(Convert.ToByte(Encoding.ASCII.GetString(data, i + 1, 2), 16));
+                i += 2;
+            }
+            else
+            {
+                result.Add(data[i]);
+            }
+        }
+        return result.ToArray();
+    }
+
+    private static string PairName(string pair)
+    {
+        int equals = pair.IndexOf('=');
+        return equals < 0 ? pair : pair.Substring(0, equals);
     }
 
     private static string GuestPrefix(string path)
@@ -281,22 +351,65 @@ public class Script : ScriptBase
         return slash > head.Length ? path.Substring(0, slash) : "";
     }
 
+    // Origin of requestUrl + path (under its guest-space prefix, if any) + "?" + query.
+    internal static string KintoneUrl(string requestUrl, string path, string query)
+    {
+        string baseUrl = SplitQuery(SplitFragment(requestUrl)[0])[0];
+        int end = AuthorityEnd(baseUrl);
+        string prefix = GuestPrefix(baseUrl.Substring(end));
+        if (prefix.Length > 0 && path.StartsWith("/k/", StringComparison.Ordinal))
+        {
+            path = prefix + path.Substring(2);
+        }
+        return baseUrl.Substring(0, end) + path + "?" + query;
+    }
+
+    private static string RequestQuery(string url)
+    {
+        return SplitQuery(SplitFragment(url)[0])[1];
+    }
+
     internal static string RecordSchemaUpstreamUrl(string requestUrl, string fieldsPath)
     {
-        string[] parts = SplitQuery(SplitFragment(requestUrl)[0]);
-        int end = AuthorityEnd(parts[0]);
-        string prefix = GuestPrefix(parts[0].Substring(end));
-        string path = prefix.Length > 0 && fieldsPath.StartsWith("/k/", StringComparison.Ordinal)
-            ? prefix + fieldsPath.Substring(2)
-            : fieldsPath;
-        string app = QueryValue(parts[1], "app") ?? "";
-        return parts[0].Substring(0, end) + path + "?app=" + app;
+        string app = QueryValue(RequestQuery(requestUrl), "app") ?? "";
+        return KintoneUrl(requestUrl, fieldsPath, "app=" + app);
     }
+
+    // add / update describe a record body to write, add-list the records array of AddRecords,
+    // record / records the typed outputs of the read operations; anything else means add.
+    private static readonly string[] Modes = new[] { "add", "update", "add-list", "record", "records" };
 
     internal static string SchemaMode(string requestUrl)
     {
-        string query = SplitQuery(SplitFragment(requestUrl)[0])[1];
-        return QueryValue(query, "mode") == "update" ? "update" : "add";
+        string mode = QueryValue(RequestQuery(requestUrl), "mode");
+        return Modes.Contains(mode) ? mode : "add";
+    }
+
+    // ---- Guest spaces -------------------------------------------------------------------
+
+    // Every pair named parameter is dropped (an empty one too, so kintone never sees a
+    // parameter it does not know). When the first one has a value, /k/v1/... becomes
+    // /k/guest/<id>/v1/... with the id re-encoded (RFC 3986), so "/" or "?" in it cannot
+    // change the path. Other paths (/k/integration/..., already /k/guest/...) stay as they are.
+    internal static string GuestRewrite(string url, string parameter)
+    {
+        string[] withoutFragment = SplitFragment(url);
+        string[] parts = SplitQuery(withoutFragment[0]);
+        string[] pairs = parts[1].Length > 0 ? parts[1].Split('&') : new string[0];
+        string[] kept = pairs.Where(pair => PairName(pair) != parameter).ToArray();
+        if (kept.Length == pairs.Length)
+        {
+            return url;
+        }
+        string space = QueryValue(parts[1], parameter) ?? "";
+        int end = AuthorityEnd(parts[0]);
+        string path = parts[0].Substring(end);
+        if (space.Length > 0 && path.StartsWith("/k/v1/", StringComparison.Ordinal))
+        {
+            path = "/k/guest/" + PercentEncodeBytes(PercentDecode(space)) + path.Substring(2);
+        }
+        string query = string.Join("&", kept);
+        return parts[0].Substring(0, end) + path + (query.Length > 0 ? "?" + query : "") + withoutFragment[1];
     }
 
     private static IEnumerable<string> IndexedPairs(string pair, string[] parameters, Dictionary<string, int> counters)
@@ -639,14 +752,656 @@ public class Script : ScriptBase
         }
     }
 
-    // {"schema": JSON Schema of a record body} for a kintone form-fields response.
-    internal static JObject RecordSchema(JObject fieldsResponse, string mode)
+    // JSON Schema of a record body to add (add == true) or to update.
+    internal static JObject WriteRecordSchema(JObject fieldsResponse, bool add)
     {
         JObject properties = AsObject(fieldsResponse["properties"]);
         HashSet<string> copyTargets = new HashSet<string>();
         CollectCopyTargets(properties, copyTargets);
         JObject schema = new JObject { { "type", "object" } };
-        FillObject(schema, properties, copyTargets, mode == "add");
-        return new JObject { { "schema", schema } };
+        FillObject(schema, properties, copyTargets, add);
+        return schema;
+    }
+
+    // {"schema": JSON Schema for mode} for a kintone form-fields response.
+    internal static JObject RecordSchema(JObject fieldsResponse, string mode)
+    {
+        if (mode == "add" || mode == "update")
+        {
+            return new JObject { { "schema", WriteRecordSchema(fieldsResponse, mode == "add") } };
+        }
+        if (mode == "add-list")
+        {
+            JObject list = new JObject { { "type", "array" }, { "items", WriteRecordSchema(fieldsResponse, true) } };
+            return new JObject { { "schema", list } };
+        }
+        JObject record = ReadRecordSchema(fieldsResponse);
+        if (mode == "record")
+        {
+            JObject single = new JObject { { "type", "object" }, { "properties", new JObject { { "record", record } } } };
+            return new JObject { { "schema", single } };
+        }
+        return new JObject { { "schema", RecordsPage(record) } };
+    }
+
+    // Get Records and cursor pages share one schema: each has only some of these keys.
+    private static JObject RecordsPage(JObject record)
+    {
+        JObject properties = new JObject
+        {
+            { "records", new JObject { { "type", "array" }, { "items", record } } },
+            { "totalCount", new JObject { { "type", "string" }, { "x-nullable", true } } },
+            { "next", new JObject { { "type", "boolean" } } },
+        };
+        return new JObject { { "type", "object" }, { "properties", properties } };
+    }
+
+    // ---- Read record schema -------------------------------------------------------------
+    // What kintone returns for a record (kintone-api.md section 4.1): every field with a
+    // record value, each {"type", "value"}. Labels become x-ms-summary so the flow designer
+    // names the tokens after the fields; "type" is internal, as nobody needs a token for it.
+
+    // Types read as one string: JSON Schema format ("" for none), "null" when null occurs.
+    // NUMBER and CALC are strings on reads. DATETIME has no format: kintone sends "" when empty.
+    private static readonly Dictionary<string, string[]> ReadStrings = new Dictionary<string, string[]>
+    {
+        { "__ID__", new[] { "", "" } },
+        { "__REVISION__", new[] { "", "" } },
+        { "RECORD_NUMBER", new[] { "", "" } },
+        { "SINGLE_LINE_TEXT", new[] { "", "" } },
+        { "MULTI_LINE_TEXT", new[] { "", "" } },
+        { "RICH_TEXT", new[] { "", "" } },
+        { "LINK", new[] { "", "" } },
+        { "NUMBER", new[] { "", "" } },
+        { "CALC", new[] { "", "" } },
+        { "RADIO_BUTTON", new[] { "", "" } },
+        { "STATUS", new[] { "", "" } },
+        { "DATETIME", new[] { "", "" } },
+        { "CREATED_TIME", new[] { "date-time", "" } },
+        { "UPDATED_TIME", new[] { "date-time", "" } },
+        { "DROP_DOWN", new[] { "", "null" } },
+        { "DATE", new[] { "date", "null" } },
+        { "TIME", new[] { "", "null" } },
+    };
+
+    private static readonly HashSet<string> ReadStringLists = new HashSet<string> { "CHECK_BOX", "MULTI_SELECT", "CATEGORY" };
+    private static readonly HashSet<string> ReadEntityLists = new HashSet<string>
+    {
+        "USER_SELECT", "ORGANIZATION_SELECT", "GROUP_SELECT", "STATUS_ASSIGNEE",
+    };
+    private static readonly HashSet<string> ReadEntities = new HashSet<string> { "CREATOR", "MODIFIER" };
+
+    // The two system entries every record has, though the form fields never list them.
+    private static readonly string[][] ReadSystem = new[]
+    {
+        new[] { "$id", "__ID__", "Record ID" },
+        new[] { "$revision", "__REVISION__", "Revision" },
+    };
+    private static readonly string[][] EntityParts = new[] { new[] { "code", "Code" }, new[] { "name", "Name" } };
+    private static readonly string[][] FileParts = new[]
+    {
+        new[] { "contentType", "Content type" },
+        new[] { "fileKey", "File key" },
+        new[] { "name", "File name" },
+        new[] { "size", "Size in bytes" },
+    };
+
+    private static JObject Summarised(string jsonType, string summary)
+    {
+        return new JObject { { "type", jsonType }, { "x-ms-summary", summary } };
+    }
+
+    // An object of string properties, each { name, summary }.
+    private static JObject ReadObject(string[][] parts)
+    {
+        JObject properties = new JObject();
+        foreach (string[] part in parts)
+        {
+            properties[part[0]] = Summarised("string", part[1]);
+        }
+        return new JObject { { "type", "object" }, { "properties", properties } };
+    }
+
+    private static JObject ReadString(string type, string label)
+    {
+        string[] shape = ReadStrings[type];
+        JObject schema = Summarised("string", label);
+        if (shape[0].Length > 0)
+        {
+            schema["format"] = shape[0];
+        }
+        if (shape[1].Length > 0)
+        {
+            schema["x-nullable"] = true;
+        }
+        return schema;
+    }
+
+    private static JObject ReadList(string label, JObject items)
+    {
+        JObject schema = Summarised("array", label);
+        schema["items"] = items;
+        return schema;
+    }
+
+    private static JObject ReadTable(string label, JObject prop)
+    {
+        JObject rowValue = new JObject { { "type", "object" }, { "properties", ReadFields(AsObject(prop["fields"]), new JObject()) } };
+        JObject rowProperties = new JObject { { "id", Summarised("string", "Row ID") }, { "value", rowValue } };
+        return ReadList(label, new JObject { { "type", "object" }, { "properties", rowProperties } });
+    }
+
+    // The schema of a field's value as kintone returns it; null for types without one.
+    private static JObject ReadValue(string type, string label, JObject prop)
+    {
+        if (ReadStrings.ContainsKey(type))
+        {
+            return ReadString(type, label);
+        }
+        if (ReadStringLists.Contains(type))
+        {
+            return ReadList(label, new JObject { { "type", "string" } });
+        }
+        if (ReadEntityLists.Contains(type))
+        {
+            return ReadList(label, ReadObject(EntityParts));
+        }
+        if (ReadEntities.Contains(type))
+        {
+            return new JObject { { "type", "object" }, { "x-ms-summary", label }, { "properties", ReadObject(EntityParts)["properties"] } };
+        }
+        if (type == "FILE")
+        {
+            return ReadList(label, ReadObject(FileParts));
+        }
+        // GROUP, REFERENCE_TABLE and types this connector does not know yet have no value.
+        return type == "SUBTABLE" ? ReadTable(label, prop) : null;
+    }
+
+    private static JObject ReadField(string label, JObject value)
+    {
+        JObject type = new JObject { { "type", "string" }, { "x-ms-visibility", "internal" } };
+        JObject properties = new JObject { { "type", type }, { "value", value } };
+        return new JObject { { "type", "object" }, { "x-ms-summary", label }, { "properties", properties } };
+    }
+
+    // Adds read schemas of the fields that have a record value to into, in input order.
+    private static JObject ReadFields(JObject properties, JObject into)
+    {
+        foreach (JProperty property in properties.Properties())
+        {
+            JObject prop = property.Value as JObject;
+            string type = prop == null ? null : StringOf(prop["type"]);
+            if (type == null)
+            {
+                continue;
+            }
+            string label = Label(property.Name, prop);
+            JObject value = ReadValue(type, label, prop);
+            if (value != null)
+            {
+                into[property.Name] = ReadField(label, value);
+            }
+        }
+        return into;
+    }
+
+    // JSON Schema of one record as kintone returns it: $id and $revision, then the fields.
+    internal static JObject ReadRecordSchema(JObject fieldsResponse)
+    {
+        JObject fields = new JObject();
+        foreach (string[] system in ReadSystem)
+        {
+            fields[system[0]] = ReadField(system[2], ReadString(system[1], system[2]));
+        }
+        ReadFields(AsObject(fieldsResponse["properties"]), fields);
+        return new JObject { { "type", "object" }, { "properties", fields } };
+    }
+
+    // ---- Polling triggers ---------------------------------------------------------------
+    // The platform's polling contract: the trigger calls the operation, then keeps calling the
+    // URL in the answer's Location header. 200 + {"value": [...]} fires the flow for each
+    // record; 202 means nothing new and Retry-After says when to look again. The watermark so
+    // lives in the Location URL's state parameter; the script keeps nothing between calls.
+    // Added records: state is the highest $id delivered, in decimal.
+    // Updated records: state is an UpdatedToken (see EncodeUpdatedToken).
+    // Records are re-serialised; see customcode.py for why that keeps parity with Python.
+
+    private const int PollLimit = 500; // kintone's maximum per Get Records call
+    private const string PollRetrySeconds = "60";
+    private const long MaxId = 999999999999999999; // 18 digits: room for one addition in a long
+    private const int MaxDelivered = 100000; // pairs one token may expand to; more means forged
+    private const string Epoch = "197001010000"; // watermark of an app without records
+    private static readonly string[] NoFields = new string[0];
+
+    // The records of a Get Records answer, or (Answer) the response to give instead.
+    private sealed class Fetched
+    {
+        public HttpResponseMessage Answer;
+        public JArray Records;
+    }
+
+    // Watermark of the updated-records trigger: a minute, and {$id: $revision} delivered in it.
+    internal sealed class UpdatedToken
+    {
+        public string Time; // YYYY-MM-DDTHH:MM:00Z, the start of the minute
+        public Dictionary<long, long> Delivered = new Dictionary<long, long>();
+    }
+
+    // 1 to 18 ASCII digits as a number; null for anything else (also signs and spaces).
+    internal static long? DigitsValue(string text)
+    {
+        if (text == null || text.Length == 0 || text.Length > 18 || !text.All(c => c >= '0' && c <= '9'))
+        {
+            return null;
+        }
+        long result = 0;
+        foreach (char c in text)
+        {
+            result = result * 10 + (c - '0');
+        }
+        return result;
+    }
+
+    // $id or $revision of a record as a number.
+    private static long? RecordNumber(JToken record, string key)
+    {
+        return DigitsValue(StringOf(AsObject(AsObject(record)[key])["value"]));
+    }
+
+    // Exactly YYYY-MM-DDTHH:MM:SSZ, the form kintone gives record times in.
+    private static bool IsKintoneTime(string text)
+    {
+        const string shape = "dddd-dd-ddTdd:dd:ddZ";
+        if (text.Length != shape.Length)
+        {
+            return false;
+        }
+        for (int i = 0; i < shape.Length; i++)
+        {
+            bool fits = shape[i] == 'd' ? text[i] >= '0' && text[i] <= '9' : text[i] == shape[i];
+            if (!fits)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static string RecordTime(JToken record, string code)
+    {
+        string value = StringOf(AsObject(AsObject(record)[code])["value"]);
+        return value != null && IsKintoneTime(value) ? value : null;
+    }
+
+    // The start of the minute of a record's updated time (YYYY-MM-DDTHH:MM:00Z), or null.
+    private static string RecordMinute(JToken record, string code)
+    {
+        string time = RecordTime(record, code);
+        return time == null ? null : time.Substring(0, 17) + "00Z";
+    }
+
+    // requestUrl with its state parameter set to state (replaced in place, else appended).
+    internal static string PollingLocation(string requestUrl, string state)
+    {
+        string[] parts = SplitQuery(SplitFragment(requestUrl)[0]);
+        string pair = "state=" + PercentEncode(state);
+        List<string> pairs = new List<string>();
+        foreach (string item in parts[1].Length > 0 ? parts[1].Split('&') : new string[0])
+        {
+            if (PairName(item) != "state")
+            {
+                pairs.Add(item);
+            }
+            else if (!pairs.Contains(pair))
+            {
+                pairs.Add(pair);
+            }
+        }
+        if (!pairs.Contains(pair))
+        {
+            pairs.Add(pair);
+        }
+        return parts[0] + "?" + string.Join("&", pairs);
+    }
+
+    // The query string of a Get Records call; app is still encoded, the rest gets encoded.
+    internal static string RecordsQuery(string app, string query, string[] fields)
+    {
+        StringBuilder text = new StringBuilder("app=" + app + "&query=" + PercentEncode(query));
+        for (int i = 0; i < fields.Length; i++)
+        {
+            text.Append("&fields%5B" + i + "%5D=" + PercentEncode(fields[i]));
+        }
+        return text.ToString();
+    }
+
+    private static HttpResponseMessage Waiting(string location)
+    {
+        HttpResponseMessage response = new HttpResponseMessage(HttpStatusCode.Accepted);
+        response.Headers.Location = new Uri(location);
+        response.Headers.TryAddWithoutValidation("Retry-After", PollRetrySeconds);
+        return response;
+    }
+
+    private static HttpResponseMessage Delivered(string location, IEnumerable<JToken> records)
+    {
+        // Added one by one: new JArray(aJArray) would nest the array instead of copying it.
+        JArray value = new JArray();
+        foreach (JToken record in records)
+        {
+            value.Add(record);
+        }
+        HttpResponseMessage response = JsonResponse(HttpStatusCode.OK, new JObject { { "value", value } });
+        response.Headers.Location = new Uri(location);
+        return response;
+    }
+
+    // A fresh message per call (one message cannot be sent twice), carrying the incoming
+    // request's headers, which hold the connection's authentication.
+    private async Task<HttpResponseMessage> GetUpstreamAsync(string url)
+    {
+        HttpRequestMessage request = new HttpRequestMessage(HttpMethod.Get, new Uri(url));
+        foreach (KeyValuePair<string, IEnumerable<string>> header in this.Context.Request.Headers)
+        {
+            request.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+        return await this.Context.SendAsync(request, this.CancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Fetched> FetchRecordsAsync(string app, string query, string[] fields)
+    {
+        string url = KintoneUrl(this.requestUrl, RecordsPath, RecordsQuery(app, query, fields));
+        HttpResponseMessage upstream = await this.GetUpstreamAsync(url).ConfigureAwait(false);
+        if (!upstream.IsSuccessStatusCode)
+        {
+            return new Fetched { Answer = upstream }; // kintone's own error, unchanged
+        }
+        JObject body = ParseJsonObject(await ReadBytesAsync(upstream.Content).ConfigureAwait(false));
+        JArray records = body == null ? null : body["records"] as JArray;
+        if (records == null)
+        {
+            return new Fetched { Answer = JsonResponse(HttpStatusCode.BadGateway, RecordsUnreadable()) };
+        }
+        return new Fetched { Records = records };
+    }
+
+    // ---- Polling: added records ---------------------------------------------------------
+
+    // Without a state (or with one this script did not write) it only looks up the newest
+    // record and answers 202 with its $id: a new trigger starts now, with no backfill.
+    private async Task<HttpResponseMessage> PollAddedAsync()
+    {
+        string query = RequestQuery(this.requestUrl);
+        string app = QueryValue(query, "app") ?? "";
+        long? state = DigitsValue(QueryValue(query, "state"));
+        if (!state.HasValue)
+        {
+            Fetched newest = await this.FetchRecordsAsync(app, "order by $id desc limit 1", new[] { "$id" }).ConfigureAwait(false);
+            return newest.Answer ?? Waiting(PollingLocation(this.incomingUrl, HighestId(newest.Records, 0).ToString()));
+        }
+        string since = "$id > " + state.Value + " order by $id asc limit " + PollLimit;
+        Fetched fetched = await this.FetchRecordsAsync(app, since, NoFields).ConfigureAwait(false);
+        if (fetched.Answer != null)
+        {
+            return fetched.Answer;
+        }
+        string location = PollingLocation(this.incomingUrl, HighestId(fetched.Records, state.Value).ToString());
+        return fetched.Records.Count > 0 ? Delivered(location, fetched.Records) : Waiting(location);
+    }
+
+    private static long HighestId(JArray records, long floor)
+    {
+        long highest = floor;
+        foreach (JToken record in records)
+        {
+            long? id = RecordNumber(record, "$id");
+            if (id.HasValue && id.Value > highest)
+            {
+                highest = id.Value;
+            }
+        }
+        return highest;
+    }
+
+    // ---- Polling: updated records -------------------------------------------------------
+    // kintone compares date-times in queries by the minute (DATETIME values have no seconds;
+    // the stand-in cuts the seconds off record times before comparing), so the watermark is a
+    // minute: the last minute with delivered records plus $id and $revision of the records
+    // delivered in it. The next call asks for ">= that minute" again and drops those: neither
+    // a record updated later in the same minute is lost nor one repeated. Queries only use
+    // minute-aligned literals (:00, and :59 as the minute's end), which mean the same whether
+    // the server compares by the minute or by the second.
+
+    // The state text: URL-safe (digits, "." and "-"), short for runs of consecutive ids.
+    // Format: MINUTE *("." RUN), MINUTE = the 12 digits YYYYMMDDHHMM of the UTC minute,
+    // RUN = STEP "-" REVISION ["-" COUNT]: COUNT (default 1) consecutive ids, all delivered at
+    // REVISION, the first STEP after the previous run's last id (after 0 for the first run).
+    // Example: 202405010310.101-2-100.5-3 = 03:10, ids 101-200 at revision 2, 205 at revision 3.
+    internal static string EncodeUpdatedToken(UpdatedToken token)
+    {
+        StringBuilder text = new StringBuilder(new string(token.Time.Substring(0, 16).Where(c => c >= '0' && c <= '9').ToArray()));
+        long[] ids = token.Delivered.Keys.OrderBy(id => id).ToArray();
+        long previous = 0;
+        int start = 0;
+        while (start < ids.Length)
+        {
+            int end = start;
+            long revision = token.Delivered[ids[start]];
+            while (end + 1 < ids.Length && ids[end + 1] == ids[end] + 1 && token.Delivered[ids[end + 1]] == revision)
+            {
+                end++;
+            }
+            text.Append("." + (ids[start] - previous) + "-" + revision);
+            if (end > start)
+            {
+                text.Append("-" + (end - start + 1));
+            }
+            previous = ids[end];
+            start = end + 1;
+        }
+        return text.ToString();
+    }
+
+    // The token EncodeUpdatedToken wrote, or null for any other text.
+    internal static UpdatedToken DecodeUpdatedToken(string text)
+    {
+        string[] parts = text.Split('.');
+        if (parts[0].Length != 12 || !DigitsValue(parts[0]).HasValue)
+        {
+            return null;
+        }
+        UpdatedToken token = new UpdatedToken { Time = DecodeMinute(parts[0]) };
+        long previous = 0;
+        for (int i = 1; i < parts.Length; i++)
+        {
+            long[] run = DecodeRun(parts[i]);
+            if (run == null)
+            {
+                return null;
+            }
+            long first = previous + run[0];
+            previous = first + run[2] - 1;
+            // Bounds keep the long from overflowing and a forged token from growing unbounded.
+            if (previous > MaxId || token.Delivered.Count + run[2] > MaxDelivered)
+            {
+                return null;
+            }
+            for (long id = first; id <= previous; id++)
+            {
+                token.Delivered[id] = run[1];
+            }
+        }
+        return token;
+    }
+
+    // { step, revision, count } of one run; null unless 2 or 3 numbers with step, count >= 1.
+    private static long[] DecodeRun(string run)
+    {
+        long?[] values = run.Split('-').Select(DigitsValue).ToArray();
+        if (values.Length < 2 || values.Length > 3 || values.Any(v => !v.HasValue))
+        {
+            return null;
+        }
+        long count = values.Length == 3 ? values[2].Value : 1;
+        return values[0].Value >= 1 && count >= 1 ? new[] { values[0].Value, values[1].Value, count } : null;
+    }
+
+    // YYYY-MM-DDTHH:MM:00Z for 12 digits YYYYMMDDHHMM.
+    private static string DecodeMinute(string stamp)
+    {
+        return stamp.Substring(0, 4) + "-" + stamp.Substring(4, 2) + "-" + stamp.Substring(6, 2) + "T"
+            + stamp.Substring(8, 2) + ":" + stamp.Substring(10, 2) + ":00Z";
+    }
+
+    // The code of the app's UPDATED_TIME field (the first, in input order), or null.
+    internal static string UpdatedTimeCode(JObject fieldsResponse)
+    {
+        foreach (JProperty property in AsObject(fieldsResponse["properties"]).Properties())
+        {
+            if (StringOf(AsObject(property.Value)["type"]) == "UPDATED_TIME")
+            {
+                return property.Name;
+            }
+        }
+        return null;
+    }
+
+    // Whether record was delivered in token's minute with this revision (or a later one).
+    private static bool AlreadyDelivered(JToken record, string code, UpdatedToken token)
+    {
+        if (RecordMinute(record, code) != token.Time)
+        {
+            return false;
+        }
+        long? id = RecordNumber(record, "$id");
+        long? revision = RecordNumber(record, "$revision");
+        long delivered;
+        return id.HasValue && revision.HasValue && token.Delivered.TryGetValue(id.Value, out delivered)
+            && revision.Value <= delivered;
+    }
+
+    private static List<JToken> Fresh(JArray records, string code, UpdatedToken token)
+    {
+        return records.Where(record => !AlreadyDelivered(record, code, token)).ToList();
+    }
+
+    // The token after delivering records whose last updated minute is minute.
+    private static UpdatedToken Advance(UpdatedToken token, IEnumerable<JToken> records, string code, string minute)
+    {
+        UpdatedToken next = new UpdatedToken { Time = minute };
+        if (minute == token.Time)
+        {
+            foreach (KeyValuePair<long, long> pair in token.Delivered)
+            {
+                next.Delivered[pair.Key] = pair.Value;
+            }
+        }
+        foreach (JToken record in records)
+        {
+            long? id = RecordNumber(record, "$id");
+            long? revision = RecordNumber(record, "$revision");
+            if (RecordMinute(record, code) == minute && id.HasValue && revision.HasValue)
+            {
+                next.Delivered[id.Value] = revision.Value;
+            }
+        }
+        return next;
+    }
+
+    private HttpResponseMessage UpdatedWaiting(UpdatedToken token)
+    {
+        return Waiting(PollingLocation(this.incomingUrl, EncodeUpdatedToken(token)));
+    }
+
+    // It first reads the form fields for the UPDATED_TIME field's code. A record added after
+    // the trigger started counts as updated, as kintone sets its updated time on creation.
+    private async Task<HttpResponseMessage> PollUpdatedAsync()
+    {
+        string query = RequestQuery(this.requestUrl);
+        string app = QueryValue(query, "app") ?? "";
+        HttpResponseMessage upstream = await this.GetUpstreamAsync(KintoneUrl(this.requestUrl, FieldsPath, "app=" + app)).ConfigureAwait(false);
+        if (!upstream.IsSuccessStatusCode)
+        {
+            return upstream;
+        }
+        JObject fields = ParseJsonObject(await ReadBytesAsync(upstream.Content).ConfigureAwait(false));
+        if (fields == null || !(fields["properties"] is JObject))
+        {
+            return JsonResponse(HttpStatusCode.BadGateway, FieldsUnreadable());
+        }
+        string code = UpdatedTimeCode(fields);
+        if (code == null)
+        {
+            return JsonResponse(HttpStatusCode.BadRequest, NoUpdatedTime());
+        }
+        string state = QueryValue(query, "state");
+        UpdatedToken token = state == null ? null : DecodeUpdatedToken(state);
+        if (token == null)
+        {
+            return await this.StartUpdatedAsync(app, code).ConfigureAwait(false);
+        }
+        return await this.NextUpdatedAsync(app, code, token).ConfigureAwait(false);
+    }
+
+    // No state (or one this script did not write): 202 with the newest updated minute and the
+    // records updated in it, so a new trigger starts now, with no backfill.
+    private async Task<HttpResponseMessage> StartUpdatedAsync(string app, string code)
+    {
+        string newest = "order by " + code + " desc, $id desc limit " + PollLimit;
+        Fetched fetched = await this.FetchRecordsAsync(app, newest, new[] { "$id", "$revision", code }).ConfigureAwait(false);
+        if (fetched.Answer != null)
+        {
+            return fetched.Answer;
+        }
+        if (fetched.Records.Count == 0)
+        {
+            return this.UpdatedWaiting(new UpdatedToken { Time = DecodeMinute(Epoch) });
+        }
+        string minute = RecordMinute(fetched.Records[0], code);
+        if (minute == null)
+        {
+            return JsonResponse(HttpStatusCode.BadGateway, TimeUnreadable());
+        }
+        return this.UpdatedWaiting(Advance(new UpdatedToken { Time = minute }, fetched.Records, code, minute));
+    }
+
+    // 200 with the records updated since token, or 202 with token unchanged.
+    private async Task<HttpResponseMessage> NextUpdatedAsync(string app, string code, UpdatedToken token)
+    {
+        string start = token.Time;
+        string order = " order by " + code + " asc, $id asc limit " + PollLimit;
+        Fetched fetched = await this.FetchRecordsAsync(app, code + " >= \"" + start + "\"" + order, NoFields).ConfigureAwait(false);
+        if (fetched.Answer != null)
+        {
+            return fetched.Answer;
+        }
+        List<JToken> fresh = Fresh(fetched.Records, code, token);
+        if (fresh.Count == 0 && fetched.Records.Count >= PollLimit)
+        {
+            // A full page of records delivered already: more than a page share the minute.
+            // Seek past the highest id delivered in it (ids are ordered within one minute).
+            string end = start.Substring(0, 17) + "59Z";
+            long after = token.Delivered.Count > 0 ? token.Delivered.Keys.Max() : 0;
+            string seek = "(" + code + " >= \"" + start + "\" and " + code + " <= \"" + end + "\" and $id > " + after + ") or "
+                + code + " > \"" + end + "\"";
+            fetched = await this.FetchRecordsAsync(app, seek + order, NoFields).ConfigureAwait(false);
+            if (fetched.Answer != null)
+            {
+                return fetched.Answer;
+            }
+            fresh = Fresh(fetched.Records, code, token);
+        }
+        if (fresh.Count == 0)
+        {
+            return this.UpdatedWaiting(token);
+        }
+        string last = RecordMinute(fresh[fresh.Count - 1], code);
+        if (last == null)
+        {
+            return JsonResponse(HttpStatusCode.BadGateway, TimeUnreadable());
+        }
+        string state = EncodeUpdatedToken(Advance(token, fresh, code, last));
+        return Delivered(PollingLocation(this.incomingUrl, state), fresh);
     }
 }

@@ -50,6 +50,11 @@ SAMPLE_CONTEXT: dict[str, Any] = {
         {"operation": "GetPreviewAppDeploy", "parameters": ["apps"]},
         {"operation": "GetTwoLists", "parameters": ["ids", "codes"]},
     ],
+    "guest_space_parameter": "guestSpaceId",
+    "polling_operations": [
+        {"operation": "OnRecordsAdded", "kind": "added"},
+        {"operation": "OnRecordsUpdated", "kind": "updated"},
+    ],
 }
 
 
@@ -616,6 +621,8 @@ def test_template_switch_has_a_case_per_operation() -> None:
         *[(f'"{op}"', "SubscribeAsync") for op in SAMPLE_CONTEXT["webhook_operations"]],
         ('"GetPreviewAppDeploy"', "ForwardIndexedAsync"),
         ('"GetTwoLists"', "ForwardIndexedAsync"),
+        ('"OnRecordsAdded"', "PollAddedAsync"),
+        ('"OnRecordsUpdated"', "PollUpdatedAsync"),
     ]
     assert 'ForwardIndexedAsync(new string[] { "ids", "codes", })' in text
     assert "default:\n                return await this.Context.SendAsync(" in text

@@ -181,14 +181,12 @@ def test_guest_parameter_is_a_string_literal() -> None:
     assert 'private const string GuestSpaceParameter = "space\\"Id";' in text
 
 
-def test_contexts_without_the_new_values_still_render() -> None:
-    # Contexts written before guest spaces and polling: rewrite on guestSpaceId, no polling.
-    old = {
-        k: v for k, v in CONTEXT.items() if k not in ("guest_space_parameter", "polling_operations")
-    }
-    text = render_script(old)
-    assert 'GuestSpaceParameter = "guestSpaceId";' in text
-    assert "return await this.PollAddedAsync()" not in text
+def test_contexts_without_the_new_values_are_refused() -> None:
+    # The renderer always passes every value; a missing one is a bug, not a default.
+    for name in ("guest_space_parameter", "polling_operations"):
+        partial = {k: v for k, v in CONTEXT.items() if k != name}
+        with pytest.raises(jinja2.UndefinedError):
+            render_script(partial)
 
 
 def test_guest_rewrite_runs_before_the_switch() -> None:

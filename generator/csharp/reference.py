@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -144,7 +144,14 @@ def reference_run(
     canned: Sequence[HttpResponse],
 ) -> ScriptRun:
     """What the Python reference answers, and sends upstream, for one request."""
-    upstream = _Upstream(request, canned)
+    answers = list(canned)
+
+    def from_canned(sent: HttpRequest) -> HttpResponse:
+        if not answers:
+            raise _OutOfAnswers
+        return answers.pop(0)
+
+    upstream = _Upstream(request, from_canned)
     try:
         response = _answer(context, context.role(operation_id), operation_id, request, upstream)
     except _OutOfAnswers:
@@ -153,19 +160,33 @@ def reference_run(
     return ScriptRun(operation_id, response, tuple(upstream.sent))
 
 
-class _Upstream:
-    """Context.SendAsync for the reference: records each request, answers from canned."""
+def reference_execute(
+    context: ScriptContext,
+    operation_id: str,
+    request: HttpRequest,
+    send: Callable[[HttpRequest], HttpResponse],
+) -> HttpResponse:
+    """The Python reference for one request, with Context.SendAsync played by ``send``."""
+    upstream = _Upstream(request, send)
+    return _answer(context, context.role(operation_id), operation_id, request, upstream)
 
-    def __init__(self, incoming: HttpRequest, canned: Sequence[HttpResponse]) -> None:
+
+class _Upstream:
+    """Context.SendAsync for the reference: records each request and the answers received."""
+
+    def __init__(
+        self, incoming: HttpRequest, send: Callable[[HttpRequest], HttpResponse]
+    ) -> None:
         self.incoming = incoming
-        self.canned = list(canned)
+        self._send = send
         self.sent: list[HttpRequest] = []
+        self.received: list[HttpResponse] = []
 
     def send(self, request: HttpRequest) -> HttpResponse:
         self.sent.append(request)
-        if len(self.sent) > len(self.canned):
-            raise _OutOfAnswers
-        return self.canned[len(self.sent) - 1]
+        answer = self._send(request)
+        self.received.append(answer)
+        return answer
 
     def send_get(self, method: str, url: str) -> tuple[int, bytes]:
         """The customcode.Send shape: every call carries the incoming request's headers."""
@@ -173,7 +194,7 @@ class _Upstream:
         return answer.status, answer.body
 
     def last(self) -> HttpResponse:
-        return self.canned[len(self.sent) - 1]
+        return self.received[-1]
 
 
 def _answer(

@@ -115,4 +115,10 @@ def script_context(connector: Connector) -> dict[str, Any]:
             for op in connector.all_operations
             if op.indexed_arrays
         ],
+        "guest_space_parameter": code.guest_space_parameter,
+        "polling_operations": [
+            {"operation": op.id, "kind": op.polling}
+            for op in connector.all_operations
+            if op.polling is not None
+        ],
     }

@@ -123,7 +123,7 @@ def subscribe(
 
 def unsubscribe(runtime: ConnectorRuntime, subscription: Subscription) -> CallResult:
     """Send DELETE to the Location, through the connector operation whose path it matches."""
-    spec, params = _operation_for_location(runtime, subscription.location)
+    spec, params = _operation_for_location(runtime, subscription.location, "delete")
     result = runtime.call(spec.id, params)
     if not 200 <= result.response.status < 300:
         raise TriggerError(f"unsubscribing {subscription.trigger_id} failed: {_describe(result)}")
@@ -157,17 +157,17 @@ def _notification_url_fields(runtime: ConnectorRuntime, spec: OperationSpec) -> 
 
 
 def _operation_for_location(
-    runtime: ConnectorRuntime, location: str
+    runtime: ConnectorRuntime, location: str, method: str
 ) -> tuple[OperationSpec, dict[str, Any]]:
     parts = urllib.parse.urlsplit(location)
     query = dict(urllib.parse.parse_qsl(parts.query, keep_blank_values=True))
     for spec in runtime.package.operations.values():
-        if spec.method != "delete":
+        if spec.method != method:
             continue
         matched = _match_path(spec.path, parts.path)
         if matched is not None:
             return spec, {**matched, **query}
-    raise TriggerError(f"no delete operation matches the Location {location}")
+    raise TriggerError(f"no {method} operation matches the Location {location}")
 
 
 def _match_path(template: str, path: str) -> dict[str, str] | None:
@@ -187,3 +187,29 @@ def _match_path(template: str, path: str) -> dict[str, str] | None:
 def _describe(result: CallResult) -> str:
     body = result.response.body.decode("utf-8", "replace")[:500]
     return f"HTTP {result.response.status} {body}".strip()
+
+
+class Poller:
+    """A polling trigger as the platform runs it: call, keep the Location, call it next time."""
+
+    def __init__(
+        self, runtime: ConnectorRuntime, trigger_id: str, params: Mapping[str, Any]
+    ) -> None:
+        spec = runtime.package.operation(trigger_id)
+        if spec.operation.get("x-ms-trigger") != "batch" or spec.method != "get":
+            raise TriggerError(f"{trigger_id} is not a polling trigger")
+        self.runtime = runtime
+        self.trigger_id = trigger_id
+        self.params: dict[str, Any] = dict(params)
+
+    def poll(self) -> list[Any]:
+        """One check: the new items (empty on 202); the next check follows the Location."""
+        result = self.runtime.call(self.trigger_id, self.params)
+        status = result.response.status
+        if status not in (200, 202):
+            raise TriggerError(f"polling {self.trigger_id} failed: {_describe(result)}")
+        location = result.response.header("Location")
+        if location:
+            _, self.params = _operation_for_location(self.runtime, location, "get")
+        body = result.body if status == 200 else None
+        return list(body.get("value", [])) if isinstance(body, Mapping) else []

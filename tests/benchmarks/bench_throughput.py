@@ -1,0 +1,170 @@
+"""Benchmark (not a test): records moved per API call and per simulated minute under the
+connector's throttling policy (100 calls per 60 seconds per connection).
+
+Runs the generated connector through the runtime against a local kintone stand-in. Time is
+simulated: a throttled call sleeps on a fake clock, so the script finishes in real seconds while
+reporting how many minutes the same work takes on the platform.
+
+    .venv/bin/python tests/benchmarks/bench_throughput.py [--records 10000] [--read 50000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from generator.runtime.connector import ConnectorPackage  # noqa: E402
+from generator.runtime.runtime import ConnectorRuntime  # noqa: E402
+from generator.runtime.script import ReferenceScript  # noqa: E402
+from generator.runtime.throttle import Limit  # noqa: E402
+from generator.standin import StandIn  # noqa: E402
+
+APP = "3"  # the Invoices app of the stand-in's default seed
+TOKEN = "invoices-full"
+
+
+class SimulatedClock:
+    """Seconds that pass only when a throttled call waits."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@dataclass
+class Row:
+    """One scenario; minutes are the simulated time the calls need at 100 calls per minute."""
+
+    scenario: str
+    records: int
+    calls: int
+    waited_minutes: float
+    real_seconds: float
+
+    @property
+    def minutes(self) -> float:
+        # The clock shows the waits; the last window's calls still take their share of a minute.
+        return max(self.waited_minutes, self.calls / 100)
+
+    def line(self) -> str:
+        per_call = self.records / self.calls if self.calls else 0.0
+        per_minute = self.records / self.minutes
+        return (
+            f"| {self.scenario} | {self.records:,} | {self.calls:,} | {per_call:,.0f} | "
+            f"{self.minutes:,.1f} | {per_minute:,.0f} | {self.real_seconds:,.1f} |"
+        )
+
+
+class CountingRuntime(ConnectorRuntime):
+    """Counts the calls a flow makes (the runtime's own schema look-ups are not calls)."""
+
+    calls = 0
+
+    def call(self, *args: Any, **kwargs: Any) -> Any:
+        self.calls += 1
+        return super().call(*args, **kwargs)
+
+
+def runtime(kintone: StandIn, clock: SimulatedClock | None) -> CountingRuntime:
+    package = ConnectorPackage.load(ROOT / "connector")
+    options: dict[str, Any] = {"script": ReferenceScript.for_kintone()}
+    if clock is not None:
+        options.update(limits=(Limit(100, 60),), clock=clock, sleep=clock.sleep,
+                       retry_throttled=True)
+    return CountingRuntime(package, {"domain": kintone.domain, "api_key": TOKEN}, **options)
+
+
+def invoice(i: int) -> dict[str, Any]:
+    return {"Title": {"value": f"Invoice {i}"}, "Deal_code": {"value": f"BENCH-{i}"},
+            "Amount": {"value": i}}
+
+
+def expect(result: Any) -> Any:
+    if not 200 <= result.response.status < 300:
+        raise SystemExit(f"{result.operation_id} failed: {result.response.body[:300]!r}")
+    return result.body
+
+
+def count(kintone: StandIn, prefix: str) -> tuple[int, int]:
+    """(records whose Deal_code starts with prefix, distinct codes among them)."""
+    with kintone.store.lock:
+        codes = [
+            str(r.values["Deal_code"])
+            for r in kintone.store.apps[APP].records.values()
+            if str(r.values["Deal_code"]).startswith(prefix)
+        ]
+    return len(codes), len(set(codes))
+
+
+def import_single(total: int) -> Row:
+    with StandIn() as kintone:
+        clock, started = SimulatedClock(), time.perf_counter()
+        rt = runtime(kintone, clock)
+        for i in range(total):
+            expect(rt.call("AddRecord", body={"app": APP, "record": invoice(i)}))
+        stored, distinct = count(kintone, "BENCH-")
+        assert stored == distinct == total, (stored, distinct)
+        return Row("Add a record, one call per record", total, rt.calls, clock.now / 60,
+                   time.perf_counter() - started)
+
+
+def import_bulk(total: int) -> Row:
+    with StandIn() as kintone:
+        clock, started = SimulatedClock(), time.perf_counter()
+        rt = runtime(kintone, clock)
+        for start in range(0, total, 100):
+            batch = [invoice(i) for i in range(start, min(start + 100, total))]
+            expect(rt.call("AddRecords", body={"app": APP, "records": batch}))
+        stored, distinct = count(kintone, "BENCH-")
+        assert stored == distinct == total, (stored, distinct)
+        return Row("Add records, 100 per call", total, rt.calls, clock.now / 60,
+                   time.perf_counter() - started)
+
+
+def read_cursor(total: int) -> Row:
+    with StandIn() as kintone:
+        loader = runtime(kintone, None)
+        for start in range(0, total, 100):
+            batch = [invoice(i) for i in range(start, start + 100)]
+            expect(loader.call("AddRecords", body={"app": APP, "records": batch}))
+        clock, started = SimulatedClock(), time.perf_counter()
+        rt = runtime(kintone, clock)
+        cursor = expect(rt.call("CreateCursor", body={
+            "app": APP, "query": 'Deal_code like "BENCH-"', "fields": ["$id"], "size": 500}))
+        seen: set[str] = set()
+        while True:
+            page = expect(rt.call("GetCursorRecords", {"id": cursor["id"]}))
+            seen.update(r["$id"]["value"] for r in page["records"])
+            if not page["next"]:
+                break
+        assert len(seen) == total, len(seen)
+        return Row("Read with a cursor, 500 per call", total, rt.calls, clock.now / 60,
+                   time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--read", type=int, default=50_000)
+    args = parser.parse_args()
+    print("| Scenario | Records | API calls | Records per call | Simulated minutes "
+          "| Records per minute | Real seconds |")
+    print("|---|---|---|---|---|---|---|")
+    for row in (import_single(args.records), import_bulk(args.records), read_cursor(args.read)):
+        print(row.line(), flush=True)
+
+
+if __name__ == "__main__":
+    main()
