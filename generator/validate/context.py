@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from generator.findings import Finding, Level
 from generator.validate.reader import (
@@ -93,8 +93,12 @@ class Context:
         return as_object(self.documents.get(SETTINGS))
 
     def for_rule(self, rule: str, level: Level) -> Context:
-        """A copy that reports as ``rule`` with ``level`` by default."""
-        return replace(self, rule=rule, level=level)
+        """A copy that reports as ``rule`` with ``level`` by default (cheaper than replace())."""
+        clone = object.__new__(Context)
+        clone.__dict__.update(self.__dict__)
+        object.__setattr__(clone, "rule", rule)
+        object.__setattr__(clone, "level", level)
+        return clone
 
     def report(self, file: str, pointer: str, message: str, level: Level | None = None) -> Finding:
         """A finding of the current rule at ``file#pointer``."""

@@ -13,10 +13,10 @@ from generator.validate.shapes import (
     Node,
     Operation,
     lookup,
+    objects_with,
     operations,
     resolve,
     text,
-    walk_objects,
 )
 
 DYNAMIC_KEYS = (
@@ -49,7 +49,7 @@ def extensions(swagger: JsonObject | None) -> Iterator[Extension]:
 
 
 def _extensions(swagger: JsonObject) -> Iterator[Extension]:
-    for holder in walk_objects(swagger):
+    for holder in objects_with(swagger, frozenset(DYNAMIC_KEYS)):
         for kind in DYNAMIC_KEYS:
             node = holder.child(kind)
             if node is not None:

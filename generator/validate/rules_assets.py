@@ -172,7 +172,6 @@ _SECRET_FORMATS = (
 _SECRET_NAMES = re.compile(r"secret|password|passwd|api[_-]?key|token|code|signature", re.I)
 _STRING_MEMBER = re.compile(r'"([^"\\\n]{1,100})"\s*:\s*"')
 _STRING_BODY = re.compile(r'(?:[^"\\]|\\.)*')
-_SECRET_WORDS = ("secret", "password", "passwd", "apikey", "api_key", "api-key", "token", "code")
 _PLACEHOLDER = re.compile(
     r"^(|[*x.]+|<.*>|\{.*\}|\$\{.*\}|@.*|dummy|secret|placeholder|your.*)$", re.I
 )
@@ -209,10 +208,7 @@ def _may_hold_secrets(source: str) -> bool:
     if _has_known_format(source):
         return True
     for match in _STRING_MEMBER.finditer(source):
-        key = match.group(1).lower()
-        if any(word in key for word in _SECRET_WORDS) and _secret_like(
-            _string_at(source, match.end())
-        ):
+        if _SECRET_NAMES.search(match.group(1)) and _secret_like(_string_at(source, match.end())):
             return True
     return False
 

@@ -12,9 +12,10 @@ from generator.findings import Finding, Level, pointer
 from generator.validate.context import Context
 from generator.validate.reader import SWAGGER
 from generator.validate.registry import rule
-from generator.validate.shapes import Node, Tokens, exists, parse_pointer, resolve, walk_objects
+from generator.validate.shapes import Node, Tokens, exists, objects_with, parse_pointer, resolve
 
 MAX_SWAGGER_BYTES = 1_048_576
+_REF = frozenset({"$ref"})
 _MAX_MESSAGE = 200
 _SHAPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
 
@@ -63,8 +64,8 @@ def _schema_errors(document: dict[str, Any]) -> list[Any]:
 
 def _broken_refs(document: dict[str, Any]) -> Iterator[tuple[Tokens, str]]:
     """Each ``$ref`` that does not lead to an object in this file."""
-    for node in walk_objects(document):
-        problem = _ref_problem(document, node) if "$ref" in node.value else None
+    for node in objects_with(document, _REF):
+        problem = _ref_problem(document, node)
         if problem is not None:
             yield (*node.tokens, "$ref"), problem
 

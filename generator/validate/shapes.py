@@ -111,6 +111,28 @@ def resolve(document: object, node: Node | None) -> Node | None:
     return node
 
 
+def objects_with(document: object, keys: frozenset[str]) -> Iterator[Node]:
+    """Every JSON object that has one of ``keys``, depth first; paths are built only for those."""
+    Chain = tuple[Token, object] | None
+    stack: list[tuple[object, Chain]] = [(document, None)]
+    while stack:
+        value, chain = stack.pop()
+        if isinstance(value, dict):
+            if not keys.isdisjoint(value):
+                yield Node(value, _unchain(chain))
+            stack.extend((child, (key, chain)) for key, child in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend((child, (i, chain)) for i, child in reversed(list(enumerate(value))))
+
+
+def _unchain(chain: object) -> Tokens:
+    tokens: list[Token] = []
+    while isinstance(chain, tuple):
+        tokens.append(chain[0])
+        chain = chain[1]
+    return tuple(reversed(tokens))
+
+
 def walk_objects(document: object) -> Iterator[Node]:
     """Every JSON object in a document, depth first, without recursion."""
     stack: list[tuple[object, Tokens]] = [(document, ())]
