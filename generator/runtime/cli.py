@@ -179,6 +179,7 @@ def split_inputs(
 ) -> tuple[dict[str, Any], Any]:
     """NAME=VALUE pairs → (parameters, body); body properties go into the body object."""
     declared = {str(p.get("name")): p for p in package.parameters(spec) if p.get("in") != "body"}
+    properties = _body_properties(package, spec)
     query: dict[str, Any] = {}
     merged = dict(body) if isinstance(body, Mapping) else body
     for pair in pairs:
@@ -186,19 +187,36 @@ def split_inputs(
         if not sep:
             raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="--param")
         if name in declared:
-            query[name] = value.split(",") if declared[name].get("type") == "array" else value
+            query[name] = _typed(declared[name].get("type"), value)
         else:
-            merged = {**(merged or {}), name: _maybe_json(value)}
+            kind = properties.get(name, {}).get("type")
+            merged = {**(merged or {}), name: _typed(kind, value)}
     return query, merged
 
 
-def _maybe_json(value: str) -> Any:
-    if value[:1] in "{[":
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError:
-            return value
+def _body_properties(package: ConnectorPackage, spec: OperationSpec) -> dict[str, Any]:
+    for param in package.parameters(spec):
+        if param.get("in") == "body":
+            schema = package.resolve(param.get("schema"))
+            props = schema.get("properties") if isinstance(schema, Mapping) else None
+            return {k: package.resolve(v) for k, v in (props or {}).items()}
+    return {}
+
+
+def _typed(kind: Any, value: str) -> Any:
+    """A --param value as the declared type wants it: lists, booleans, numbers, JSON objects."""
+    if kind == "array":
+        return value.split(",") if value[:1] != "[" else _maybe_json(value)
+    if kind in ("boolean", "integer", "number") or value[:1] in "{[":
+        return _maybe_json(value)
     return value
+
+
+def _maybe_json(value: str) -> Any:
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError:
+        return value
 
 
 def _parse_body(text: str | None) -> Any:

@@ -87,3 +87,28 @@ def test_listen_prints_a_notification_and_unsubscribes(kintone: StandIn, connect
     assert payload["type"] == "ADD_RECORD" and payload["recordTitle"] == "Heard"
     assert "unsubscribed" in result.output  # type: ignore[attr-defined]
     assert kintone.store.webhooks == []
+
+
+def test_call_types_body_params_by_the_schema(kintone: StandIn) -> None:
+    runner = CliRunner()
+    changed = runner.invoke(
+        main,
+        [
+            "call",
+            "PutPreviewAppStatus",
+            *_base(kintone, "deals-full"),
+            "--param",
+            "app=2",
+            "--param",
+            "enable=false",
+        ],
+    )
+    assert changed.exit_code == 0, changed.output
+    read = runner.invoke(
+        main, ["call", "GetPreviewAppStatus", *_base(kintone, "deals-full"), "--param", "app=2"]
+    )
+    assert json.loads(read.stdout)["enable"] is False
+    deploy = runner.invoke(
+        main, ["call", "GetPreviewAppDeploy", *_base(kintone, "deals-full"), "--param", "apps=2"]
+    )
+    assert json.loads(deploy.stdout)["apps"][0]["app"] == "2"
