@@ -8,7 +8,7 @@ from typing import Any, Literal
 Visibility = Literal["important", "advanced", "internal"]
 ParameterLocation = Literal["query", "path", "header", "body", "formData"]
 HttpMethod = Literal["get", "post", "put", "patch", "delete"]
-ConnectionParameterType = Literal["string", "securestring", "int", "bool"]
+ConnectionParameterType = Literal["string", "securestring", "int", "bool", "oauthSetting"]
 
 
 def _key(name: str) -> dict[str, str]:
@@ -45,8 +45,19 @@ class Info:
 
 
 @dataclass(frozen=True)
+class OAuthSettings:
+    """The OAuth 2.0 client of an oauthSetting connection parameter."""
+
+    identity_provider: Literal["oauth2", "oauth2generic"]
+    client_id: str
+    scopes: tuple[str, ...]
+    redirect_url: str
+    custom_parameters: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ConnectionParameter:
-    """One value the user enters when creating a connection."""
+    """One value the user enters (or signs in for) when creating a connection."""
 
     name: str
     type: ConnectionParameterType
@@ -54,6 +65,7 @@ class ConnectionParameter:
     description: str
     tooltip: str = ""
     required: bool = True
+    oauth: OAuthSettings | None = None
 
 
 @dataclass(frozen=True)
@@ -63,9 +75,9 @@ class AuthMethod:
     name: str
     display_name: str
     description: str
-    kind: Literal["api_key"]
-    header: str
-    parameter: ConnectionParameter
+    kind: Literal["api_key", "password", "oauth2"]
+    parameters: tuple[ConnectionParameter, ...]
+    header: str = ""
 
 
 @dataclass(frozen=True)
@@ -226,6 +238,17 @@ class CustomCode:
     fields_path: str
     remove_webhook_operation: str
     guest_space_parameter: str = "guestSpaceId"
+    # Private headers the policies fill from connection values; the script turns them into
+    # kintone's auth headers (it can compute base64, policies cannot).
+    auth_headers: dict[str, str] = field(
+        default_factory=lambda: {
+            "token": "X-Cybozu-API-Token",
+            "username": "X-Kintone-Username",
+            "password": "X-Kintone-Password",
+            "basic_username": "X-Kintone-Basic-Username",
+            "basic_password": "X-Kintone-Basic-Password",
+        }
+    )
 
 
 @dataclass(frozen=True)

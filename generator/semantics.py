@@ -161,7 +161,7 @@ def _body_schema(op: Operation) -> Schema | None:
 def _check_policies(connector: Connector) -> Iterator[Problem]:
     ids = {op.id for op in connector.all_operations}
     names = {p.name for p in connector.connection.parameters}
-    names |= {a.parameter.name for a in connector.connection.auth}
+    names |= {p.name for a in connector.connection.auth for p in a.parameters}
     for i, policy in enumerate(connector.policies):
         for name in policy.operations:
             if name not in ids:
@@ -199,8 +199,16 @@ def _check_custom_code(connector: Connector) -> Iterator[Problem]:
             (f"{code.remove_webhook_operation!r} must be a delete operation"),
         )
     for auth_index, auth in enumerate(connector.connection.auth):
-        if auth.kind == "api_key" and auth.parameter.name != "api_key":
+        names = [p.name for p in auth.parameters]
+        if auth.kind == "api_key" and ("api_key" not in names or not auth.header):
             yield (
-                f"/connection/auth/{auth_index}/parameter/name",
-                ("an api_key connection parameter must be named 'api_key' (the platform's name)"),
+                f"/connection/auth/{auth_index}",
+                (
+                    "an api_key method needs a header and a parameter named 'api_key'"
+                ),
+            )
+        if auth.kind == "oauth2" and not any(p.type == "oauthSetting" for p in auth.parameters):
+            yield (
+                f"/connection/auth/{auth_index}/parameters",
+                ("an oauth2 method needs an oauthSetting parameter"),
             )

@@ -88,7 +88,8 @@ def test_minimal_description_parses() -> None:
 
 def test_shipped_description_has_the_must_haves() -> None:
     connector = parse_description(default_description())
-    assert [p.name for p in connector.connection.parameters] == ["domain"]
+    assert [p.name for p in connector.connection.parameters if p.required] == ["domain"]
+    assert [a.kind for a in connector.connection.auth] == ["api_key", "password", "oauth2"]
     assert connector.connection.auth[0].header == "X-Cybozu-API-Token"
     throttle = connector.throttling[0]
     assert (throttle.calls, throttle.renewal_period_seconds, throttle.scope) == (

@@ -64,25 +64,52 @@ def test_metadata(swagger: dict[str, Any]) -> None:
     assert len(metadata["Categories"].split(";")) <= 2
 
 
+def _sets(properties: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        item["name"]: item["parameters"] for item in properties["connectionParameterSets"]["values"]
+    }
+
+
 def test_domain_parameter_and_dynamic_host_policy(properties: dict[str, Any]) -> None:
-    domain = properties["connectionParameters"]["domain"]
-    assert domain["type"] == "string"
-    assert domain["uiDefinition"]["constraints"]["required"] == "true"
-    assert "example.cybozu.com" in domain["uiDefinition"]["tooltip"]
-    [policy] = properties["policyTemplateInstances"]
+    for parameters in _sets(properties).values():
+        domain = parameters["domain"]
+        assert domain["type"] == "string"
+        assert domain["uiDefinition"]["constraints"]["required"] == "true"
+        assert "example.cybozu.com" in domain["uiDefinition"]["tooltip"]
+    policy = properties["policyTemplateInstances"][0]
     assert policy["templateId"] == "dynamichosturl"
     assert policy["parameters"]["x-ms-apimTemplateParameter.urlTemplate"] == (
         "https://@connectionParameters('domain')"
     )
 
 
-def test_api_token_is_a_securestring_sent_in_the_kintone_header(
+def test_three_auth_types_as_parameter_sets(properties: dict[str, Any]) -> None:
+    sets = _sets(properties)
+    assert {name: list(params) for name, params in sets.items()} == {
+        "api_token": ["domain", "api_key", "basic_username", "basic_password"],
+        "password": ["domain", "username", "password", "basic_username", "basic_password"],
+        "oauth": ["domain", "token"],
+    }
+    assert sets["api_token"]["api_key"]["type"] == "securestring"
+    assert sets["password"]["password"]["type"] == "securestring"
+    oauth = sets["oauth"]["token"]
+    assert oauth["type"] == "oauthSetting"
+    assert "k:app_record:write" in oauth["oAuthSettings"]["scopes"]
+
+
+def test_credentials_reach_kintone_through_header_policies(
     swagger: dict[str, Any], properties: dict[str, Any]
 ) -> None:
-    assert properties["connectionParameters"]["api_key"]["type"] == "securestring"
-    assert swagger["securityDefinitions"] == {
-        "api_key": {"type": "apiKey", "in": "header", "name": "X-Cybozu-API-Token"}
+    headers = {
+        p["parameters"]["x-ms-apimTemplateParameter.name"]: p["parameters"][
+            "x-ms-apimTemplateParameter.value"
+        ]
+        for p in properties["policyTemplateInstances"]
+        if p["templateId"] == "setheader"
     }
+    assert headers["X-Cybozu-API-Token"] == "@connectionParameters('api_key','')"
+    assert headers["X-Kintone-Username"] == "@connectionParameters('username','')"
+    assert swagger["securityDefinitions"] == {} and swagger["security"] == []
 
 
 def test_dynamic_record_body_pairs_schema_and_properties(swagger: dict[str, Any]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.model import Connection, ConnectionParameter, Connector, Policy
+from generator.model import Connection, ConnectionParameter, Connector, OAuthSettings, Policy
 
 # paconn's settings.json defaults (PowerPlatformConnectors paconn-settings schema).
 POWER_APPS_URL = "https://api.powerapps.com"
@@ -40,10 +40,15 @@ def script_operations(connector: Connector) -> list[str]:
 
 
 def _all_parameters(connection: Connection, auth_index: int) -> list[ConnectionParameter]:
-    shared = list(connection.parameters)
+    """Required shared values, the method's own, then optional shared ones (the UI order)."""
+    required = [p for p in connection.parameters if p.required]
+    optional = [p for p in connection.parameters if not p.required]
     if not connection.auth:
-        return shared
-    return [*shared, connection.auth[auth_index].parameter]
+        return required + optional
+    method = connection.auth[auth_index]
+    if method.kind == "oauth2":
+        optional = []  # Basic authentication and OAuth both need the Authorization header
+    return [*required, *method.parameters, *optional]
 
 
 def _parameters(parameters: list[ConnectionParameter]) -> dict[str, Any]:
@@ -57,12 +62,30 @@ def _parameter(parameter: ConnectionParameter, tab_index: int) -> dict[str, Any]
     }
     if parameter.tooltip:
         ui["tooltip"] = parameter.tooltip
-    ui["constraints"] = {
+    constraints: dict[str, Any] = {
         "tabIndex": tab_index,
         "required": "true" if parameter.required else "false",
-        "clearText": parameter.type != "securestring",
     }
-    return {"type": parameter.type, "uiDefinition": ui}
+    if parameter.type != "oauthSetting":
+        constraints["clearText"] = parameter.type != "securestring"
+    ui["constraints"] = constraints
+    result: dict[str, Any] = {"type": parameter.type}
+    if parameter.oauth is not None:
+        result["oAuthSettings"] = _oauth(parameter.oauth)
+    result["uiDefinition"] = ui
+    return result
+
+
+def _oauth(settings: OAuthSettings) -> dict[str, Any]:
+    return {
+        "identityProvider": settings.identity_provider,
+        "clientId": settings.client_id,
+        "scopes": list(settings.scopes),
+        "redirectMode": "GlobalPerConnector",
+        "redirectUrl": settings.redirect_url,
+        "properties": {"IsFirstParty": "False"},
+        "customParameters": {k: {"value": v} for k, v in settings.custom_parameters.items()},
+    }
 
 
 def _parameter_sets(connection: Connection) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.model import Connector, Operation, Schema
+from generator.model import ConnectionParameter, Connector, Operation, Schema
 from generator.render.properties import script_operations
 
 
@@ -22,7 +22,9 @@ def readme_context(connector: Connector) -> dict[str, Any]:
         "helpers": [_operation(op) for op in connector.operations if op.visibility == "internal"],
         "connection_parameters": [
             {"name": _cell(p.display_name), "description": _cell(p.description)}
-            for p in [*connection.parameters, *(a.parameter for a in connection.auth)]
+            for p in _unique(
+                [*connection.parameters, *(p for a in connection.auth for p in a.parameters)]
+            )
         ],
         "auth_methods": [_cell(a.display_name) for a in connection.auth],
         "throttling": [
@@ -93,3 +95,10 @@ def _cell(text: str) -> str:
 
 def _seconds(seconds: int) -> str:
     return f"{seconds} seconds"
+
+
+def _unique(parameters: list[ConnectionParameter]) -> list[ConnectionParameter]:
+    seen: dict[str, ConnectionParameter] = {}
+    for parameter in parameters:
+        seen.setdefault(parameter.name, parameter)
+    return list(seen.values())

@@ -30,7 +30,7 @@ def swagger_context(connector: Connector) -> dict[str, Any]:
         "paths": paths(connector),
         "definitions": {name: schema_json(s) for name, s in connector.definitions.items()},
         "security_definitions": _security_definitions(connector),
-        "security": [{SECURITY_NAME: []}] if connector.connection.auth else [],
+        "security": [{SECURITY_NAME: []}] if _single_api_key(connector) else [],
         "connector_metadata": _connector_metadata(connector),
     }
 
@@ -56,11 +56,17 @@ def _connector_metadata(connector: Connector) -> list[dict[str, str]]:
     ]
 
 
+def _single_api_key(connector: Connector) -> bool:
+    auth = connector.connection.auth
+    return len(auth) == 1 and auth[0].kind == "api_key"
+
+
 def _security_definitions(connector: Connector) -> dict[str, Any]:
-    definitions: dict[str, Any] = {}
-    for auth in connector.connection.auth:
-        definitions[SECURITY_NAME] = {"type": "apiKey", "in": "header", "name": auth.header}
-    return definitions
+    """One API-key method is Swagger security; several methods are sent by policies instead."""
+    if not _single_api_key(connector):
+        return {}
+    header = connector.connection.auth[0].header
+    return {SECURITY_NAME: {"type": "apiKey", "in": "header", "name": header}}
 
 
 def paths(connector: Connector) -> dict[str, Any]:

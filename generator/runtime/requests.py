@@ -168,6 +168,8 @@ def _authenticate(
         if isinstance(scheme, Mapping):
             _apply_scheme(scheme, connection, draft)
             return
+    if "token" in connection:  # an oauthSetting connection: the platform sends its access token
+        draft.headers["Authorization"] = "Bearer " + connection["token"]
 
 
 def _security_names(package: ConnectorPackage, spec: OperationSpec) -> list[str]:
