@@ -38,8 +38,35 @@ def _connection_options(command: Any) -> Any:
         click.option(
             "--api-token",
             envvar="KINTONE_API_TOKEN",
-            required=True,
-            help="API token(s), comma-separated.",
+            default=None,
+            help="API token(s), comma-separated (the API token connection).",
+        ),
+        click.option(
+            "--username",
+            envvar="KINTONE_USERNAME",
+            default=None,
+            help="Login name (the user name and password connection).",
+        ),
+        click.option(
+            "--password", envvar="KINTONE_PASSWORD", default=None, help="Password of --username."
+        ),
+        click.option(
+            "--oauth-token",
+            envvar="KINTONE_OAUTH_TOKEN",
+            default=None,
+            help="OAuth 2.0 access token (the OAuth connection).",
+        ),
+        click.option(
+            "--basic-user",
+            envvar="KINTONE_BASIC_USER",
+            default=None,
+            help="Basic authentication user, for domains behind it.",
+        ),
+        click.option(
+            "--basic-password",
+            envvar="KINTONE_BASIC_PASSWORD",
+            default=None,
+            help="Basic authentication password.",
         ),
         click.option(
             "--param",
@@ -54,6 +81,26 @@ def _connection_options(command: Any) -> Any:
     return command
 
 
+_CONNECTION_VALUES = {
+    "api_token": "api_key",
+    "username": "username",
+    "password": "password",
+    "oauth_token": "token",
+    "basic_user": "basic_username",
+    "basic_password": "basic_password",
+}
+
+
+def connection_values(domain: str, options: Mapping[str, str | None]) -> dict[str, str]:
+    """The connection as the platform holds it: connection parameter name → value."""
+    values = {"domain": domain}
+    values.update({_CONNECTION_VALUES[k]: v for k, v in options.items() if v})
+    chosen = [k for k in ("api_key", "username", "token") if k in values]
+    if len(chosen) != 1:
+        raise click.UsageError("give exactly one of --api-token, --username or --oauth-token")
+    return values
+
+
 @contextmanager
 def _our_errors() -> Iterator[None]:
     try:
@@ -62,7 +109,7 @@ def _our_errors() -> Iterator[None]:
         raise click.ClickException(str(exc)) from None
 
 
-def _runtime(package_path: Path, domain: str, token: str) -> ConnectorRuntime:
+def _runtime(package_path: Path, connection: dict[str, str]) -> ConnectorRuntime:
     from generator.parse import default_description, parse_description
 
     limits = tuple(
@@ -70,7 +117,6 @@ def _runtime(package_path: Path, domain: str, token: str) -> ConnectorRuntime:
         for t in parse_description(default_description()).throttling
     )
     package = ConnectorPackage.load(package_path)
-    connection = {"domain": domain, "api_key": token}
     return ConnectorRuntime(
         package, connection, limits=limits, script=ReferenceScript.for_kintone()
     )
@@ -90,9 +136,9 @@ def call_command(
     operation_id: str,
     package_path: Path,
     domain: str,
-    api_token: str,
     params: tuple[str, ...],
     body_text: str | None,
+    **credentials: str | None,
 ) -> None:
     """Run one operation of the connector and print kintone's answer.
 
@@ -102,8 +148,9 @@ def call_command(
     Example:
       kintone-connector call GetAppStatus --domain 127.0.0.1:8089 --api-token T --param app=1
     """
+    connection = connection_values(domain, credentials)
     with _our_errors():
-        runtime = _runtime(package_path, domain, api_token)
+        runtime = _runtime(package_path, connection)
         spec = runtime.package.operation(operation_id)
         query, body = split_inputs(runtime.package, spec, params, _parse_body(body_text))
         result = runtime.call(operation_id, query, body)
@@ -127,12 +174,12 @@ def listen_command(
     trigger_id: str,
     package_path: Path,
     domain: str,
-    api_token: str,
     params: tuple[str, ...],
     callback_port: int,
     callback_url: str | None,
     count: int,
     timeout: float,
+    **credentials: str | None,
 ) -> None:
     """Subscribe a trigger, print each notification, unsubscribe on Ctrl-C.
 
@@ -143,8 +190,9 @@ def listen_command(
       kintone-connector listen AddWebhookForAddingRecord --domain 127.0.0.1:8089 \\
         --api-token T --param app=1
     """
+    connection = connection_values(domain, credentials)
     with _our_errors():
-        runtime = _runtime(package_path, domain, api_token)
+        runtime = _runtime(package_path, connection)
         spec = runtime.package.operation(trigger_id)
         query, body = split_inputs(runtime.package, spec, params, None)
         with CallbackServer(port=callback_port) as server:

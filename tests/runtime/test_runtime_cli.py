@@ -112,3 +112,22 @@ def test_call_types_body_params_by_the_schema(kintone: StandIn) -> None:
         main, ["call", "GetPreviewAppDeploy", *_base(kintone, "deals-full"), "--param", "apps=2"]
     )
     assert json.loads(deploy.stdout)["apps"][0]["app"] == "2"
+
+
+def test_exactly_one_kind_of_credentials_is_required(kintone: StandIn) -> None:
+    runner = CliRunner()
+    base = [
+        "call",
+        "GetApp",
+        "--package",
+        str(GOLDEN),
+        "--domain",
+        kintone.domain,
+        "--param",
+        "id=2",
+    ]
+    none = runner.invoke(main, base)
+    both = runner.invoke(main, [*base, "--api-token", "deals-full", "--username", "sato"])
+    for result in (none, both):
+        assert result.exit_code == 2
+        assert "give exactly one of --api-token, --username or --oauth-token" in result.output
