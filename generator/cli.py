@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from generator import __version__
+from generator.clierrors import our_errors
 from generator.csharp.cli import check_script_command
-from generator.errors import ConnectorError
 from generator.findings import Finding, Level
 from generator.package import package_drift, write_file_atomically, write_package, zip_bytes
 from generator.pipeline import build, summary_lines
@@ -28,15 +26,6 @@ _description_option = click.option(
     default=None,
     help="Connector description (YAML). Default: the kintone description shipped with the tool.",
 )
-
-
-@contextmanager
-def _our_errors() -> Iterator[None]:
-    """Turn project exceptions into click errors (exit 1) with their message."""
-    try:
-        yield
-    except ConnectorError as exc:
-        raise click.ClickException(str(exc)) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -62,7 +51,7 @@ def build_command(description: Path | None, out: Path, check: bool) -> None:
 
     Example: kintone-connector build --out connector
     """
-    with _our_errors():
+    with our_errors():
         result = build(description)
         _echo_findings(result.findings)
         if result.errors:
@@ -117,7 +106,7 @@ def package_command(source: Path, out: Path, target: str) -> None:
 
     Example: kintone-connector package --target paconn --out kintone-paconn.zip
     """
-    with _our_errors():
+    with our_errors():
         files = read_connector(source)
         errors = [f for f in validate_files(files) if f.level is Level.ERROR]
         _echo_findings(errors)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import click
 
-from generator.errors import ConnectorError
+from generator.clierrors import our_errors
 from generator.runtime.connector import ConnectorPackage, OperationSpec
 from generator.runtime.runtime import CallResult, ConnectorRuntime
 from generator.runtime.script import ReferenceScript
@@ -101,14 +100,6 @@ def connection_values(domain: str, options: Mapping[str, str | None]) -> dict[st
     return values
 
 
-@contextmanager
-def _our_errors() -> Iterator[None]:
-    try:
-        yield
-    except ConnectorError as exc:
-        raise click.ClickException(str(exc)) from None
-
-
 def _runtime(package_path: Path, connection: dict[str, str]) -> ConnectorRuntime:
     from generator.parse import default_description, parse_description
 
@@ -149,7 +140,7 @@ def call_command(
       kintone-connector call GetAppStatus --domain 127.0.0.1:8089 --api-token T --param app=1
     """
     connection = connection_values(domain, credentials)
-    with _our_errors():
+    with our_errors():
         runtime = _runtime(package_path, connection)
         spec = runtime.package.operation(operation_id)
         query, body = split_inputs(runtime.package, spec, params, _parse_body(body_text))
@@ -191,7 +182,7 @@ def listen_command(
         --api-token T --param app=1
     """
     connection = connection_values(domain, credentials)
-    with _our_errors():
+    with our_errors():
         runtime = _runtime(package_path, connection)
         spec = runtime.package.operation(trigger_id)
         query, body = split_inputs(runtime.package, spec, params, None)
