@@ -11,9 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
+from generator.findings import Finding, Level
 from generator.validate import RULES
 from generator.validate.positions import scan
-from generator.validate.report import help_uri
+from generator.validate.report import help_uri, locate
 from tests.test_validate_rules import DATA
 
 CLEAN = DATA / "clean"
@@ -153,3 +154,9 @@ def test_positions_of_values_and_duplicate_keys() -> None:
     assert positions.locate(("c",)) == (3, 8)
     assert positions.locate(("a", "9")) == (2, 8)  # nearest located ancestor
     assert positions.duplicates == [(("a", "1", "b"), 22)]
+
+
+def test_script_line_pointers_become_regions() -> None:
+    finding = Finding("script.csx", "L3", "CODE-01", Level.ERROR, "bad namespace")
+    [located] = locate([finding], {"script.csx": b"a\nb\nusing Contoso;\n"})
+    assert (located.line, located.column) == (3, 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from generator.validate.shapes import parse_pointer
 FORMATS = ("text", "json", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 TOOL_URI = "https://github.com/kintone-connector/kintone-connector"
+_LINE_POINTER = re.compile(r"L([1-9][0-9]*)")
 _SARIF_LEVELS = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "note"}
 _LEARN = "https://learn.microsoft.com/en-us/connectors/custom-connectors/"
 _PPC = "https://github.com/microsoft/PowerPlatformConnectors"
@@ -80,6 +82,9 @@ def _positions(data: bytes | None, name: str) -> Positions | None:
 
 
 def _where(positions: Positions | None, finding: Finding) -> tuple[int | None, int | None]:
+    line = _LINE_POINTER.fullmatch(finding.pointer)
+    if line is not None:  # text files (script.csx) point at a line: L12
+        return int(line.group(1)), 1
     if positions is None:
         return None, None
     tokens = parse_pointer(finding.pointer)
