@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -121,6 +123,22 @@ _MAX_SMALL_INT = 999_999_999
 GUEST_SPACE_PARAMETER = "guestSpaceId"
 DEFAULT_FIELDS_PATH = "/k/v1/app/form/fields.json"
 RECORDS_PATH = "/k/v1/records.json"
+
+# Private request headers the connection's policies fill with raw connection values (policies
+# can copy values but not compute base64), by role; the script turns them into kintone's own
+# headers. The keys are fixed; the names come from the model (CustomCode.auth_headers).
+AUTH_HEADER_KEYS = ("token", "username", "password", "basic_username", "basic_password")
+DEFAULT_AUTH_HEADERS: Mapping[str, str] = MappingProxyType(
+    {
+        "token": "X-Cybozu-API-Token",
+        "username": "X-Kintone-Username",
+        "password": "X-Kintone-Password",
+        "basic_username": "X-Kintone-Basic-Username",
+        "basic_password": "X-Kintone-Basic-Password",
+    }
+)
+CYBOZU_AUTHORIZATION = "X-Cybozu-Authorization"
+AUTHORIZATION = "Authorization"
 
 
 @dataclass(frozen=True)
@@ -286,6 +304,63 @@ def schema_mode(request_url: str) -> Mode:
     """The mode query value when it is one of MODES; anything else means add."""
     mode = _query_value(_request_query(request_url), "mode")
     return next((m for m in MODES if m == mode), "add")
+
+
+# ---- Authentication -----------------------------------------------------------------------
+
+HeaderPairs = tuple[tuple[str, str], ...]
+_PRIVATE_AUTH_KEYS = ("username", "password", "basic_username", "basic_password")
+# HTTP's optional whitespace (RFC 9110, 5.6.3). Only these make a token blank: a full-width
+# space is not padding, and sending it lets kintone report the token as invalid.
+_OWS = " \t"
+
+
+def normalize_auth(headers: Sequence[tuple[str, str]], names: Mapping[str, str]) -> HeaderPairs:
+    """The request headers with kintone's authentication built from the private ones.
+
+    names maps AUTH_HEADER_KEYS to header names (DEFAULT_AUTH_HEADERS). Header names compare
+    case-insensitively; a header given more than once counts as its values joined by ", ".
+    1. The four private headers always go: kintone must never see a password in clear.
+    2. A token header whose values are all empty or whitespace goes.
+    3. A non-empty user name sets X-Cybozu-Authorization to base64(UTF-8 "user:password") and
+       drops the token: kintone prefers the password anyway, and both only confuse.
+    4. A non-empty Basic user name sets Authorization to "Basic " + base64(UTF-8 "user:password")
+       unless the request has an Authorization header: OAuth's Bearer token wins, as kintone
+       cannot take both in one header.
+    The other headers keep their order; X-Cybozu-Authorization, then Authorization, are
+    appended after them (replacing an X-Cybozu-Authorization the request had).
+    """
+    found = {key: _joined_values(headers, names[key]) for key in _PRIVATE_AUTH_KEYS}
+    kept = _without(headers, [names[key] for key in _PRIVATE_AUTH_KEYS])
+    tokens = _values(kept, names["token"])
+    if tokens and all(not value.strip(_OWS) for value in tokens):
+        kept = _without(kept, [names["token"]])
+    if found["username"]:
+        kept = _without(kept, [names["token"], CYBOZU_AUTHORIZATION])
+        kept.append((CYBOZU_AUTHORIZATION, _base64_pair(found["username"], found["password"])))
+    if found["basic_username"] and not _values(kept, AUTHORIZATION):
+        basic = _base64_pair(found["basic_username"], found["basic_password"])
+        kept.append((AUTHORIZATION, "Basic " + basic))
+    return tuple(kept)
+
+
+def _values(headers: Sequence[tuple[str, str]], name: str) -> list[str]:
+    wanted = name.lower()
+    return [value for key, value in headers if key.lower() == wanted]
+
+
+def _joined_values(headers: Sequence[tuple[str, str]], name: str) -> str:
+    """All values of a header joined by ", " (as HTTP combines repeated fields); "" if absent."""
+    return ", ".join(_values(headers, name))
+
+
+def _without(headers: Sequence[tuple[str, str]], names: Sequence[str]) -> list[tuple[str, str]]:
+    dropped = {name.lower() for name in names}
+    return [(key, value) for key, value in headers if key.lower() not in dropped]
+
+
+def _base64_pair(user: str, password: str) -> str:
+    return base64.b64encode(utf8(user + ":" + password)).decode("ascii")
 
 
 # ---- Guest spaces -------------------------------------------------------------------------

@@ -55,6 +55,13 @@ SAMPLE_CONTEXT: dict[str, Any] = {
         {"operation": "OnRecordsAdded", "kind": "added"},
         {"operation": "OnRecordsUpdated", "kind": "updated"},
     ],
+    "auth_headers": {
+        "token": "X-Cybozu-API-Token",
+        "username": "X-Kintone-Username",
+        "password": "X-Kintone-Password",
+        "basic_username": "X-Kintone-Basic-Username",
+        "basic_password": "X-Kintone-Basic-Password",
+    },
 }
 
 

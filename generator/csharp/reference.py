@@ -10,12 +10,14 @@ from typing import Any, Literal
 
 from generator.csharp.engine import ScriptRun
 from generator.customcode import (
+    AUTH_HEADER_KEYS,
     FIELDS_UNREADABLE,
     JSON_CONTENT_TYPE,
     ScriptResponse,
     dump_json,
     guest_rewrite,
     indexed_query,
+    normalize_auth,
     parse_json_object,
     poll_added,
     poll_updated,
@@ -52,7 +54,9 @@ _METHOD_ROLES: dict[str, Role] = {
 class ScriptContext:
     """The values script.csx.j2 was rendered with: which operation does what.
 
-    guest_space_parameter is None for scripts from before the guest-space rewrite.
+    guest_space_parameter is None for scripts from before the guest-space rewrite;
+    auth_headers ((key, header name) for each of AUTH_HEADER_KEYS) is None for scripts from
+    before the authentication step.
     """
 
     record_schema_operation: str
@@ -62,6 +66,7 @@ class ScriptContext:
     indexed_arrays: tuple[tuple[str, tuple[str, ...]], ...]
     polling_operations: tuple[tuple[str, Role], ...] = ()
     guest_space_parameter: str | None = None
+    auth_headers: tuple[tuple[str, str], ...] | None = None
 
     @classmethod
     def from_template_values(cls, values: Mapping[str, Any]) -> ScriptContext:
@@ -75,6 +80,7 @@ class ScriptContext:
             for item in values.get("polling_operations", [])
         )
         guest = values.get("guest_space_parameter")
+        auth = values.get("auth_headers")
         return cls(
             str(values["record_schema_operation"]),
             str(values["fields_path"]),
@@ -83,6 +89,7 @@ class ScriptContext:
             indexed,
             polling,
             None if guest is None else str(guest),
+            None if auth is None else tuple((key, str(auth[key])) for key in AUTH_HEADER_KEYS),
         )
 
     def role(self, operation_id: str) -> Role:
@@ -97,6 +104,14 @@ class ScriptContext:
 
 
 _POLL_ROLES: dict[str, Role] = {"added": "poll_added", "updated": "poll_updated"}
+# The script's constants holding the auth header names, by AUTH_HEADER_KEYS key.
+_AUTH_CONSTANTS = {
+    "token": "TokenHeader",
+    "username": "UsernameHeader",
+    "password": "PasswordHeader",
+    "basic_username": "BasicUsernameHeader",
+    "basic_password": "BasicPasswordHeader",
+}
 
 
 def context_from_script(text: str) -> ScriptContext | None:
@@ -124,7 +139,15 @@ def context_from_script(text: str) -> ScriptContext | None:
         tuple(cases["indexed"]),
         tuple(polling),
         constants.get("GuestSpaceParameter"),
+        _auth_headers(constants),
     )
+
+
+def _auth_headers(constants: Mapping[str, str]) -> tuple[tuple[str, str], ...] | None:
+    """The auth header names of a script with the authentication step; None without it."""
+    if not set(_AUTH_CONSTANTS.values()) <= constants.keys():
+        return None
+    return tuple((key, constants[_AUTH_CONSTANTS[key]]) for key in AUTH_HEADER_KEYS)
 
 
 class _OutOfAnswers(Exception):
@@ -200,6 +223,12 @@ class _Upstream:
 def _answer(
     context: ScriptContext, role: Role, operation_id: str, request: HttpRequest, up: _Upstream
 ) -> HttpResponse:
+    if context.auth_headers is not None:
+        # The script builds kintone's auth headers first, for every operation. Polling calls
+        # copy the incoming request's headers, so they must get the normalized ones too.
+        headers = normalize_auth(request.headers, dict(context.auth_headers))
+        request = replace(request, headers=headers)
+        up.incoming = request
     if role in ("poll_added", "poll_updated"):
         return _poll(context, role, request, up)
     if context.guest_space_parameter is not None:

@@ -144,4 +144,5 @@ def script_context(connector: Connector) -> dict[str, Any]:
             for op in connector.all_operations
             if op.polling is not None
         ],
+        "auth_headers": dict(code.auth_headers),
     }
