@@ -17,6 +17,13 @@ public class Script : ScriptBase
     private const string RemoveWebhookPath = "/k/integration/v1/preview/app/webhook.json";
     private const string GuestSpaceParameter = "guestSpaceId";
     private const string RecordsPath = "/k/v1/records.json";
+    // Private headers the policies fill with raw connection values (they cannot compute base64).
+    private const string TokenHeader = "X-Cybozu-API-Token";
+    private const string UsernameHeader = "X-Kintone-Username";
+    private const string PasswordHeader = "X-Kintone-Password";
+    private const string BasicUsernameHeader = "X-Kintone-Basic-Username";
+    private const string BasicPasswordHeader = "X-Kintone-Basic-Password";
+    private const string CybozuAuthorization = "X-Cybozu-Authorization";
     private const int MaxSmallInt = 999999999;
 
     // Strict decoding: a body that is not valid UTF-8 counts as "not JSON", as in Python.
@@ -28,8 +35,11 @@ public class Script : ScriptBase
 
     public override async Task<HttpResponseMessage> ExecuteAsync()
     {
-        // Guest spaces first, for every operation: what follows then sees kintone's own path.
+        // Authentication first, for every operation: the forwarded request and every request
+        // built from its headers (form fields, polling queries) carry kintone's headers.
         HttpRequestMessage request = this.Context.Request;
+        NormalizeAuth(request);
+        // Guest spaces next: what follows then sees kintone's own path.
         this.incomingUrl = request.RequestUri.AbsoluteUri;
         this.requestUrl = GuestRewrite(this.incomingUrl, GuestSpaceParameter);
         if (this.requestUrl != this.incomingUrl)
@@ -71,7 +81,7 @@ public class Script : ScriptBase
     {
         HttpRequestMessage request = this.Context.Request;
         string requestUrl = request.RequestUri.AbsoluteUri;
-        // The incoming request is reused so its authentication headers go along unchanged.
+        // The incoming request is reused so its (normalized) authentication headers go along.
         request.Method = HttpMethod.Get;
         request.RequestUri = new Uri(RecordSchemaUpstreamUrl(requestUrl, FieldsPath));
         HttpResponseMessage upstream = await this.Context.SendAsync(request, this.CancellationToken).ConfigureAwait(false);
@@ -383,6 +393,58 @@ public class Script : ScriptBase
     {
         string mode = QueryValue(RequestQuery(requestUrl), "mode");
         return Modes.Contains(mode) ? mode : "add";
+    }
+
+    // ---- Authentication -----------------------------------------------------------------
+
+    // Same rules as customcode.normalize_auth. Header names compare case-insensitively; a
+    // header given more than once counts as its values joined by ", ".
+    // 1. The four private headers always go: kintone must never see a password in clear.
+    // 2. A token header whose values are all empty or whitespace (space, tab) goes.
+    // 3. A user name sets X-Cybozu-Authorization and drops the token: kintone prefers the
+    //    password anyway, and both only confuse.
+    // 4. A Basic user name sets Authorization unless the request has one: OAuth's Bearer token
+    //    wins, as kintone cannot take both in one header.
+    // New headers are added after the others (X-Cybozu-Authorization, then Authorization);
+    // .NET's header collection does not promise an order, so order is not compared.
+    internal static void NormalizeAuth(HttpRequestMessage request)
+    {
+        string username = TakeHeader(request, UsernameHeader);
+        string password = TakeHeader(request, PasswordHeader);
+        string basicUsername = TakeHeader(request, BasicUsernameHeader);
+        string basicPassword = TakeHeader(request, BasicPasswordHeader);
+        IEnumerable<string> tokens;
+        if (request.Headers.TryGetValues(TokenHeader, out tokens) && tokens.All(t => t.Trim(' ', '\t').Length == 0))
+        {
+            request.Headers.Remove(TokenHeader);
+        }
+        if (username.Length > 0)
+        {
+            request.Headers.Remove(TokenHeader);
+            request.Headers.Remove(CybozuAuthorization);
+            request.Headers.TryAddWithoutValidation(CybozuAuthorization, Base64Pair(username, password));
+        }
+        if (basicUsername.Length > 0 && !request.Headers.Contains("Authorization"))
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", "Basic " + Base64Pair(basicUsername, basicPassword));
+        }
+    }
+
+    // The values of a header joined by ", " ("" when absent); the header is removed.
+    private static string TakeHeader(HttpRequestMessage request, string name)
+    {
+        IEnumerable<string> values;
+        if (!request.Headers.TryGetValues(name, out values))
+        {
+            return "";
+        }
+        request.Headers.Remove(name);
+        return string.Join(", ", values);
+    }
+
+    internal static string Base64Pair(string user, string password)
+    {
+        return Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password));
     }
 
     // ---- Guest spaces -------------------------------------------------------------------

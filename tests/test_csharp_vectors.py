@@ -27,7 +27,7 @@ from generator.csharp.vectors import (
     run_folder,
     run_vectors,
 )
-from generator.customcode import poll_added
+from generator.customcode import AUTH_HEADER_KEYS, poll_added
 from generator.parse import default_description, parse_description
 from generator.render.environment import make_environment
 from generator.render.properties import script_context
@@ -114,6 +114,7 @@ def test_context_survives_a_render_with_unusual_names() -> None:
             {"operation": "Poll ö", "kind": "updated"},
             {"operation": "Poll 2", "kind": "added"},
         ],
+        "auth_headers": {k: f"X-{k} ä" for k in AUTH_HEADER_KEYS},
     }
     text = make_environment().get_template("script.csx.j2").render(**values)
     assert context_from_script(text) == ScriptContext.from_template_values(values)

@@ -17,7 +17,7 @@ import jinja2
 import pytest
 
 from generator.csharp import CompiledScript, ScriptRun, ScriptSession, compile_source
-from generator.customcode import ScriptResponse
+from generator.customcode import DEFAULT_AUTH_HEADERS, ScriptResponse
 from generator.render.environment import make_environment
 from generator.runtime.messages import HttpRequest, HttpResponse
 from tests.test_csharp_engine import toolchain_or_skip
@@ -40,6 +40,7 @@ CONTEXT: dict[str, Any] = {
         {"operation": POLL_ADDED, "kind": "added"},
         {"operation": POLL_UPDATED, "kind": "updated"},
     ],
+    "auth_headers": dict(DEFAULT_AUTH_HEADERS),
 }
 
 

@@ -197,9 +197,7 @@ def reference_execute(
 class _Upstream:
     """Context.SendAsync for the reference: records each request and the answers received."""
 
-    def __init__(
-        self, incoming: HttpRequest, send: Callable[[HttpRequest], HttpResponse]
-    ) -> None:
+    def __init__(self, incoming: HttpRequest, send: Callable[[HttpRequest], HttpResponse]) -> None:
         self.incoming = incoming
         self._send = send
         self.sent: list[HttpRequest] = []

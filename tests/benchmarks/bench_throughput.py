@@ -81,14 +81,18 @@ def runtime(kintone: StandIn, clock: SimulatedClock | None) -> CountingRuntime:
     package = ConnectorPackage.load(ROOT / "connector")
     options: dict[str, Any] = {"script": ReferenceScript.for_kintone()}
     if clock is not None:
-        options.update(limits=(Limit(100, 60),), clock=clock, sleep=clock.sleep,
-                       retry_throttled=True)
+        options.update(
+            limits=(Limit(100, 60),), clock=clock, sleep=clock.sleep, retry_throttled=True
+        )
     return CountingRuntime(package, {"domain": kintone.domain, "api_key": TOKEN}, **options)
 
 
 def invoice(i: int) -> dict[str, Any]:
-    return {"Title": {"value": f"Invoice {i}"}, "Deal_code": {"value": f"BENCH-{i}"},
-            "Amount": {"value": i}}
+    return {
+        "Title": {"value": f"Invoice {i}"},
+        "Deal_code": {"value": f"BENCH-{i}"},
+        "Amount": {"value": i},
+    }
 
 
 def expect(result: Any) -> Any:
@@ -116,8 +120,13 @@ def import_single(total: int) -> Row:
             expect(rt.call("AddRecord", body={"app": APP, "record": invoice(i)}))
         stored, distinct = count(kintone, "BENCH-")
         assert stored == distinct == total, (stored, distinct)
-        return Row("Add a record, one call per record", total, rt.calls, clock.now / 60,
-                   time.perf_counter() - started)
+        return Row(
+            "Add a record, one call per record",
+            total,
+            rt.calls,
+            clock.now / 60,
+            time.perf_counter() - started,
+        )
 
 
 def import_bulk(total: int) -> Row:
@@ -129,8 +138,13 @@ def import_bulk(total: int) -> Row:
             expect(rt.call("AddRecords", body={"app": APP, "records": batch}))
         stored, distinct = count(kintone, "BENCH-")
         assert stored == distinct == total, (stored, distinct)
-        return Row("Add records, 100 per call", total, rt.calls, clock.now / 60,
-                   time.perf_counter() - started)
+        return Row(
+            "Add records, 100 per call",
+            total,
+            rt.calls,
+            clock.now / 60,
+            time.perf_counter() - started,
+        )
 
 
 def read_cursor(total: int) -> Row:
@@ -141,8 +155,17 @@ def read_cursor(total: int) -> Row:
             expect(loader.call("AddRecords", body={"app": APP, "records": batch}))
         clock, started = SimulatedClock(), time.perf_counter()
         rt = runtime(kintone, clock)
-        cursor = expect(rt.call("CreateCursor", body={
-            "app": APP, "query": 'Deal_code like "BENCH-"', "fields": ["$id"], "size": 500}))
+        cursor = expect(
+            rt.call(
+                "CreateCursor",
+                body={
+                    "app": APP,
+                    "query": 'Deal_code like "BENCH-"',
+                    "fields": ["$id"],
+                    "size": 500,
+                },
+            )
+        )
         seen: set[str] = set()
         while True:
             page = expect(rt.call("GetCursorRecords", {"id": cursor["id"]}))
@@ -150,8 +173,13 @@ def read_cursor(total: int) -> Row:
             if not page["next"]:
                 break
         assert len(seen) == total, len(seen)
-        return Row("Read with a cursor, 500 per call", total, rt.calls, clock.now / 60,
-                   time.perf_counter() - started)
+        return Row(
+            "Read with a cursor, 500 per call",
+            total,
+            rt.calls,
+            clock.now / 60,
+            time.perf_counter() - started,
+        )
 
 
 def main() -> None:
@@ -159,8 +187,10 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=10_000)
     parser.add_argument("--read", type=int, default=50_000)
     args = parser.parse_args()
-    print("| Scenario | Records | API calls | Records per call | Simulated minutes "
-          "| Records per minute | Real seconds |")
+    print(
+        "| Scenario | Records | API calls | Records per call | Simulated minutes "
+        "| Records per minute | Real seconds |"
+    )
     print("|---|---|---|---|---|---|---|")
     for row in (import_single(args.records), import_bulk(args.records), read_cursor(args.read)):
         print(row.line(), flush=True)

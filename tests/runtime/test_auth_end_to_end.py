@@ -1,0 +1,73 @@
+"""The three connection types and the Basic-auth layer, against the stand-in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import yaml
+
+from generator.runtime.connector import ConnectorPackage
+from generator.runtime.runtime import ConnectorRuntime
+from generator.runtime.script import ReferenceScript
+from generator.standin import DEFAULT_SEED, StandIn
+from tests.runtime.test_end_to_end import ok
+
+
+def _runtime(
+    package: ConnectorPackage, script: ReferenceScript, kintone: StandIn, **values: str
+) -> ConnectorRuntime:
+    return ConnectorRuntime(package, {"domain": kintone.domain, **values}, script=script)
+
+
+def test_password_connection_acts_as_the_user(
+    package: ConnectorPackage, reference_script: ReferenceScript, kintone: StandIn
+) -> None:
+    runtime = _runtime(package, reference_script, kintone, username="sato", password="sato-pass")
+    apps = ok(runtime.call("GetApps"))["apps"]  # refused to API tokens, allowed to users
+    assert {"1", "2", "3"} <= {a["appId"] for a in apps}
+    sent = runtime.sent[-1]
+    assert sent.header("X-Cybozu-Authorization") is not None
+    assert sent.header("X-Kintone-Username") is None and sent.header("X-Kintone-Password") is None
+
+
+def test_wrong_password_gives_kintones_code(
+    package: ConnectorPackage, reference_script: ReferenceScript, kintone: StandIn
+) -> None:
+    runtime = _runtime(package, reference_script, kintone, username="sato", password="nope")
+    result = runtime.call("GetApp", {"id": "2"})
+    assert result.response.status == 401 and result.body["code"] == "CB_WA01"
+
+
+def test_oauth_connection_sends_its_bearer_token(
+    package: ConnectorPackage, reference_script: ReferenceScript, kintone: StandIn
+) -> None:
+    runtime = _runtime(package, reference_script, kintone, token="oauth-sato-all")
+    assert ok(runtime.call("GetRecord", {"app": "2", "id": "1"}))["record"]["$id"]["value"] == "1"
+    read_only = _runtime(package, reference_script, kintone, token="oauth-sato-read")
+    refused = read_only.call("AddRecord", body={"app": "3", "record": {"Title": {"value": "x"}}})
+    assert refused.response.status == 403 and refused.body["code"] == "CB_NO02"
+
+
+@pytest.fixture
+def basic_kintone() -> Iterator[StandIn]:
+    seed = yaml.safe_load(DEFAULT_SEED.read_text(encoding="utf-8"))
+    seed.setdefault("domain", {})["basicAuth"] = {"user": "gate", "password": "gate-pass"}
+    with StandIn(seed) as standin:
+        yield standin
+
+
+def test_basic_authentication_layer(
+    package: ConnectorPackage, reference_script: ReferenceScript, basic_kintone: StandIn
+) -> None:
+    without = _runtime(package, reference_script, basic_kintone, api_key="deals-full")
+    assert without.call("GetApp", {"id": "2"}).response.status == 401
+    with_basic = _runtime(
+        package,
+        reference_script,
+        basic_kintone,
+        api_key="deals-full",
+        basic_username="gate",
+        basic_password="gate-pass",
+    )
+    assert ok(with_basic.call("GetApp", {"id": "2"}))["appId"] == "2"
