@@ -15,7 +15,13 @@ from generator.runtime.connector import ConnectorPackage, OperationSpec
 from generator.runtime.runtime import CallResult, ConnectorRuntime
 from generator.runtime.script import ReferenceScript
 from generator.runtime.throttle import Limit
-from generator.runtime.triggers import CallbackServer, check_notification, subscribe, unsubscribe
+from generator.runtime.triggers import (
+    CallbackServer,
+    Poller,
+    check_notification,
+    subscribe,
+    unsubscribe,
+)
 
 
 def _connection_options(command: Any) -> Any:
@@ -161,6 +167,13 @@ def call_command(
 )
 @click.option("--count", type=int, default=0, help="Stop after this many notifications (0: never).")
 @click.option("--timeout", type=float, default=0.0, help="Stop after this many seconds (0: never).")
+@click.option(
+    "--interval",
+    type=float,
+    default=60.0,
+    show_default=True,
+    help="Seconds between checks of a polling trigger.",
+)
 def listen_command(
     trigger_id: str,
     package_path: Path,
@@ -170,11 +183,13 @@ def listen_command(
     callback_url: str | None,
     count: int,
     timeout: float,
+    interval: float,
     **credentials: str | None,
 ) -> None:
     """Subscribe a trigger, print each notification, unsubscribe on Ctrl-C.
 
     Each notification is printed as one JSON line, checked against the trigger's schema.
+    Polling triggers are checked every --interval seconds instead, as the platform would.
 
     \b
     Example:
@@ -186,6 +201,9 @@ def listen_command(
         runtime = _runtime(package_path, connection)
         spec = runtime.package.operation(trigger_id)
         query, body = split_inputs(runtime.package, spec, params, None)
+        if spec.operation.get("x-ms-trigger") == "batch":
+            _poll_loop(Poller(runtime, trigger_id, query), count, timeout, interval)
+            return
         with CallbackServer(port=callback_port) as server:
             subscription = subscribe(runtime, trigger_id, callback_url or server.url, query, body)
             click.echo(f"subscribed; kintone will post to {subscription.callback_url}", err=True)
@@ -196,6 +214,22 @@ def listen_command(
             finally:
                 unsubscribe(runtime, subscription)
                 click.echo("unsubscribed", err=True)
+
+
+def _poll_loop(poller: Poller, count: int, timeout: float, interval: float) -> None:
+    """Check, print new items, wait; until --count items, --timeout or Ctrl-C."""
+    seen = 0
+    deadline = time.monotonic() + timeout if timeout else None
+    click.echo(f"polling {poller.trigger_id} every {interval:g} s", err=True)
+    try:
+        while (not count or seen < count) and (deadline is None or time.monotonic() < deadline):
+            for item in poller.poll():
+                click.echo(json.dumps(item, ensure_ascii=False))
+                seen += 1
+            if not count or seen < count:
+                time.sleep(interval)
+    except KeyboardInterrupt:
+        pass
 
 
 def _print_notifications(

@@ -242,3 +242,16 @@ def test_settings_change_pre_live_then_deploy_then_live(connect: Connect, kinton
         'Stage in ("Won")'
     )
     assert ok(runtime.call("GetAppStatus", {"app": "2"}))["enable"] is False
+
+
+def test_bulk_status_update(connect: Connect) -> None:
+    runtime = connect(TOKENS)
+    rows = [{**DEAL, "Deal_code": {"value": f"S-{i}"}} for i in range(2)]
+    ids = ok(runtime.call("AddRecords", body={"app": "2", "records": rows}))["ids"]
+    action = ok(runtime.call("GetAppStatus", {"app": "2"}))["actions"][0]
+    changes = [{"id": i, "action": action["name"], "assignee": "sato"} for i in ids]
+    moved = ok(runtime.call("UpdateStatuses", body={"app": "2", "records": changes}))
+    assert [r["id"] for r in moved["records"]] == ids
+    for record_id in ids:
+        record = ok(runtime.call("GetRecord", {"app": "2", "id": record_id}))["record"]
+        assert record["Status"]["value"] == action["to"]

@@ -131,3 +131,39 @@ def test_exactly_one_kind_of_credentials_is_required(kintone: StandIn) -> None:
     for result in (none, both):
         assert result.exit_code == 2
         assert "give exactly one of --api-token, --username or --oauth-token" in result.output
+
+
+def test_listen_polls_a_polling_trigger(kintone: StandIn, connect: Connect) -> None:
+    outcome: dict[str, object] = {}
+
+    def listen() -> None:
+        outcome["result"] = CliRunner().invoke(
+            main,
+            [
+                "listen",
+                "OnRecordsAdded",
+                *_base(kintone),
+                "--param",
+                "app=2",
+                "--interval",
+                "0.1",
+                "--count",
+                "2",
+                "--timeout",
+                "15",
+            ],
+        )
+
+    thread = threading.Thread(target=listen)
+    thread.start()
+    threading.Event().wait(1.0)  # let the first check set the watermark (no backfill)
+    rows = [
+        {"Title": {"value": f"Polled {i}"}, "Amount": {"value": i}, "Priority": {"value": "Low"}}
+        for i in range(2)
+    ]
+    ok(connect(TOKENS).call("AddRecords", body={"app": "2", "records": rows}))
+    thread.join(timeout=20)
+    result = outcome["result"]
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    lines = [json.loads(line) for line in result.stdout.strip().splitlines()]  # type: ignore[attr-defined]
+    assert [r["Title"]["value"] for r in lines] == ["Polled 0", "Polled 1"]
