@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Protocol
 
+from generator.csharp import ScriptSession, compile_script
 from generator.csharp.reference import ScriptContext, context_from_script, reference_execute
 from generator.errors import ConnectorError
 from generator.runtime.messages import HttpRequest, HttpResponse
@@ -44,3 +48,24 @@ class ReferenceScript:
     def execute(self, operation_id: str, request: HttpRequest, send: Transport) -> HttpResponse:
         """Dispatch on the operation id exactly as ExecuteAsync does."""
         return reference_execute(self.context, operation_id, request, send)
+
+
+class CompiledScriptEngine:
+    """script.csx compiled with mono; its Context.SendAsync really sends over HTTP."""
+
+    def __init__(self, session: ScriptSession) -> None:
+        self.session = session
+
+    @classmethod
+    @contextmanager
+    def open(cls, package: Path) -> Iterator[CompiledScriptEngine]:
+        """Compile the package's script.csx (cached) and keep one mono host running.
+
+        Raises ToolchainMissing or ScriptCompileError, both ConnectorErrors, with their reason.
+        """
+        with compile_script(package).script().session() as session:
+            yield cls(session)
+
+    def execute(self, operation_id: str, request: HttpRequest, send: Transport) -> HttpResponse:
+        """The compiled script's answer; it sends upstream itself, so ``send`` goes unused."""
+        return self.session.execute(operation_id, request)

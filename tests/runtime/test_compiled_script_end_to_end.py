@@ -1,0 +1,87 @@
+"""The compiled script.csx inside the runtime: mono runs it, its SendAsync reaches the stand-in."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from generator.csharp import ToolchainMissing, find_toolchain
+from generator.runtime.connector import ConnectorPackage
+from generator.runtime.runtime import ConnectorRuntime
+from generator.runtime.script import CompiledScriptEngine
+from generator.runtime.throttle import Limit
+from generator.runtime.triggers import CallbackServer, Poller, subscribe, unsubscribe
+from generator.standin import StandIn
+from tests.conftest import GOLDEN
+from tests.runtime.test_end_to_end import DEAL, TOKENS, ok
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[CompiledScriptEngine]:
+    try:
+        find_toolchain()
+    except ToolchainMissing as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"C# toolchain required in CI: {exc}")
+        pytest.skip(f"C# toolchain missing: {exc}")
+    with CompiledScriptEngine.open(GOLDEN) as compiled:
+        yield compiled
+
+
+def _runtime(
+    package: ConnectorPackage, engine: CompiledScriptEngine, kintone: StandIn, **values: str
+) -> ConnectorRuntime:
+    connection = {"domain": kintone.domain, **values}
+    return ConnectorRuntime(package, connection, script=engine, limits=(Limit(100, 60),))
+
+
+def test_dynamic_schema_add_and_typed_read_through_csharp(
+    package: ConnectorPackage, engine: CompiledScriptEngine, kintone: StandIn
+) -> None:
+    runtime = _runtime(package, engine, kintone, api_key=TOKENS)
+    added = ok(runtime.call("AddRecord", body={"app": "2", "record": DEAL}))
+    record = ok(runtime.call("GetRecord", {"app": "2", "id": added["id"]}))["record"]
+    assert record["Title"]["value"] == "Support contract"
+    found = ok(
+        runtime.call(
+            "GetRecords", {"app": "2", "fields": ["$id", "Title"], "query": 'Deal_code = "D-900"'}
+        )
+    )
+    assert [r["$id"]["value"] for r in found["records"]] == [added["id"]]
+
+
+def test_webhook_trigger_lifecycle_through_csharp(
+    package: ConnectorPackage, engine: CompiledScriptEngine, kintone: StandIn
+) -> None:
+    runtime = _runtime(package, engine, kintone, api_key=TOKENS)
+    with CallbackServer() as callback:
+        subscription = subscribe(
+            runtime, "AddWebhookForAddingRecord", callback.url, body={"app": "2"}
+        )
+        assert subscription.location.endswith(
+            f"/k/integration/v1/preview/app/webhook.json?app=2&id={kintone.store.webhooks[-1].id}"
+        )
+        ok(runtime.call("AddRecord", body={"app": "2", "record": DEAL}))
+        kintone.wait_for_deliveries()
+        [payload] = callback.wait_for(1)
+        assert payload["type"] == "ADD_RECORD"
+        unsubscribe(runtime, subscription)
+    assert kintone.store.webhooks == []
+
+
+def test_polling_guest_space_and_password_through_csharp(
+    package: ConnectorPackage, engine: CompiledScriptEngine, kintone: StandIn
+) -> None:
+    runtime = _runtime(package, engine, kintone, api_key=TOKENS)
+    poller = Poller(runtime, "OnRecordsAdded", {"app": "2"})
+    assert poller.poll() == []
+    rows = [{**DEAL, "Deal_code": {"value": f"P-{i}"}} for i in range(3)]
+    ids = ok(runtime.call("AddRecords", body={"app": "2", "records": rows}))["ids"]
+    assert [r["$id"]["value"] for r in poller.poll()] == ids
+    guest = _runtime(package, engine, kintone, api_key="guest-full")
+    body = {"app": "4", "record": {"Task": {"value": "From C#"}}}
+    ok(guest.call("AddRecord", {"guestSpaceId": "5"}, body))
+    user = _runtime(package, engine, kintone, username="sato", password="sato-pass")
+    assert "2" in {a["appId"] for a in ok(user.call("GetApps"))["apps"]}
