@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import click
 from generator.clierrors import our_errors
 from generator.runtime.connector import ConnectorPackage, OperationSpec
 from generator.runtime.runtime import CallResult, ConnectorRuntime
-from generator.runtime.script import ReferenceScript
+from generator.runtime.script import CompiledScriptEngine, ReferenceScript, ScriptEngine
 from generator.runtime.throttle import Limit
 from generator.runtime.triggers import (
     CallbackServer,
@@ -74,6 +75,13 @@ def _connection_options(command: Any) -> Any:
             help="Basic authentication password.",
         ),
         click.option(
+            "--engine",
+            type=click.Choice(["reference", "csharp"]),
+            default="reference",
+            show_default=True,
+            help="Run the custom code as its Python reference, or compiled with mono.",
+        ),
+        click.option(
             "--param",
             "params",
             multiple=True,
@@ -106,7 +114,10 @@ def connection_values(domain: str, options: Mapping[str, str | None]) -> dict[st
     return values
 
 
-def _runtime(package_path: Path, connection: dict[str, str]) -> ConnectorRuntime:
+@contextmanager
+def _runtime(
+    package_path: Path, connection: dict[str, str], engine: str
+) -> Iterator[ConnectorRuntime]:
     from generator.parse import default_description, parse_description
 
     limits = tuple(
@@ -114,9 +125,18 @@ def _runtime(package_path: Path, connection: dict[str, str]) -> ConnectorRuntime
         for t in parse_description(default_description()).throttling
     )
     package = ConnectorPackage.load(package_path)
-    return ConnectorRuntime(
-        package, connection, limits=limits, script=ReferenceScript.for_kintone()
-    )
+    with _script_engine(engine, package_path) as script:
+        yield ConnectorRuntime(package, connection, limits=limits, script=script)
+
+
+@contextmanager
+def _script_engine(engine: str, package_path: Path) -> Iterator[ScriptEngine]:
+    """The Python reference of script.csx, or the script itself compiled with mono."""
+    if engine == "csharp":
+        with CompiledScriptEngine.open(package_path) as compiled:
+            yield compiled
+    else:
+        yield ReferenceScript.for_kintone()
 
 
 @click.command("call")
@@ -135,6 +155,7 @@ def call_command(
     domain: str,
     params: tuple[str, ...],
     body_text: str | None,
+    engine: str,
     **credentials: str | None,
 ) -> None:
     """Run one operation of the connector and print kintone's answer.
@@ -146,8 +167,7 @@ def call_command(
       kintone-connector call GetAppStatus --domain 127.0.0.1:8089 --api-token T --param app=1
     """
     connection = connection_values(domain, credentials)
-    with our_errors():
-        runtime = _runtime(package_path, connection)
+    with our_errors(), _runtime(package_path, connection, engine) as runtime:
         spec = runtime.package.operation(operation_id)
         query, body = split_inputs(runtime.package, spec, params, _parse_body(body_text))
         result = runtime.call(operation_id, query, body)
@@ -184,6 +204,7 @@ def listen_command(
     count: int,
     timeout: float,
     interval: float,
+    engine: str,
     **credentials: str | None,
 ) -> None:
     """Subscribe a trigger, print each notification, unsubscribe on Ctrl-C.
@@ -197,8 +218,7 @@ def listen_command(
         --api-token T --param app=1
     """
     connection = connection_values(domain, credentials)
-    with our_errors():
-        runtime = _runtime(package_path, connection)
+    with our_errors(), _runtime(package_path, connection, engine) as runtime:
         spec = runtime.package.operation(trigger_id)
         query, body = split_inputs(runtime.package, spec, params, None)
         if spec.operation.get("x-ms-trigger") == "batch":

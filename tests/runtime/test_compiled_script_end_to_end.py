@@ -18,14 +18,19 @@ from tests.conftest import GOLDEN
 from tests.runtime.test_end_to_end import DEAL, TOKENS, ok
 
 
-@pytest.fixture(scope="module")
-def engine() -> Iterator[CompiledScriptEngine]:
+def require_toolchain() -> None:
+    """Fail in CI (CI is set) and skip elsewhere when mono's toolchain is missing."""
     try:
         find_toolchain()
     except ToolchainMissing as exc:
         if os.environ.get("CI"):
             pytest.fail(f"C# toolchain required in CI: {exc}")
         pytest.skip(f"C# toolchain missing: {exc}")
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[CompiledScriptEngine]:
+    require_toolchain()
     with CompiledScriptEngine.open(GOLDEN) as compiled:
         yield compiled
 

@@ -167,3 +167,23 @@ def test_listen_polls_a_polling_trigger(kintone: StandIn, connect: Connect) -> N
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     lines = [json.loads(line) for line in result.stdout.strip().splitlines()]  # type: ignore[attr-defined]
     assert [r["Title"]["value"] for r in lines] == ["Polled 0", "Polled 1"]
+
+
+def test_call_with_the_compiled_script(kintone: StandIn) -> None:
+    from tests.runtime.test_compiled_script_end_to_end import require_toolchain
+
+    require_toolchain()
+    result = CliRunner().invoke(
+        main,
+        [
+            "call",
+            "GetPreviewAppDeploy",
+            *_base(kintone, "deals-full"),
+            "--engine",
+            "csharp",
+            "--param",
+            "apps=2,3",
+        ],
+    )
+    assert result.exit_code == 1  # app 3 needs its own token: kintone's error comes through
+    assert "GAIA_IA02" in result.output or "GAIA_NO01" in result.output
