@@ -18,7 +18,6 @@ from generator.validate.shapes import parse_pointer
 
 FORMATS = ("text", "json", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-TOOL_URI = "https://github.com/kintone-connector/kintone-connector"
 _LINE_POINTER = re.compile(r"L([1-9][0-9]*)")
 _SARIF_LEVELS = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "note"}
 _LEARN = "https://learn.microsoft.com/en-us/connectors/custom-connectors/"
@@ -150,7 +149,6 @@ def _driver(rules: Sequence[Rule]) -> dict[str, Any]:
     return {
         "name": "kintone-connector",
         "version": __version__,
-        "informationUri": TOOL_URI,
         "rules": [_sarif_rule(r) for r in rules],
     }
 
