@@ -70,6 +70,8 @@ public class Script : ScriptBase
                 return await this.PollAddedAsync().ConfigureAwait(false);
             case "OnRecordsUpdated":
                 return await this.PollUpdatedAsync().ConfigureAwait(false);
+            case "OnRecordStatusChanged":
+                return await this.PollStatusAsync().ConfigureAwait(false);
             default:
                 return await this.Context.SendAsync(this.Context.Request, this.CancellationToken).ConfigureAwait(false);
         }
@@ -175,6 +177,11 @@ public class Script : ScriptBase
     internal static JObject TimeUnreadable()
     {
         return KintoneError("CONNECTOR_PL03", "kintone returned an updated time that is not in the form YYYY-MM-DDTHH:MM:SSZ.");
+    }
+
+    internal static JObject NoStatus()
+    {
+        return KintoneError("CONNECTOR_PL04", "The app has no Status field or its process management is off, so status changes cannot be watched.");
     }
 
     // The JSON object in body (UTF-8, optional BOM), or null if body is anything else.
@@ -1026,7 +1033,7 @@ public class Script : ScriptBase
     // record; 202 means nothing new and Retry-After says when to look again. The watermark so
     // lives in the Location URL's state parameter; the script keeps nothing between calls.
     // Added records: state is the highest $id delivered, in decimal.
-    // Updated records: state is an UpdatedToken (see EncodeUpdatedToken).
+    // Updated records and status changes: state is an UpdatedToken (see EncodeUpdatedToken).
     // Records are re-serialised; see customcode.py for why that keeps parity with Python.
 
     private const int PollLimit = 500; // kintone's maximum per Get Records call
@@ -1130,7 +1137,13 @@ public class Script : ScriptBase
     // The query string of a Get Records call; app is still encoded, the rest gets encoded.
     internal static string RecordsQuery(string app, string query, string[] fields)
     {
-        StringBuilder text = new StringBuilder("app=" + app + "&query=" + PercentEncode(query));
+        return EncodedRecordsQuery(app, PercentEncode(query), fields);
+    }
+
+    // RecordsQuery for a query that is percent-encoded already.
+    internal static string EncodedRecordsQuery(string app, string query, string[] fields)
+    {
+        StringBuilder text = new StringBuilder("app=" + app + "&query=" + query);
         for (int i = 0; i < fields.Length; i++)
         {
             text.Append("&fields%5B" + i + "%5D=" + PercentEncode(fields[i]));
@@ -1173,7 +1186,13 @@ public class Script : ScriptBase
 
     private async Task<Fetched> FetchRecordsAsync(string app, string query, string[] fields)
     {
-        string url = KintoneUrl(this.requestUrl, RecordsPath, RecordsQuery(app, query, fields));
+        return await this.FetchEncodedAsync(app, PercentEncode(query), fields).ConfigureAwait(false);
+    }
+
+    // FetchRecordsAsync for a query that is percent-encoded already.
+    private async Task<Fetched> FetchEncodedAsync(string app, string query, string[] fields)
+    {
+        string url = KintoneUrl(this.requestUrl, RecordsPath, EncodedRecordsQuery(app, query, fields));
         HttpResponseMessage upstream = await this.GetUpstreamAsync(url).ConfigureAwait(false);
         if (!upstream.IsSuccessStatusCode)
         {
@@ -1378,7 +1397,13 @@ public class Script : ScriptBase
 
     // It first reads the form fields for the UPDATED_TIME field's code. A record added after
     // the trigger started counts as updated, as kintone sets its updated time on creation.
-    private async Task<HttpResponseMessage> PollUpdatedAsync()
+    private Task<HttpResponseMessage> PollUpdatedAsync()
+    {
+        return this.PollChangesAsync(false);
+    }
+
+    // PollUpdatedAsync, or PollStatusAsync when byStatus: one form-fields read, then records.
+    private async Task<HttpResponseMessage> PollChangesAsync(bool byStatus)
     {
         string query = RequestQuery(this.requestUrl);
         string app = QueryValue(query, "app") ?? "";
@@ -1397,21 +1422,52 @@ public class Script : ScriptBase
         {
             return JsonResponse(HttpStatusCode.BadRequest, NoUpdatedTime());
         }
+        string where = "";
+        if (byStatus)
+        {
+            string statusCode = StatusFieldCode(fields);
+            if (statusCode == null)
+            {
+                return JsonResponse(HttpStatusCode.BadRequest, NoStatus());
+            }
+            string wanted = QueryValue(query, "status");
+            where = string.IsNullOrEmpty(wanted) ? "" : StatusCondition(statusCode, wanted);
+        }
         string state = QueryValue(query, "state");
         UpdatedToken token = state == null ? null : DecodeUpdatedToken(state);
         if (token == null)
         {
-            return await this.StartUpdatedAsync(app, code).ConfigureAwait(false);
+            return await this.StartUpdatedAsync(app, code, where).ConfigureAwait(false);
         }
-        return await this.NextUpdatedAsync(app, code, token).ConfigureAwait(false);
+        return await this.NextUpdatedAsync(app, code, where, token).ConfigureAwait(false);
+    }
+
+    // Get Records for "[where and (condition)] order"; where is a percent-encoded condition
+    // every query must also meet ("" for none), condition may be "".
+    private async Task<Fetched> FetchWhereAsync(string app, string where, string condition, string order, string[] fields)
+    {
+        string query;
+        if (where.Length == 0)
+        {
+            query = PercentEncode(condition.Length > 0 ? condition + " " + order : order);
+        }
+        else if (condition.Length > 0)
+        {
+            query = where + PercentEncode(" and (" + condition + ") " + order);
+        }
+        else
+        {
+            query = where + PercentEncode(" " + order);
+        }
+        return await this.FetchEncodedAsync(app, query, fields).ConfigureAwait(false);
     }
 
     // No state (or one this script did not write): 202 with the newest updated minute and the
     // records updated in it, so a new trigger starts now, with no backfill.
-    private async Task<HttpResponseMessage> StartUpdatedAsync(string app, string code)
+    private async Task<HttpResponseMessage> StartUpdatedAsync(string app, string code, string where)
     {
         string newest = "order by " + code + " desc, $id desc limit " + PollLimit;
-        Fetched fetched = await this.FetchRecordsAsync(app, newest, new[] { "$id", "$revision", code }).ConfigureAwait(false);
+        Fetched fetched = await this.FetchWhereAsync(app, where, "", newest, new[] { "$id", "$revision", code }).ConfigureAwait(false);
         if (fetched.Answer != null)
         {
             return fetched.Answer;
@@ -1429,11 +1485,11 @@ public class Script : ScriptBase
     }
 
     // 200 with the records updated since token, or 202 with token unchanged.
-    private async Task<HttpResponseMessage> NextUpdatedAsync(string app, string code, UpdatedToken token)
+    private async Task<HttpResponseMessage> NextUpdatedAsync(string app, string code, string where, UpdatedToken token)
     {
         string start = token.Time;
-        string order = " order by " + code + " asc, $id asc limit " + PollLimit;
-        Fetched fetched = await this.FetchRecordsAsync(app, code + " >= \"" + start + "\"" + order, NoFields).ConfigureAwait(false);
+        string order = "order by " + code + " asc, $id asc limit " + PollLimit;
+        Fetched fetched = await this.FetchWhereAsync(app, where, code + " >= \"" + start + "\"", order, NoFields).ConfigureAwait(false);
         if (fetched.Answer != null)
         {
             return fetched.Answer;
@@ -1447,7 +1503,7 @@ public class Script : ScriptBase
             long after = token.Delivered.Count > 0 ? token.Delivered.Keys.Max() : 0;
             string seek = "(" + code + " >= \"" + start + "\" and " + code + " <= \"" + end + "\" and $id > " + after + ") or "
                 + code + " > \"" + end + "\"";
-            fetched = await this.FetchRecordsAsync(app, seek + order, NoFields).ConfigureAwait(false);
+            fetched = await this.FetchWhereAsync(app, where, seek, order, NoFields).ConfigureAwait(false);
             if (fetched.Answer != null)
             {
                 return fetched.Answer;
@@ -1465,5 +1521,61 @@ public class Script : ScriptBase
         }
         string state = EncodeUpdatedToken(Advance(token, fresh, code, last));
         return Delivered(PollingLocation(this.incomingUrl, state), fresh);
+    }
+
+    // ---- Polling: status changes --------------------------------------------------------
+    // kintone keeps no status history, and a status action raises a record's $revision by 2
+    // but an edit raises it too, so whether a record's status changed cannot be read from the
+    // record alone. The status trigger is therefore the updated-records trigger on a narrower
+    // query, with the same UpdatedToken, the same queries and the same dedupe:
+    // - with a status input, every query also asks for `<Status code> in ("<status>")`, so
+    //   kintone itself keeps only records now in that status (pages stay full; no client-side
+    //   filter). The trigger fires when a record enters the status, and again when a record in
+    //   that status is edited. The watermark moves exactly as the updated trigger's would for
+    //   the filtered query, also when nothing matches (202, token advanced or unchanged).
+    // - without a status input, every updated record is delivered, each with its current
+    //   Status field (Get Records includes it): the updated trigger, for process management.
+    // The Status field's code comes from the form fields, like UPDATED_TIME's; an app without
+    // one, or with process management off (the field then has enabled: false), is a 400.
+
+    // The code of the app's STATUS field (the first) when process management is on, or null.
+    internal static string StatusFieldCode(JObject fieldsResponse)
+    {
+        foreach (JProperty property in AsObject(fieldsResponse["properties"]).Properties())
+        {
+            JObject field = AsObject(property.Value);
+            JToken enabled = field["enabled"];
+            if (StringOf(field["type"]) == "STATUS" && enabled != null && enabled.Type == JTokenType.Boolean && (bool)enabled)
+            {
+                return property.Name;
+            }
+        }
+        return null;
+    }
+
+    // `code in ("status")` percent-encoded, for a raw (still percent-encoded) status value. The
+    // status is a kintone query string: in double quotes, `"` and `\` escaped by a backslash.
+    // It is worked on as bytes (both are ASCII, so no UTF-8 sequence is split), so that an
+    // invalid UTF-8 value cannot be repaired differently by .NET and Python.
+    internal static string StatusCondition(string code, string rawStatus)
+    {
+        List<byte> literal = new List<byte>();
+        foreach (byte b in PercentDecode(rawStatus))
+        {
+            if (b == '"' || b == '\\')
+            {
+                literal.Add((byte)'\\');
+            }
+            literal.Add(b);
+        }
+        return PercentEncode(code + " in (\"") + PercentEncodeBytes(literal.ToArray()) + PercentEncode("\")");
+    }
+
+    // The optional status query value (empty counts as none) narrows every records query to
+    // records in that status. Errors: no UPDATED_TIME field (CONNECTOR_PL01), then no enabled
+    // STATUS field (CONNECTOR_PL04), both 400 and before any records query.
+    private Task<HttpResponseMessage> PollStatusAsync()
+    {
+        return this.PollChangesAsync(true);
     }
 }

@@ -53,6 +53,12 @@ TIME_UNREADABLE = {
     "id": "",
     "message": "kintone returned an updated time that is not in the form YYYY-MM-DDTHH:MM:SSZ.",
 }
+NO_STATUS = {
+    "code": "CONNECTOR_PL04",
+    "id": "",
+    "message": "The app has no Status field or its process management is off, so status "
+    "changes cannot be watched.",
+}
 
 # Writable field types: the noun used in descriptions. Everything else (system fields, CALC,
 # STATUS, GROUP, REFERENCE_TABLE, future types) is left out of the record schema.
@@ -800,7 +806,7 @@ def record_schema_result(
 # the Location URL's state parameter; the script keeps nothing between calls.
 #
 # Added records: state is the highest $id delivered, in decimal.
-# Updated records: state is an UpdatedToken (see encode_updated_token).
+# Updated records and status changes: state is an UpdatedToken (see encode_updated_token).
 #
 # Records are re-serialised (dump_json), so parity with C# holds for kintone's records, whose
 # values are strings, arrays, objects and null; a JSON number with a fraction could be written
@@ -855,7 +861,12 @@ def polling_location(request_url: str, state: str) -> str:
 
 def records_query(app: str, query: str, fields: Sequence[str] = ()) -> str:
     """The query string of a Get Records call; app is still encoded, the rest gets encoded."""
-    text = f"app={app}&query={percent_encode(query)}"
+    return encoded_records_query(app, percent_encode(query), fields)
+
+
+def encoded_records_query(app: str, query: str, fields: Sequence[str] = ()) -> str:
+    """records_query for a query that is percent-encoded already."""
+    text = f"app={app}&query={query}"
     for index, code in enumerate(fields):
         text += f"&fields%5B{index}%5D={percent_encode(code)}"
     return text
@@ -1022,6 +1033,13 @@ def poll_updated(
     backfill. A record added after the trigger started counts as updated, as kintone sets
     its updated time when it is created.
     """
+    return _poll_changes(request_url, send, fields_path, guest_parameter, by_status=False)
+
+
+def _poll_changes(
+    request_url: str, send: Send, fields_path: str, guest_parameter: str, *, by_status: bool
+) -> ScriptResponse:
+    """poll_updated, or poll_status when by_status: one form-fields read, then the records."""
     url, app, raw_state = _poll_request(request_url, guest_parameter)
     status, body = send("GET", kintone_url(url, fields_path, "app=" + app))
     if not 200 <= status < 300:
@@ -1032,8 +1050,15 @@ def poll_updated(
     code = updated_time_code(fields)
     if code is None:
         return _error(400, NO_UPDATED_TIME)
+    where = ""
+    if by_status:
+        status_code = status_field_code(fields)
+        if status_code is None:
+            return _error(400, NO_STATUS)
+        wanted = _query_value(_request_query(url), "status")
+        where = status_condition(status_code, wanted) if wanted else ""
     token = decode_updated_token(raw_state) if raw_state is not None else None
-    poll = _UpdatedPoll(request_url, url, app, code, send)
+    poll = _UpdatedPoll(request_url, url, app, code, send, where)
     return poll.start() if token is None else poll.next(token)
 
 
@@ -1046,15 +1071,27 @@ class _UpdatedPoll:
     app: str
     code: str
     send: Send
+    where: str = ""  # a percent-encoded condition every query must also meet ("" for none)
 
-    def fetch(self, query: str, fields: Sequence[str] = ()) -> list[Any] | ScriptResponse:
-        upstream = kintone_url(self.url, RECORDS_PATH, records_query(self.app, query, fields))
+    def fetch(
+        self, condition: str, order: str, fields: Sequence[str] = ()
+    ) -> list[Any] | ScriptResponse:
+        """Get Records for "[where and (condition)] order" (condition may be "")."""
+        if not self.where:
+            query = percent_encode(f"{condition} {order}" if condition else order)
+        elif condition:
+            query = self.where + percent_encode(f" and ({condition}) {order}")
+        else:
+            query = self.where + percent_encode(" " + order)
+        upstream = kintone_url(
+            self.url, RECORDS_PATH, encoded_records_query(self.app, query, fields)
+        )
         return _fetch_records(self.send, upstream)
 
     def start(self) -> ScriptResponse:
         """202 with the newest minute and the records updated in it."""
-        query = f"order by {self.code} desc, $id desc limit {POLL_LIMIT}"
-        fetched = self.fetch(query, ["$id", "$revision", self.code])
+        order = f"order by {self.code} desc, $id desc limit {POLL_LIMIT}"
+        fetched = self.fetch("", order, ["$id", "$revision", self.code])
         if isinstance(fetched, ScriptResponse):
             return fetched
         if not fetched:
@@ -1067,7 +1104,8 @@ class _UpdatedPoll:
     def next(self, token: UpdatedToken) -> ScriptResponse:
         """200 with the records updated since token, or 202 with token unchanged."""
         start, code = token.time, self.code
-        fetched = self.fetch(f'{code} >= "{start}" order by {code} asc, $id asc limit {POLL_LIMIT}')
+        order = f"order by {code} asc, $id asc limit {POLL_LIMIT}"
+        fetched = self.fetch(f'{code} >= "{start}"', order)
         if isinstance(fetched, ScriptResponse):
             return fetched
         fresh = [r for r in fetched if not _already_delivered(r, code, token)]
@@ -1078,7 +1116,8 @@ class _UpdatedPoll:
             after = max(token.delivered, default=0)
             fetched = self.fetch(
                 f'({code} >= "{start}" and {code} <= "{end}" and $id > {after}) '
-                f'or {code} > "{end}" order by {code} asc, $id asc limit {POLL_LIMIT}'
+                f'or {code} > "{end}"',
+                order,
             )
             if isinstance(fetched, ScriptResponse):
                 return fetched
@@ -1126,3 +1165,58 @@ def _advance(token: UpdatedToken, records: Sequence[Any], code: str, minute: str
         if in_minute and record_id is not None and revision is not None:
             delivered[record_id] = revision
     return UpdatedToken(minute, delivered)
+
+
+# ---- Polling: status changes --------------------------------------------------------------
+# kintone keeps no status history, and a status action raises a record's $revision by 2 but an
+# edit raises it too, so whether a record's status changed cannot be read from the record
+# alone. The status trigger is therefore the updated-records trigger on a narrower query, with
+# the same UpdatedToken, the same queries and the same dedupe:
+# - with a status input, every query also asks for `<Status code> in ("<status>")`, so
+#   kintone itself keeps only records now in that status (pages stay full; no client-side
+#   filter). The trigger fires when a record enters the status, and again when a record in
+#   that status is edited. The watermark moves exactly as the updated trigger's would for the
+#   filtered query, also when nothing matches (202, token advanced or unchanged).
+# - without a status input, every updated record is delivered, each with its current Status
+#   field (Get Records includes it): the updated trigger, for apps with process management.
+# The Status field's code comes from the form fields, like UPDATED_TIME's; an app without one,
+# or with process management off (kintone then sends the field with enabled: false), is a 400.
+
+
+def status_field_code(fields_response: Mapping[str, Any]) -> str | None:
+    """The code of the app's STATUS field (the first) when process management is on, or None."""
+    properties = _mapping(fields_response.get("properties"))
+    return next(
+        (
+            code
+            for code, prop in properties.items()
+            if _mapping(prop).get("type") == "STATUS" and _mapping(prop).get("enabled") is True
+        ),
+        None,
+    )
+
+
+def status_condition(code: str, raw_status: str) -> str:
+    """`code in ("status")` percent-encoded, for a raw (still percent-encoded) status value.
+
+    The status is a kintone query string: in double quotes, with `"` and `\\` escaped by a
+    backslash. It is worked on as bytes (both are ASCII, so no UTF-8 sequence is split), so
+    that an invalid UTF-8 value cannot be repaired differently by .NET and Python.
+    """
+    literal = _percent_decode(raw_status).replace(b"\\", b"\\\\").replace(b'"', b'\\"')
+    return percent_encode(f'{code} in ("') + quote(literal, safe="") + percent_encode('")')
+
+
+def poll_status(
+    request_url: str,
+    send: Send,
+    fields_path: str = DEFAULT_FIELDS_PATH,
+    guest_parameter: str = GUEST_SPACE_PARAMETER,
+) -> ScriptResponse:
+    """The answer to the status trigger (watermark: an UpdatedToken); see the comment above.
+
+    The optional status query value (empty counts as none) narrows every records query to
+    records in that status. Errors: no UPDATED_TIME field (CONNECTOR_PL01), then no enabled
+    STATUS field (CONNECTOR_PL04), both 400 and before any records query.
+    """
+    return _poll_changes(request_url, send, fields_path, guest_parameter, by_status=True)

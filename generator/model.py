@@ -220,7 +220,7 @@ class Operation:
     custom_code: bool = False
     indexed_arrays: tuple[str, ...] = ()
     guest_space: bool = False
-    polling: Literal["added", "updated"] | None = None
+    polling: Literal["added", "updated", "status"] | None = None
     produces: tuple[str, ...] = ("application/json",)
     trigger: TriggerInfo | None = None
 

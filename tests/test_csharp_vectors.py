@@ -61,6 +61,7 @@ def full_values() -> dict[str, Any]:
 FULL_POLLING = [
     {"operation": "OnRecordsAdded", "kind": "added"},
     {"operation": "OnRecordsUpdated", "kind": "updated"},
+    {"operation": "OnRecordStatusChanged", "kind": "status"},
 ]
 
 
@@ -113,6 +114,7 @@ def test_context_survives_a_render_with_unusual_names() -> None:
         "polling_operations": [
             {"operation": "Poll ö", "kind": "updated"},
             {"operation": "Poll 2", "kind": "added"},
+            {"operation": "Poll 3", "kind": "status"},
         ],
         "auth_headers": {k: f"X-{k} ä" for k in AUTH_HEADER_KEYS},
     }
@@ -189,7 +191,7 @@ def test_committed_connector_matches_python() -> None:
     )
     assert {o.vector.name: o.problems for o in outcomes if o.problems} == {}
     missing = {v.role for v in ALL_VECTORS if not applies(v, golden_context())}
-    assert skipped == 0 or missing <= {"poll_added", "poll_updated"}
+    assert skipped == 0 or missing <= {"poll_added", "poll_updated", "poll_status"}
 
 
 def test_reference_runs_out_of_canned_answers_like_the_host() -> None:

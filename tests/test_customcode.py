@@ -54,6 +54,7 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "polling_operations": [
         {"operation": "OnRecordsAdded", "kind": "added"},
         {"operation": "OnRecordsUpdated", "kind": "updated"},
+        {"operation": "OnRecordStatusChanged", "kind": "status"},
     ],
     "auth_headers": {
         "token": "X-Cybozu-API-Token",
@@ -630,6 +631,7 @@ def test_template_switch_has_a_case_per_operation() -> None:
         ('"GetTwoLists"', "ForwardIndexedAsync"),
         ('"OnRecordsAdded"', "PollAddedAsync"),
         ('"OnRecordsUpdated"', "PollUpdatedAsync"),
+        ('"OnRecordStatusChanged"', "PollStatusAsync"),
     ]
     assert 'ForwardIndexedAsync(new string[] { "ids", "codes", })' in text
     assert "default:\n                return await this.Context.SendAsync(" in text

@@ -26,6 +26,7 @@ from tests.test_customcode import ALLOWED_NAMESPACES
 FIELDS_PATH = "/k/v1/app/form/fields.json"
 POLL_ADDED = "GetAddedRecordsForTrigger"
 POLL_UPDATED = "GetUpdatedRecordsForTrigger"
+POLL_STATUS = "GetStatusChangesForTrigger"
 TOKEN = ("X-Cybozu-API-Token", "test-token")
 JSON_TYPE = "application/json; charset=utf-8"
 
@@ -39,6 +40,7 @@ CONTEXT: dict[str, Any] = {
     "polling_operations": [
         {"operation": POLL_ADDED, "kind": "added"},
         {"operation": POLL_UPDATED, "kind": "updated"},
+        {"operation": POLL_STATUS, "kind": "status"},
     ],
     "auth_headers": dict(DEFAULT_AUTH_HEADERS),
 }
@@ -165,9 +167,10 @@ def test_script_compiles_without_warnings() -> None:
 
 def test_polling_operations_get_their_own_cases() -> None:
     cases = re.findall(r'case (".*?"):\s*\n\s*return await this\.(\w+)\(', render_script())
-    assert cases[-2:] == [
+    assert cases[-3:] == [
         (f'"{POLL_ADDED}"', "PollAddedAsync"),
         ('"' + POLL_UPDATED + '"', "PollUpdatedAsync"),
+        (f'"{POLL_STATUS}"', "PollStatusAsync"),
     ]
 
 

@@ -105,8 +105,9 @@ def test_shipped_description_has_the_must_haves() -> None:
         "AddWebhookForUpdatingStatus",
         "OnRecordsAdded",
         "OnRecordsUpdated",
+        "OnRecordStatusChanged",
     ]
-    assert [op.polling for op in connector.triggers[5:]] == ["added", "updated"]
+    assert [op.polling for op in connector.triggers[5:]] == ["added", "updated", "status"]
     routes = {(op.method, op.path) for op in connector.operations}
     assert {
         ("get", "/k/v1/app/actions.json"),

@@ -194,12 +194,16 @@ def test_settings_point_at_the_package_files(files: dict[str, bytes]) -> None:
 
 
 def test_polling_triggers_are_batch_with_a_value_array(swagger: dict[str, Any]) -> None:
-    for op_id in ("OnRecordsAdded", "OnRecordsUpdated"):
+    for op_id in ("OnRecordsAdded", "OnRecordsUpdated", "OnRecordStatusChanged"):
         op = _operations(swagger)[op_id]
         assert op["x-ms-trigger"] == "batch"
         assert set(op["responses"]) == {"200", "202"}
         state = next(p for p in op["parameters"] if p["name"] == "state")
         assert state["x-ms-visibility"] == "internal" and state["required"] is False
+    status_op = _operations(swagger)["OnRecordStatusChanged"]
+    status = next(p for p in status_op["parameters"] if p["name"] == "status")
+    assert (status["in"], status["type"], status["required"]) == ("query", "string", False)
+    assert status["x-ms-visibility"] == "important"
 
 
 def test_guest_space_id_is_an_optional_advanced_parameter_everywhere(

@@ -20,6 +20,7 @@ from generator.customcode import (
     normalize_auth,
     parse_json_object,
     poll_added,
+    poll_status,
     poll_updated,
     record_schema,
     record_schema_upstream_url,
@@ -28,13 +29,16 @@ from generator.customcode import (
 )
 from generator.runtime.messages import HttpRequest, HttpResponse
 
-Role = Literal["record_schema", "subscribe", "indexed", "poll_added", "poll_updated", "forward"]
+Role = Literal[
+    "record_schema", "subscribe", "indexed", "poll_added", "poll_updated", "poll_status", "forward"
+]
 ROLES: tuple[Role, ...] = (
     "record_schema",
     "subscribe",
     "indexed",
     "poll_added",
     "poll_updated",
+    "poll_status",
     "forward",
 )
 GENERATED_MARK = "Generated from templates/script.csx.j2"
@@ -47,6 +51,7 @@ _METHOD_ROLES: dict[str, Role] = {
     "ForwardIndexedAsync": "indexed",
     "PollAddedAsync": "poll_added",
     "PollUpdatedAsync": "poll_updated",
+    "PollStatusAsync": "poll_status",
 }
 
 
@@ -103,7 +108,11 @@ class ScriptContext:
         return dict(self.polling_operations).get(operation_id, "forward")
 
 
-_POLL_ROLES: dict[str, Role] = {"added": "poll_added", "updated": "poll_updated"}
+_POLL_ROLES: dict[str, Role] = {
+    "added": "poll_added",
+    "updated": "poll_updated",
+    "status": "poll_status",
+}
 # The script's constants holding the auth header names, by AUTH_HEADER_KEYS key.
 _AUTH_CONSTANTS = {
     "token": "TokenHeader",
@@ -227,7 +236,7 @@ def _answer(
         headers = normalize_auth(request.headers, dict(context.auth_headers))
         request = replace(request, headers=headers)
         up.incoming = request
-    if role in ("poll_added", "poll_updated"):
+    if role in _POLL_ROLES.values():
         return _poll(context, role, request, up)
     if context.guest_space_parameter is not None:
         # The script rewrites guest spaces first, for every operation.
@@ -274,6 +283,8 @@ def _poll(context: ScriptContext, role: Role, request: HttpRequest, up: _Upstrea
     guest = context.guest_space_parameter or ""
     if role == "poll_added":
         result = poll_added(request.url, up.send_get, guest)
+    elif role == "poll_status":
+        result = poll_status(request.url, up.send_get, context.fields_path, guest)
     else:
         result = poll_updated(request.url, up.send_get, context.fields_path, guest)
     # A result without headers of its own is kintone's answer, passed on unchanged.
