@@ -203,9 +203,7 @@ def _check_custom_code(connector: Connector) -> Iterator[Problem]:
         if auth.kind == "api_key" and ("api_key" not in names or not auth.header):
             yield (
                 f"/connection/auth/{auth_index}",
-                (
-                    "an api_key method needs a header and a parameter named 'api_key'"
-                ),
+                ("an api_key method needs a header and a parameter named 'api_key'"),
             )
         if auth.kind == "oauth2" and not any(p.type == "oauthSetting" for p in auth.parameters):
             yield (

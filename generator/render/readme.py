@@ -53,6 +53,7 @@ def _operation(op: Operation) -> dict[str, Any]:
         "request": f"{op.method.upper()} {op.path}",
         "inputs": [_input_row(*row) for row in _inputs(op)],
         "hint": op.trigger.hint if op.trigger else "",
+        "how": "polls with" if op.polling else "registers a kintone webhook with",
     }
 
 
