@@ -64,6 +64,8 @@ public class Script : ScriptBase
                 return await this.ForwardIndexedAsync(new string[] { "fields", }).ConfigureAwait(false);
             case "DeleteRecords":
                 return await this.ForwardIndexedAsync(new string[] { "ids", "revisions", }).ConfigureAwait(false);
+            case "GetApps":
+                return await this.ForwardIndexedAsync(new string[] { "ids", "codes", "spaceIds", }).ConfigureAwait(false);
             case "GetPreviewAppDeploy":
                 return await this.ForwardIndexedAsync(new string[] { "apps", }).ConfigureAwait(false);
             case "OnRecordsAdded":

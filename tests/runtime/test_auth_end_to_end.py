@@ -71,3 +71,13 @@ def test_basic_authentication_layer(
         basic_password="gate-pass",
     )
     assert ok(with_basic.call("GetApp", {"id": "2"}))["appId"] == "2"
+
+
+def test_get_apps_filters_by_ids_and_codes(
+    package: ConnectorPackage, reference_script: ReferenceScript, kintone: StandIn
+) -> None:
+    runtime = _runtime(package, reference_script, kintone, username="sato", password="sato-pass")
+    by_ids = ok(runtime.call("GetApps", {"ids": ["1", "3"]}))["apps"]
+    assert sorted(a["appId"] for a in by_ids) == ["1", "3"]
+    by_code = ok(runtime.call("GetApps", {"codes": ["DEALS"]}))["apps"]
+    assert [a["appId"] for a in by_code] == ["2"]
