@@ -78,7 +78,8 @@ def paths(connector: Connector) -> dict[str, Any]:
         if notification is not None:
             item["x-ms-notification-content"] = {
                 "description": notification.description,
-                "schema": schema_json(notification.schema),
+                # A dynamic payload schema reads its inputs from the subscription's body.
+                "schema": schema_json(notification.schema, _body_parameter(op)),
             }
         item[op.method] = operation_json(op)
     return result

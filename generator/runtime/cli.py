@@ -19,6 +19,7 @@ from generator.runtime.throttle import Limit
 from generator.runtime.triggers import (
     CallbackServer,
     Poller,
+    Subscription,
     check_notification,
     subscribe,
     unsubscribe,
@@ -228,7 +229,7 @@ def listen_command(
             subscription = subscribe(runtime, trigger_id, callback_url or server.url, query, body)
             click.echo(f"subscribed; kintone will post to {subscription.callback_url}", err=True)
             try:
-                _print_notifications(runtime, trigger_id, server, count, timeout)
+                _print_notifications(runtime, subscription, server, count, timeout)
             except KeyboardInterrupt:
                 pass
             finally:
@@ -253,14 +254,19 @@ def _poll_loop(poller: Poller, count: int, timeout: float, interval: float) -> N
 
 
 def _print_notifications(
-    runtime: ConnectorRuntime, trigger_id: str, server: CallbackServer, count: int, timeout: float
+    runtime: ConnectorRuntime,
+    subscription: Subscription,
+    server: CallbackServer,
+    count: int,
+    timeout: float,
 ) -> None:
     seen = 0
     deadline = time.monotonic() + timeout if timeout else None
+    body = subscription.body
     while (not count or seen < count) and (deadline is None or time.monotonic() < deadline):
         payloads = server.wait_for(seen + 1, timeout=0.2)
         for payload in payloads[seen:]:
-            checked = check_notification(runtime, trigger_id, payload)
+            checked = check_notification(runtime, subscription.trigger_id, payload, body)
             click.echo(json.dumps(payload, ensure_ascii=False))
             for finding in checked.findings:
                 click.echo(finding.render(), err=True)

@@ -40,7 +40,7 @@ class Subscription:
     callback_url: str
     location: str
     result: CallResult
-    notifications: list[Notification] = field(default_factory=list)
+    body: dict[str, Any] = field(default_factory=dict)
 
 
 class CallbackServer:
@@ -118,7 +118,7 @@ def subscribe(
     location = result.response.header("Location")
     if not 200 <= result.response.status < 300 or not location:
         raise TriggerError(f"subscribing {trigger_id} failed: {_describe(result)}")
-    return Subscription(trigger_id, callback_url, location, result)
+    return Subscription(trigger_id, callback_url, location, result, filled)
 
 
 def unsubscribe(runtime: ConnectorRuntime, subscription: Subscription) -> CallResult:
@@ -130,11 +130,21 @@ def unsubscribe(runtime: ConnectorRuntime, subscription: Subscription) -> CallRe
     return result
 
 
-def check_notification(runtime: ConnectorRuntime, trigger_id: str, payload: Any) -> Notification:
-    """A payload with its findings against the path-level x-ms-notification-content schema."""
+def check_notification(
+    runtime: ConnectorRuntime,
+    trigger_id: str,
+    payload: Any,
+    body: Mapping[str, Any] | None = None,
+) -> Notification:
+    """A payload with its findings against the path-level x-ms-notification-content schema.
+
+    ``body`` is the subscription's body, which a dynamic payload schema takes its inputs from.
+    """
     spec = runtime.package.operation(trigger_id)
     content = spec.path_item.get("x-ms-notification-content") or {}
     schema = content.get("schema") if isinstance(content, Mapping) else None
+    if isinstance(schema, Mapping) and "x-ms-dynamic-schema" in schema:
+        schema = runtime.dynamic_schema(schema["x-ms-dynamic-schema"], {}, body)
     if schema is None:
         return Notification(payload, ())
     json_schema = to_json_schema(runtime.package, schema)
