@@ -395,8 +395,9 @@ public class Script : ScriptBase
     }
 
     // add / update describe a record body to write, add-list the records array of AddRecords,
-    // record / records the typed outputs of the read operations; anything else means add.
-    private static readonly string[] Modes = new[] { "add", "update", "add-list", "record", "records" };
+    // record / records the typed outputs of the read operations, event the payload of the
+    // record webhooks, poll the 200 body of the polling triggers; anything else means add.
+    private static readonly string[] Modes = new[] { "add", "update", "add-list", "record", "records", "event", "poll" };
 
     internal static string SchemaMode(string requestUrl)
     {
@@ -852,6 +853,16 @@ public class Script : ScriptBase
             JObject single = new JObject { { "type", "object" }, { "properties", new JObject { { "record", record } } } };
             return new JObject { { "schema", single } };
         }
+        if (mode == "event")
+        {
+            return new JObject { { "schema", RecordEvent(record) } };
+        }
+        if (mode == "poll")
+        {
+            JObject value = new JObject { { "type", "array" }, { "items", record } };
+            JObject poll = new JObject { { "type", "object" }, { "properties", new JObject { { "value", value } } } };
+            return new JObject { { "schema", poll } };
+        }
         return new JObject { { "schema", RecordsPage(record) } };
     }
 
@@ -863,6 +874,36 @@ public class Script : ScriptBase
             { "records", new JObject { { "type", "array" }, { "items", record } } },
             { "totalCount", new JObject { { "type", "string" }, { "x-nullable", true } } },
             { "next", new JObject { { "type", "boolean" } } },
+        };
+        return new JObject { { "type", "object" }, { "properties", properties } };
+    }
+
+    private const string EventRecordText = "The record with the fields of the app, each field as type and value.";
+
+    // What kintone posts for ADD_RECORD, UPDATE_RECORD and UPDATE_STATUS, with the app's
+    // fields. The record has the read record's properties, with a summary and description added.
+    private static JObject RecordEvent(JObject record)
+    {
+        JObject eventType = Described("string", "Event type", "The kind of event.");
+        eventType["enum"] = new JArray("ADD_RECORD", "UPDATE_RECORD", "UPDATE_STATUS");
+        JObject app = Described("object", "App", "The app where the event happened.");
+        app["properties"] = new JObject
+        {
+            { "id", Described("string", "App ID", "The ID of the app.") },
+            { "name", Described("string", "App name", "The name of the app.") },
+        };
+        JObject eventRecord = Described("object", "Record", EventRecordText);
+        eventRecord["properties"] = record["properties"];
+        JObject url = Described("string", "Record URL", "The address of the record.");
+        url["format"] = "uri";
+        JObject properties = new JObject
+        {
+            { "id", Described("string", "Notification ID", "The unique ID of this notification.") },
+            { "type", eventType },
+            { "app", app },
+            { "record", eventRecord },
+            { "recordTitle", Described("string", "Record title", "The record's title as set in the app.") },
+            { "url", url },
         };
         return new JObject { { "type", "object" }, { "properties", properties } };
     }

@@ -11,9 +11,10 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 # GetRecordSchema's mode: add / update describe a record body to write, add-list the records
-# array of AddRecords, record / records the typed outputs of the read operations.
-Mode = Literal["add", "update", "add-list", "record", "records"]
-MODES: tuple[Mode, ...] = ("add", "update", "add-list", "record", "records")
+# array of AddRecords, record / records the typed outputs of the read operations, event the
+# payload of the record webhooks and poll the 200 body of the polling triggers.
+Mode = Literal["add", "update", "add-list", "record", "records", "event", "poll"]
+MODES: tuple[Mode, ...] = ("add", "update", "add-list", "record", "records", "event", "poll")
 
 # Context.SendAsync for the polling operations: (method, url) -> (status, body). Every call
 # carries the incoming request's headers (authentication), so only these two vary.
@@ -642,6 +643,11 @@ def record_schema(fields_response: Mapping[str, Any], mode: Mode) -> dict[str, A
     record = read_record_schema(fields_response)
     if mode == "record":
         return {"schema": {"type": "object", "properties": {"record": record}}}
+    if mode == "event":
+        return {"schema": _record_event(record)}
+    if mode == "poll":
+        value = {"type": "array", "items": record}
+        return {"schema": {"type": "object", "properties": {"value": value}}}
     return {"schema": _records_page(record)}
 
 
@@ -651,6 +657,38 @@ def _records_page(record: dict[str, Any]) -> dict[str, Any]:
         "records": {"type": "array", "items": record},
         "totalCount": {"type": "string", "x-nullable": True},
         "next": {"type": "boolean"},
+    }
+    return {"type": "object", "properties": properties}
+
+
+_EVENT_TYPES = ["ADD_RECORD", "UPDATE_RECORD", "UPDATE_STATUS"]
+_EVENT_RECORD_TEXT = "The record with the fields of the app, each field as type and value."
+
+
+def _record_event(record: dict[str, Any]) -> dict[str, Any]:
+    """What kintone posts for ADD_RECORD, UPDATE_RECORD and UPDATE_STATUS, with the app's fields.
+
+    The record has the read record's properties, with a summary and description added.
+    """
+    event_type = _described("string", "Event type", "The kind of event.")
+    event_type["enum"] = list(_EVENT_TYPES)
+    app = _described("object", "App", "The app where the event happened.")
+    app["properties"] = {
+        "id": _described("string", "App ID", "The ID of the app."),
+        "name": _described("string", "App name", "The name of the app."),
+    }
+    event_record = _described("object", "Record", _EVENT_RECORD_TEXT)
+    event_record["properties"] = record["properties"]
+    title = _described("string", "Record title", "The record's title as set in the app.")
+    url = _described("string", "Record URL", "The address of the record.")
+    url["format"] = "uri"
+    properties = {
+        "id": _described("string", "Notification ID", "The unique ID of this notification."),
+        "type": event_type,
+        "app": app,
+        "record": event_record,
+        "recordTitle": title,
+        "url": url,
     }
     return {"type": "object", "properties": properties}
 
