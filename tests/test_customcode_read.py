@@ -1,4 +1,7 @@
-"""Read schemas: GetRecordSchema modes record, records and add-list, in Python and in C#."""
+"""Read schemas: GetRecordSchema modes record, records and add-list, in Python and in C#.
+
+The trigger modes event and poll have their own tests in test_customcode_event.py.
+"""
 
 from __future__ import annotations
 
@@ -200,6 +203,9 @@ def test_read_schema_has_no_required_lists() -> None:
         ("mode=record", "record"),
         ("mode=records", "records"),
         ("mode=add-list", "add-list"),
+        ("mode=event", "event"),
+        ("mode=poll", "poll"),
+        ("mode=Poll", "add"),
         ("mode=add", "add"),
         ("mode=update", "update"),
         ("mode=Record", "add"),
@@ -255,7 +261,9 @@ def session() -> Iterator[ScriptSession]:
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.name)
-@pytest.mark.parametrize("mode", ["record", "records", "add-list", "add", "update"])
+@pytest.mark.parametrize(
+    "mode", ["record", "records", "add-list", "add", "update", "event", "poll"]
+)
 def test_csharp_schema_matches_python(session: ScriptSession, fixture: Path, mode: str) -> None:
     url = SCHEMA_URL + mode
     body = fixture.read_bytes()

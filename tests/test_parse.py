@@ -123,3 +123,37 @@ def test_the_four_webhook_triggers_share_one_body_shape() -> None:
     connector = parse_description(default_description())
     bodies = [op.parameters[0].schema for op in connector.triggers[1:5]]
     assert all(body == bodies[0] for body in bodies)
+
+
+def test_record_triggers_declare_dynamic_schemas_of_the_apps_fields() -> None:
+    connector = parse_description(default_description())
+    triggers = {op.id: op for op in connector.triggers}
+    for trigger_id in (
+        "AddWebhookForAddingRecord",
+        "AddWebhookForUpdatingRecord",
+        "AddWebhookForUpdatingStatus",
+    ):
+        trigger = triggers[trigger_id].trigger
+        assert trigger is not None and trigger.notification is not None
+        schema = trigger.notification.schema
+        assert schema.type == "object" and schema.ref is None
+        dynamic = schema.dynamic_schema
+        assert dynamic is not None
+        assert (dynamic.operation, dynamic.value_path) == ("GetRecordSchema", "schema")
+        assert {name: (a.parameter, a.value) for name, a in dynamic.parameters.items()} == {
+            "app": ("app", None),
+            "mode": (None, "event"),
+        }
+    for trigger_id in ("OnRecordsAdded", "OnRecordsUpdated", "OnRecordStatusChanged"):
+        responses = {r.status: r for r in triggers[trigger_id].responses}
+        assert set(responses) == {"200", "202"} and responses["202"].schema is None
+        schema = responses["200"].schema
+        assert schema is not None and schema.dynamic_schema is not None
+        arguments = schema.dynamic_schema.parameters
+        assert {name: (a.parameter, a.value) for name, a in arguments.items()} == {
+            "app": ("app", None),
+            "mode": (None, "poll"),
+            "guestSpaceId": ("guestSpaceId", None),
+        }
+    assert "PolledRecords" not in connector.definitions
+    assert "RecordEvent" not in connector.definitions

@@ -151,15 +151,62 @@ def test_five_webhook_triggers(swagger: dict[str, Any], properties: dict[str, An
         path: item for path, item in swagger["paths"].items() if "x-ms-notification-content" in item
     }
     assert len(triggers) == 5
+    typed = set()
     for item in triggers.values():
-        assert "schema" in item["x-ms-notification-content"]
+        schema = item["x-ms-notification-content"]["schema"]
+        if "x-ms-dynamic-schema" in schema:
+            typed.add(item["post"]["operationId"])
+        else:
+            assert schema["$ref"] in {
+                "#/definitions/RecordDeletedEvent",
+                "#/definitions/CommentEvent",
+            }
         body = item["post"]["parameters"][0]["schema"]
         url = body["properties"]["url"]
         assert url["x-ms-notification-url"] is True
         assert url["x-ms-visibility"] == "internal" and url["type"] == "string"
         assert "url" in body["required"]
         assert item["post"]["operationId"] in properties["scriptOperations"]
+    assert typed == set(RECORD_WEBHOOKS.values())
     assert _operations(swagger)["RemoveWebhook"]["x-ms-visibility"] == "internal"
+
+
+RECORD_WEBHOOKS = {
+    "/k/integration/v1/preview/app/webhook.json": "AddWebhookForAddingRecord",
+    "/k/integration/v1/preview/app/webhook/update_record.json": "AddWebhookForUpdatingRecord",
+    "/k/integration/v1/preview/app/webhook/update_status.json": "AddWebhookForUpdatingStatus",
+}
+
+
+@pytest.mark.parametrize("path", list(RECORD_WEBHOOKS))
+def test_record_webhooks_type_their_payload_by_the_apps_fields(
+    swagger: dict[str, Any], path: str
+) -> None:
+    item = swagger["paths"][path]
+    assert item["post"]["operationId"] == RECORD_WEBHOOKS[path]
+    schema = item["x-ms-notification-content"]["schema"]
+    assert schema["type"] == "object" and schema["description"]
+    assert schema["x-ms-dynamic-schema"] == {
+        "operationId": "GetRecordSchema",
+        "parameters": {"app": {"parameter": "app"}, "mode": "event"},
+        "value-path": "schema",
+    }
+    # The inputs come from the subscription's body, where the app is picked.
+    assert schema["x-ms-dynamic-properties"] == {
+        "operationId": "GetRecordSchema",
+        "parameters": {"app": {"parameterReference": "body/app"}, "mode": {"value": "event"}},
+        "itemValuePath": "schema",
+    }
+
+
+def test_untyped_record_payload_definitions_are_gone(swagger: dict[str, Any]) -> None:
+    definitions = swagger["definitions"]
+    assert "RecordEvent" not in definitions and "PolledRecords" not in definitions
+    assert "Record" in definitions  # cursor pages still use it
+    mode = next(
+        p for p in _operations(swagger)["GetRecordSchema"]["parameters"] if p["name"] == "mode"
+    )
+    assert {"event", "poll"} <= set(mode["enum"])
 
 
 def test_path_parameters_and_required_internal_defaults(swagger: dict[str, Any]) -> None:
@@ -200,6 +247,24 @@ def test_polling_triggers_are_batch_with_a_value_array(swagger: dict[str, Any]) 
         assert set(op["responses"]) == {"200", "202"}
         state = next(p for p in op["parameters"] if p["name"] == "state")
         assert state["x-ms-visibility"] == "internal" and state["required"] is False
+        assert "schema" not in op["responses"]["202"]
+        # The 200 body is {"value": [records]}, typed by the app's fields through mode poll.
+        schema = op["responses"]["200"]["schema"]
+        assert schema["type"] == "object"
+        assert schema["x-ms-dynamic-schema"] == {
+            "operationId": "GetRecordSchema",
+            "parameters": {
+                "app": {"parameter": "app"},
+                "mode": "poll",
+                "guestSpaceId": {"parameter": "guestSpaceId"},
+            },
+            "value-path": "schema",
+        }
+        assert schema["x-ms-dynamic-properties"]["parameters"] == {
+            "app": {"parameterReference": "app"},
+            "mode": {"value": "poll"},
+            "guestSpaceId": {"parameterReference": "guestSpaceId"},
+        }
     status_op = _operations(swagger)["OnRecordStatusChanged"]
     status = next(p for p in status_op["parameters"] if p["name"] == "status")
     assert (status["in"], status["type"], status["required"]) == ("query", "string", False)
