@@ -85,7 +85,7 @@ def test_trigger_lifecycle(
         [payload] = callback.wait_for(1)
         assert payload["type"] == kind and payload["app"]["id"] == "2"
         assert _record_id(payload) == record_id
-        assert check_notification(runtime, trigger, payload).findings == ()
+        assert check_notification(runtime, trigger, payload, subscription.body).findings == ()
         unsubscribe(runtime, subscription)
     assert len(kintone.store.webhooks) == registered_before
 
