@@ -247,6 +247,8 @@ def _poll_loop(poller: Poller, count: int, timeout: float, interval: float) -> N
             for item in poller.poll():
                 click.echo(json.dumps(item, ensure_ascii=False))
                 seen += 1
+            for finding in poller.findings:
+                click.echo(finding.render(), err=True)
             if not count or seen < count:
                 time.sleep(interval)
     except KeyboardInterrupt:

@@ -211,10 +211,12 @@ class Poller:
         self.runtime = runtime
         self.trigger_id = trigger_id
         self.params: dict[str, Any] = dict(params)
+        self.findings: tuple[Finding, ...] = ()  # schema findings of the last check
 
     def poll(self) -> list[Any]:
         """One check: the new items (empty on 202); the next check follows the Location."""
         result = self.runtime.call(self.trigger_id, self.params)
+        self.findings = result.findings
         status = result.response.status
         if status not in (200, 202):
             raise TriggerError(f"polling {self.trigger_id} failed: {_describe(result)}")

@@ -70,3 +70,12 @@ def test_get_record_output_is_typed_by_the_apps_fields(connect: Connect) -> None
     assert "Record_number" in fields and "$id" in fields
     result = runtime.call("GetRecord", {"app": "2", "id": "1"})
     assert result.findings == ()  # the live record fits the typed schema
+
+
+def test_poller_keeps_the_findings_of_each_check(connect: Connect) -> None:
+    runtime = connect(TOKENS)
+    poller = Poller(runtime, "OnRecordsAdded", {"app": "2"})
+    poller.poll()
+    ok(runtime.call("AddRecords", body={"app": "2", "records": _rows("Typed", 2)}))
+    assert len(poller.poll()) == 2
+    assert poller.findings == ()  # the records fit the app's typed poll schema
