@@ -181,6 +181,16 @@ CASES = [
         "error S#/info/title: title has 32 characters; at most 30 allowed",
     ),
     case(
+        "title-too-long-first-party",
+        "CERT-01",
+        [
+            ("S", "/info/title", "kintone records and apps manager"),
+            ("P", "/properties/publisher", "Microsoft"),
+        ],
+        "warning S#/info/title: title has 32 characters; at most 30 allowed "
+        "(Microsoft's own connectors are exempt)",
+    ),
+    case(
         "title-missing",
         "CERT-01",
         [("S", "/info/title", DROP)],
@@ -367,6 +377,19 @@ CASES = [
         "error P#/connectionParameters: 'connectionParameters' is not allowed here",
     ),
     case(
+        "properties-stray-descriptive-root-key",
+        "AP-01",
+        [("P", "/publisher", "Cybozu")],
+        "warning P#/publisher: 'publisher' is not allowed here and is ignored",
+    ),
+    case(
+        "properties-missing-with-parameters-at-root",
+        "AP-01",
+        [("P", "", {"api_key": {"type": "securestring"}})],
+        "error P: 'properties' is required",
+        "warning P#/api_key: 'api_key' is not allowed here and is ignored",
+    ),
+    case(
         "properties-not-an-object",
         "AP-01",
         [("P", "/properties", [])],
@@ -387,8 +410,15 @@ CASES = [
     case(
         "connection-parameter-bad-name",
         "AP-04",
+        [("P", PARAMS + "/api key", {"type": "securestring"})],
+        f"error P#{PARAMS}/api key: 'api key' is not a valid connection parameter name",
+    ),
+    case(
+        "connection-parameter-hyphenated-name",
+        "AP-04",
         [("P", PARAMS + "/api-key", {"type": "securestring"})],
-        f"error P#{PARAMS}/api-key: 'api-key' is not a valid connection parameter name",
+        f"warning P#{PARAMS}/api-key: 'api-key' is not a valid connection parameter name "
+        "(letters, digits and '_'); certified connectors use '-' too",
     ),
     case(
         "connection-parameter-bad-type",
@@ -401,6 +431,13 @@ CASES = [
         "constraint-required-boolean",
         "AP-04",
         [("P", CONSTRAINTS + "/required", True)],
+        f'warning P#{CONSTRAINTS}/required: \'required\' must be the string "true" or "false", '
+        "not the boolean true",
+    ),
+    case(
+        "constraint-required-number",
+        "AP-04",
+        [("P", CONSTRAINTS + "/required", 1)],
         f'error P#{CONSTRAINTS}/required: \'required\' must be the string "true" or "false"',
     ),
     case(
@@ -419,8 +456,15 @@ CASES = [
         "ui-definition-unknown-key",
         "AP-04",
         [("P", PARAMS + "/domain/uiDefinition/placeholder", "example.cybozu.com")],
-        f"error P#{PARAMS}/domain/uiDefinition/placeholder: "
-        "'placeholder' is not allowed in uiDefinition",
+        f"warning P#{PARAMS}/domain/uiDefinition/placeholder: "
+        "'placeholder' is not allowed in uiDefinition and is ignored",
+    ),
+    case(
+        "constraint-unknown-key",
+        "AP-04",
+        [("P", CONSTRAINTS + "/minLength", 3)],
+        f"warning P#{CONSTRAINTS}/minLength: 'minLength' is not allowed in constraints "
+        "and is ignored",
     ),
     case(
         "parameter-set-with-bad-constraint",

@@ -24,6 +24,8 @@ PROPERTY_KEYS = frozenset(
         "scriptOperations",
     }
 )
+# Keys whose misplacement at the root loses configuration (AP-01 error, not warning).
+BEHAVIOUR_KEYS = PROPERTY_KEYS - {"iconBrandColor", "publisher", "stackOwner"}
 FORBIDDEN_COLORS = frozenset({"#ffffff", "#007ee5"})
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -33,7 +35,12 @@ def _properties(ctx: Context) -> Node | None:
     return Node(value, ("properties",)) if value is not None else None
 
 
-@rule("AP-01", Level.ERROR, "the root holds only 'properties' (and '$schema')", "PPC schema")
+@rule(
+    "AP-01",
+    Level.ERROR,
+    "the root holds only 'properties' (and '$schema'); stray descriptive keys are warnings",
+    "PPC schema; MIRROR-STATS",
+)
 def root_shape(ctx: Context) -> Iterator[Finding]:
     if PROPERTIES not in ctx.documents:
         return
@@ -46,7 +53,14 @@ def root_shape(ctx: Context) -> Iterator[Finding]:
     elif not isinstance(root["properties"], dict):
         yield ctx.report(PROPERTIES, "/properties", "'properties' must be an object")
     for key in sorted(root.keys() - ROOT_KEYS):
-        yield ctx.report(PROPERTIES, pointer(key), f"'{key}' is not allowed here")
+        message = f"'{key}' is not allowed here"
+        if key in BEHAVIOUR_KEYS:
+            # auth, policies or script operations placed here are not read: the connector breaks
+            yield ctx.report(PROPERTIES, pointer(key), message)
+        else:
+            # Certified connectors ship stray descriptive keys (publisher, stackOwner,
+            # iconBrandColor) next to 'properties'; the platform ignores them.
+            yield ctx.report(PROPERTIES, pointer(key), f"{message} and is ignored", Level.WARNING)
 
 
 @rule("AP-02", Level.ERROR, "properties.iconBrandColor is present", "PPC schema")
@@ -177,6 +191,8 @@ PARAMETER_KEY_PATTERNS = (
     re.compile(r"^[0-9a-zA-Z_]+:(?!TenantId$)[0-9a-zA-Z_]+$"),
     re.compile(r"^token:TenantId$"),
 )
+# Names the schema does not allow but certified connectors use (hyphens): a warning, not an error.
+_LENIENT_KEY = re.compile(r"^[0-9a-zA-Z_-]+(?::[0-9a-zA-Z_-]+)?$")
 UI_KEYS = frozenset({"displayName", "description", "tooltip", "tabIndex", "constraints"})
 CONSTRAINT_KEYS = frozenset(
     {"required", "clearText", "tabIndex", "hidden", "capability", "allowedValues", "dependencies"}
@@ -234,7 +250,12 @@ def _parameter_containers(ctx: Context) -> Iterator[Finding]:
 def _connection_parameter(ctx: Context, params: Node, name: str) -> Iterator[Finding]:
     where = params.at(name)
     if not any(pattern.match(name) for pattern in PARAMETER_KEY_PATTERNS):
-        yield ctx.report(PROPERTIES, where, f"'{name}' is not a valid connection parameter name")
+        message = f"'{name}' is not a valid connection parameter name"
+        if _LENIENT_KEY.match(name):
+            message += " (letters, digits and '_'); certified connectors use '-' too"
+            yield ctx.report(PROPERTIES, where, message, Level.WARNING)
+        else:
+            yield ctx.report(PROPERTIES, where, message)
     node = params.child(name)
     if node is None:
         yield ctx.report(PROPERTIES, where, "a connection parameter must be an object")
@@ -252,7 +273,9 @@ def _ui_definition(ctx: Context, parameter: Node, ui: Node | None) -> Iterator[F
         yield ctx.report(PROPERTIES, parameter.at("uiDefinition"), "must be an object")
         return
     for key in sorted(ui.value.keys() - UI_KEYS):
-        yield ctx.report(PROPERTIES, ui.at(key), f"'{key}' is not allowed in uiDefinition")
+        # Unknown keys are ignored by the platform (certified connectors carry e.g. 'default').
+        message = f"'{key}' is not allowed in uiDefinition and is ignored"
+        yield ctx.report(PROPERTIES, ui.at(key), message, Level.WARNING)
     for key in ("displayName", "description", "tooltip"):
         if key in ui.value and not isinstance(ui.value[key], str):
             yield ctx.report(PROPERTIES, ui.at(key), f"'{key}' must be a string")
@@ -268,10 +291,16 @@ def _constraints(ctx: Context, ui: Node, constraints: Node | None) -> Iterator[F
         return
     values = constraints.value
     for key in sorted(values.keys() - CONSTRAINT_KEYS):
-        yield ctx.report(PROPERTIES, constraints.at(key), f"'{key}' is not allowed in constraints")
+        message = f"'{key}' is not allowed in constraints and is ignored"
+        yield ctx.report(PROPERTIES, constraints.at(key), message, Level.WARNING)
     if "required" in values and values["required"] not in ("true", "false"):
         message = '\'required\' must be the string "true" or "false"'
-        yield ctx.report(PROPERTIES, constraints.at("required"), message)
+        if isinstance(values["required"], bool):
+            # Certified connectors write the JSON boolean and the platform accepts it.
+            message += f", not the boolean {str(values['required']).lower()}"
+            yield ctx.report(PROPERTIES, constraints.at("required"), message, Level.WARNING)
+        else:
+            yield ctx.report(PROPERTIES, constraints.at("required"), message)
     if "clearText" in values and not isinstance(values["clearText"], bool):
         yield ctx.report(PROPERTIES, constraints.at("clearText"), "'clearText' must be a boolean")
     if "tabIndex" in values and not _is_int(values["tabIndex"]):
