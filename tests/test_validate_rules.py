@@ -117,6 +117,12 @@ CASES = [
         f"error S#{APPS}/responses/200: 'description' is a required property",
     ),
     case(
+        "security-empty-object",
+        "SWAGGER-01",
+        [("S", "/security", {})],
+        "warning S#/security: {} is not of type 'array'",
+    ),
+    case(
         "swagger-root-array",
         "SWAGGER-01",
         [("S", "", [])],
@@ -504,8 +510,15 @@ CASES = [
         "script-operation-unknown",
         "AP-08",
         [("P", "/properties/scriptOperations/0", "GetSchema")],
-        "error P#/properties/scriptOperations/0: "
-        "no swagger operation has the operationId 'GetSchema'",
+        "warning P#/properties/scriptOperations/0: "
+        "no swagger operation has the operationId 'GetSchema'; it is unused",
+    ),
+    case(
+        "policy-connection-parameter-other-case",
+        "AP-09",
+        [("P", URL_TEMPLATE, "https://@connectionParameters('Domain')")],
+        f"warning P#{URL_TEMPLATE}: connection parameter 'Domain' is not defined; "
+        "'domain' differs only in case",
     ),
     case(
         "policy-unknown-connection-parameter",
@@ -618,10 +631,10 @@ CASES = [
         "dynamic-schema-operation-without-response-schema",
         "VAL-17",
         [("S", FIELDS + "/responses/200/schema", DROP)],
-        f"error S#{RECORD}/x-ms-dynamic-properties/itemValuePath: "
-        "'GetRecordSchema' declares no 2xx response schema",
-        f"error S#{RECORD}/x-ms-dynamic-schema/value-path: "
-        "'GetRecordSchema' declares no 2xx response schema",
+        f"warning S#{RECORD}/x-ms-dynamic-properties/itemValuePath: "
+        "'GetRecordSchema' declares no 2xx response schema, so 'schema' cannot be checked",
+        f"warning S#{RECORD}/x-ms-dynamic-schema/value-path: "
+        "'GetRecordSchema' declares no 2xx response schema, so 'schema' cannot be checked",
     ),
     case(
         "item-value-path-mismatch",
@@ -646,6 +659,24 @@ CASES = [
         [("S", RECORD + "/x-ms-dynamic-schema/parameters/app/parameter", "application")],
         f"error S#{RECORD}/x-ms-dynamic-schema/parameters/app/parameter: "
         "'application' is not a parameter or body property of 'AddRecord'",
+    ),
+    case(
+        "dynamic-schema-dotted-reference-next-to-dynamic-properties",
+        "VAL-24",
+        [("S", RECORD + "/x-ms-dynamic-schema/parameters/app/parameter", "body.app")],
+        f"warning S#{RECORD}/x-ms-dynamic-schema/parameters/app/parameter: "
+        "'body.app' is not a parameter or body property of 'AddRecord' "
+        "(as 'body/app' it is; x-ms-dynamic-properties next to it is what designers use)",
+    ),
+    case(
+        "dynamic-schema-dotted-reference-alone",
+        "VAL-24",
+        [
+            ("S", RECORD + "/x-ms-dynamic-schema/parameters/app/parameter", "body.app"),
+            ("S", RECORD + "/x-ms-dynamic-properties", DROP),
+        ],
+        f"error S#{RECORD}/x-ms-dynamic-schema/parameters/app/parameter: "
+        "'body.app' is not a parameter or body property of 'AddRecord'",
     ),
     case(
         "dynamic-properties-reference-unknown",

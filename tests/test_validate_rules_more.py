@@ -547,6 +547,13 @@ CASES: list[Any] = [
         "error S#/security/0/oauth: security scheme 'oauth' is not defined",
     ),
     case(
+        "security-without-any-scheme",
+        "VAL-52",
+        [("S", "/securityDefinitions", DROP)],
+        "warning S#/security/0/api_key: security scheme 'api_key' is not defined; "
+        "no scheme is, so it is ignored",
+    ),
+    case(
         "tag-twice",
         "VAL-53",
         [("S", "/tags", [{"name": "Records"}, {"name": "Records"}])],

@@ -334,7 +334,14 @@ def security(ctx: Context) -> Iterator[Finding]:
             for name, scopes in members(requirement):
                 where = holder.at("security", index, name)
                 scheme = as_object(defined.get(name))
-                if scheme is None:
+                if scheme is None and not defined:
+                    # No scheme at all: the platform takes auth from apiProperties and ignores
+                    # the requirement (certified connectors ship this).
+                    message = (
+                        f"security scheme '{name}' is not defined; no scheme is, so it is ignored"
+                    )
+                    yield ctx.report(SWAGGER, where, message, Level.WARNING)
+                elif scheme is None:
                     yield ctx.report(SWAGGER, where, f"security scheme '{name}' is not defined")
                 elif scheme.get("type") != "oauth2" and scopes not in ([], None):
                     message = f"'{name}' is not OAuth 2.0; its requirement must be []"

@@ -38,18 +38,31 @@ def swagger_conforms(ctx: Context) -> Iterator[Finding]:
         yield ctx.report(SWAGGER, pointer(*where), message)
     try:
         errors = _schema_errors(document)
-        semantic = not errors
-        errors = errors or ([] if broken else _semantic_errors(document))
+        leaves = [_explain(error) for error in errors]
+        for leaf in leaves:
+            level = Level.WARNING if _empty_for_empty(leaf) else None
+            yield ctx.report(SWAGGER, pointer(*leaf.absolute_path), _message(leaf), level)
+        if all(_empty_for_empty(leaf) for leaf in leaves) and not broken:
+            for error in _semantic_errors(document):
+                if isinstance(error, OpenAPIValidationError):
+                    leaf = _explain(error)
+                    yield ctx.report(SWAGGER, pointer(*leaf.absolute_path), _message(leaf))
+                else:
+                    yield ctx.report(SWAGGER, "", _value_message(error), Level.WARNING)
     except Exception as exc:  # the library gave up on this document (e.g. nested too deeply)
         message = f"openapi-spec-validator could not finish: {type(exc).__name__}: {exc}"
         yield ctx.report(SWAGGER, "", _shorten(message), Level.WARNING)
-        return
-    for error in errors:
-        if semantic and not isinstance(error, OpenAPIValidationError):
-            yield ctx.report(SWAGGER, "", _value_message(error), Level.WARNING)
-            continue
-        leaf = _explain(error)
-        yield ctx.report(SWAGGER, pointer(*leaf.absolute_path), _message(leaf))
+
+
+def _empty_for_empty(error: Any) -> bool:
+    """An empty {} where the schema wants an array (or [] for an object): it means "none", and
+    the platform accepts it (certified connectors write ``"security": {}``)."""
+    return bool(
+        error.validator == "type"
+        and error.validator_value in ("array", "object")
+        and isinstance(error.instance, (dict, list))
+        and not error.instance
+    )
 
 
 def _value_message(error: Any) -> str:

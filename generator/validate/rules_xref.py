@@ -39,6 +39,11 @@ RESPONSE_PATHS = {
     "x-ms-dynamic-schema": ("value-path", False),
     "x-ms-dynamic-properties": ("itemValuePath", False),
 }
+# The extension current designers read in place of each legacy one.
+MODERN = {
+    "x-ms-dynamic-values": "x-ms-dynamic-list",
+    "x-ms-dynamic-schema": "x-ms-dynamic-properties",
+}
 OPERATION_NAME = "x-ms-apimTemplate-operationName"
 _CONNECTION_PARAMETER = re.compile(r"@connectionParameters\(\s*['\"]([^'\"]*)['\"]")
 
@@ -71,7 +76,10 @@ def _response_path(ctx: Context, ext: Extension, invoked: Operation) -> Iterator
     where, op_id = ext.node.at(field), invoked.operation_id
     schema = success_schema(ctx.swagger, invoked)
     if schema is None:
-        yield ctx.report(SWAGGER, where, f"'{op_id}' declares no 2xx response schema")
+        # The call still works at run time (certified connectors do this); only the check and
+        # the designer's knowledge of the response are lost.
+        message = f"'{op_id}' declares no 2xx response schema, so '{path}' cannot be checked"
+        yield ctx.report(SWAGGER, where, message, Level.WARNING)
         return
     reach, target = follow(ctx.swagger, schema, path)
     if reach is Reach.MISSING:
@@ -137,10 +145,20 @@ def _reference(ctx: Context, ext: Extension, name: str, value: object) -> Iterat
     for key in ("parameter", "parameterReference"):
         reference = text(value.get(key))
         ops = carriers(ctx.swagger, ext)
-        if reference is not None and ops and not _resolves(ctx, ext, ops, reference):
-            ids = ", ".join(f"'{op.operation_id}'" for op in ops)
-            message = f"'{reference}' is not a parameter or body property of {ids}"
-            yield ctx.report(SWAGGER, ext.node.at("parameters", name, key), message)
+        if reference is None or not ops or _resolves(ctx, ext, ops, reference):
+            continue
+        where = ext.node.at("parameters", name, key)
+        ids = ", ".join(f"'{op.operation_id}'" for op in ops)
+        message = f"'{reference}' is not a parameter or body property of {ids}"
+        modern = MODERN.get(ext.kind)
+        dotted = reference.replace(".", "/")
+        if modern in ext.holder.value and _resolves(ctx, ext, ops, dotted):
+            # A legacy extension cannot name a body property; certified connectors write
+            # 'a.b' there and let the modern sibling carry the real reference.
+            message += f" (as '{dotted}' it is; {modern} next to it is what designers use)"
+            yield ctx.report(SWAGGER, where, message, Level.WARNING)
+        else:
+            yield ctx.report(SWAGGER, where, message)
 
 
 def _resolves(ctx: Context, ext: Extension, ops: list[Operation], reference: str) -> bool:
@@ -174,8 +192,16 @@ def known_operations(ctx: Context) -> Iterator[Finding]:
         return
     index = operation_index(ctx.swagger)
     for value, tokens in _operation_references(ctx):
-        if value not in index:
-            message = f"no swagger operation has the operationId '{value}'"
+        if value in index:
+            continue
+        message = f"no swagger operation has the operationId '{value}'"
+        if tokens[:2] == ("properties", "scriptOperations"):
+            # an extra name only means the script never sees that operation (certified
+            # connectors keep names of removed operations); a policy scoped to it is lost
+            yield ctx.report(
+                PROPERTIES, pointer(*tokens), f"{message}; it is unused", Level.WARNING
+            )
+        else:
             yield ctx.report(PROPERTIES, pointer(*tokens), message)
 
 
@@ -202,12 +228,19 @@ def _operation_references(ctx: Context) -> Iterator[tuple[str, tuple[str | int, 
 )
 def policy_connection_parameters(ctx: Context) -> Iterator[Finding]:
     defined = {name for params in parameter_maps(ctx.properties) for name in params.value}
+    folded = {name.lower(): name for name in defined}
     for policy in policies(ctx):
         params = policy.child("parameters")
         if params is None:
             continue
         for value, tokens in walk_strings(params.value, params.tokens):
             for name in _CONNECTION_PARAMETER.findall(value):
-                if name not in defined:
-                    message = f"connection parameter '{name}' is not defined"
+                if name in defined:
+                    continue
+                message = f"connection parameter '{name}' is not defined"
+                if name.lower() in folded:
+                    # certified connectors differ in case only; the policy resolves the name
+                    message += f"; '{folded[name.lower()]}' differs only in case"
+                    yield ctx.report(PROPERTIES, pointer(*tokens), message, Level.WARNING)
+                else:
                     yield ctx.report(PROPERTIES, pointer(*tokens), message)
