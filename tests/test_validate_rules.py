@@ -123,6 +123,24 @@ CASES = [
         "warning S#/security: {} is not of type 'array'",
     ),
     case(
+        "responses-empty-object-in-swagger",
+        "SWAGGER-01",
+        [("S", UNHOOK + "/responses", {})],
+        f"warning S#{UNHOOK}/responses: an object is not allowed here",
+        f"warning S#{UNHOOK}/responses: {{}} should be non-empty",
+    ),
+    case(
+        "required-empty-array",
+        "SWAGGER-01",
+        [("S", BODY + "/schema/required", [])],
+        f"warning S#{BODY}/schema/required: [] should be non-empty",
+    ),
+    case(
+        "response-schema-of-type-file",
+        "SWAGGER-01",
+        [("S", APPS + "/responses/200/schema", {"type": "file"})],
+    ),
+    case(
         "swagger-root-array",
         "SWAGGER-01",
         [("S", "", [])],
@@ -328,6 +346,18 @@ CASES = [
         "VAL-26",
         [("S", UNHOOK + "/responses", {"404": {"description": "Not found."}})],
         f"warning S#{UNHOOK}/responses: no 2xx (successful) response",
+    ),
+    case(
+        "responses-missing",
+        "VAL-26",
+        [("S", UNHOOK + "/responses", DROP)],
+        f"error S#{UNHOOK}: no responses",
+    ),
+    case(
+        "responses-empty-object",
+        "VAL-26",
+        [("S", UNHOOK + "/responses", {})],
+        f"warning S#{UNHOOK}/responses: no responses (an empty object)",
     ),
     case(
         "operation-id-snake-case",

@@ -119,14 +119,17 @@ def responses_with_schema(ctx: Context) -> Iterator[Finding]:
 @rule(
     "VAL-26",
     Level.WARNING,
-    "every operation has responses, one of them 2xx (none at all: error)",
+    "every operation has responses, one of them 2xx (no responses key at all: error)",
     "D-VAL (OperationMustHaveResponse, OperationShouldHaveSuccessfulResponse); D-CERT",
 )
 def success_response(ctx: Context) -> Iterator[Finding]:
     for op in operations(ctx.swagger):
         node = op.node.child("responses")
-        if node is None or not node.value:
+        if node is None:
             yield ctx.report(SWAGGER, op.at(), "no responses", Level.ERROR)
+        elif not node.value:
+            # certified webhook triggers declare "responses": {} (the platform accepts it)
+            yield ctx.report(SWAGGER, node.pointer, "no responses (an empty object)")
         elif not any(is_success_code(code) for code in node.value):
             yield ctx.report(SWAGGER, node.pointer, "no 2xx (successful) response")
 

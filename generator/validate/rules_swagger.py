@@ -44,6 +44,8 @@ def swagger_conforms(ctx: Context) -> Iterator[Finding]:
             yield ctx.report(SWAGGER, pointer(*leaf.absolute_path), _message(leaf), level)
         if all(_empty_for_empty(leaf) for leaf in leaves) and not broken:
             for error in _semantic_errors(document):
+                if _file_type(error) or _empty_for_empty(error):
+                    continue  # allowed by Swagger 2.0, or already reported above
                 if isinstance(error, OpenAPIValidationError):
                     leaf = _explain(error)
                     yield ctx.report(SWAGGER, pointer(*leaf.absolute_path), _message(leaf))
@@ -54,15 +56,23 @@ def swagger_conforms(ctx: Context) -> Iterator[Finding]:
         yield ctx.report(SWAGGER, "", _shorten(message), Level.WARNING)
 
 
+def _file_type(error: Any) -> bool:
+    """The library checks every schema against JSON Schema, which has no type 'file'; Swagger 2.0
+    allows it in response schemas (certified connectors return files so)."""
+    path = list(getattr(error, "relative_path", ()))
+    return getattr(error, "instance", None) == "file" and path[-1:] == ["type"]
+
+
 def _empty_for_empty(error: Any) -> bool:
-    """An empty {} where the schema wants an array (or [] for an object): it means "none", and
-    the platform accepts it (certified connectors write ``"security": {}``)."""
-    return bool(
-        error.validator == "type"
-        and error.validator_value in ("array", "object")
-        and isinstance(error.instance, (dict, list))
-        and not error.instance
-    )
+    """An empty {} or [] where the schema wants an array, an object or something non-empty: it
+    means "none", and the platform accepts it (certified connectors write ``"security": {}``,
+    ``"responses": {}`` and ``"required": []``)."""
+    instance = getattr(error, "instance", None)
+    if not isinstance(instance, (dict, list)) or instance:
+        return False
+    if error.validator == "type":
+        return error.validator_value in ("array", "object")
+    return error.validator in ("minProperties", "minItems", "not")
 
 
 def _value_message(error: Any) -> str:
