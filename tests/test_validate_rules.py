@@ -130,6 +130,19 @@ CASES = [
         f"warning S#{UNHOOK}/responses: {{}} should be non-empty",
     ),
     case(
+        "parameter-type-list-with-null",
+        "SWAGGER-01",
+        [("S", FIELDS + "/parameters/0/type", ["string", "null"])],
+        f"warning S#{FIELDS}/parameters/0/type: ['string', 'null'] is not of type 'string'; "
+        "write the one type (and x-nullable) instead of a list with 'null'",
+    ),
+    case(
+        "parameter-type-list",
+        "SWAGGER-01",
+        [("S", FIELDS + "/parameters/0/type", ["string", "integer"])],
+        f"error S#{FIELDS}/parameters/0/type: ['string', 'integer'] is not of type 'string'",
+    ),
+    case(
         "required-empty-array",
         "SWAGGER-01",
         [("S", BODY + "/schema/required", [])],

@@ -40,11 +40,14 @@ def swagger_conforms(ctx: Context) -> Iterator[Finding]:
         errors = _schema_errors(document)
         leaves = [_explain(error) for error in errors]
         for leaf in leaves:
-            level = Level.WARNING if _empty_for_empty(leaf) else None
-            yield ctx.report(SWAGGER, pointer(*leaf.absolute_path), _message(leaf), level)
-        if all(_empty_for_empty(leaf) for leaf in leaves) and not broken:
+            level = Level.WARNING if _tolerated(leaf) else None
+            message = _message(leaf)
+            if _nullable_type(leaf):
+                message += "; write the one type (and x-nullable) instead of a list with 'null'"
+            yield ctx.report(SWAGGER, pointer(*leaf.absolute_path), message, level)
+        if all(_tolerated(leaf) for leaf in leaves) and not broken:
             for error in _semantic_errors(document):
-                if _file_type(error) or _empty_for_empty(error):
+                if _file_type(error) or _tolerated(error):
                     continue  # allowed by Swagger 2.0, or already reported above
                 if isinstance(error, OpenAPIValidationError):
                     leaf = _explain(error)
@@ -54,6 +57,23 @@ def swagger_conforms(ctx: Context) -> Iterator[Finding]:
     except Exception as exc:  # the library gave up on this document (e.g. nested too deeply)
         message = f"openapi-spec-validator could not finish: {type(exc).__name__}: {exc}"
         yield ctx.report(SWAGGER, "", _shorten(message), Level.WARNING)
+
+
+def _tolerated(error: Any) -> bool:
+    """Departures from the Swagger 2.0 schema that certified connectors ship: warnings."""
+    return _empty_for_empty(error) or _nullable_type(error)
+
+
+def _nullable_type(error: Any) -> bool:
+    """``"type": ["array", "null"]`` on a parameter: one type plus "null", as generators write
+    for a nullable value; Swagger 2.0 wants the single type name."""
+    instance = getattr(error, "instance", None)
+    return bool(
+        getattr(error, "validator", None) == "type"
+        and isinstance(instance, list)
+        and "null" in instance
+        and len([kind for kind in instance if kind != "null"]) == 1
+    )
 
 
 def _file_type(error: Any) -> bool:
