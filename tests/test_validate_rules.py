@@ -143,6 +143,19 @@ CASES = [
         f"error S#{FIELDS}/parameters/0/type: ['string', 'integer'] is not of type 'string'",
     ),
     case(
+        "schema-unknown-keyword",
+        "SWAGGER-01",
+        [("S", APPS + "/responses/200/schema/nullable", True)],
+        f"warning S#{APPS}/responses/200/schema: 'nullable' does not match any of the regexes: "
+        "'^x-' (not a schema keyword, so it is ignored)",
+    ),
+    case(
+        "operation-unknown-key",
+        "SWAGGER-01",
+        [("S", APPS + "/nullable", True)],
+        f"error S#{APPS}: 'nullable' does not match any of the regexes: '^x-'",
+    ),
+    case(
         "required-empty-array",
         "SWAGGER-01",
         [("S", BODY + "/schema/required", [])],

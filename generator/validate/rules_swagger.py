@@ -44,6 +44,8 @@ def swagger_conforms(ctx: Context) -> Iterator[Finding]:
             message = _message(leaf)
             if _nullable_type(leaf):
                 message += "; write the one type (and x-nullable) instead of a list with 'null'"
+            elif _unknown_schema_keyword(leaf):
+                message += " (not a schema keyword, so it is ignored)"
             yield ctx.report(SWAGGER, pointer(*leaf.absolute_path), message, level)
         if all(_tolerated(leaf) for leaf in leaves) and not broken:
             for error in _semantic_errors(document):
@@ -61,7 +63,20 @@ def swagger_conforms(ctx: Context) -> Iterator[Finding]:
 
 def _tolerated(error: Any) -> bool:
     """Departures from the Swagger 2.0 schema that certified connectors ship: warnings."""
-    return _empty_for_empty(error) or _nullable_type(error)
+    return _empty_for_empty(error) or _nullable_type(error) or _unknown_schema_keyword(error)
+
+
+def _unknown_schema_keyword(error: Any) -> bool:
+    """An unknown key inside a Schema Object (a misplaced property name, an OpenAPI 3 keyword):
+    JSON Schema ignores unknown keywords and so does the platform (certified connectors)."""
+    schema = getattr(error, "schema", None)
+    known = schema.get("properties") if isinstance(schema, dict) else None
+    return bool(
+        getattr(error, "validator", None) == "additionalProperties"
+        and isinstance(known, dict)
+        and "discriminator" in known
+        and "readOnly" in known
+    )
 
 
 def _nullable_type(error: Any) -> bool:
