@@ -322,3 +322,14 @@ def test_a_one_megabyte_script_is_checked_quickly() -> None:
     started = time.perf_counter()
     validate_files({"script.csx": text.encode()}, rules=CODE_RULES)
     assert time.perf_counter() - started < 5
+
+
+def test_the_platforms_own_namespace_is_allowed() -> None:
+    # Certified connectors' scripts import the namespace ScriptBase lives in.
+    script = (
+        "using Microsoft.PowerPlatform.Connectors.CustomCode.CSharp;\n"
+        + HEADER
+        + EXECUTE
+        + "    }\n}\n"
+    )
+    assert findings(script, ["A"], ["A"], rules=["CODE-01"]) == []

@@ -45,6 +45,9 @@ ALLOWED_NAMESPACES = frozenset(
         "Microsoft.Extensions.Logging",
         "Newtonsoft.Json",
         "Newtonsoft.Json.Linq",
+        # The platform's own namespace for ScriptBase; certified connectors' scripts import it.
+        "Microsoft.PowerPlatform.Connectors.CustomCode",
+        "Microsoft.PowerPlatform.Connectors.CustomCode.CSharp",
     }
 )
 # Well-known .NET namespaces outside that list, directly below System or an allowed namespace.
