@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -112,57 +113,54 @@ def count(kintone: StandIn, prefix: str) -> tuple[int, int]:
     return len(codes), len(set(codes))
 
 
-def import_single(total: int) -> Row:
+Work = Callable[[CountingRuntime, StandIn], None]
+
+
+def measure(scenario: str, total: int, work: Work, seeded: int = 0) -> Row:
+    """Run ``work`` on a fresh stand-in (with ``seeded`` records) under the throttle."""
     with StandIn() as kintone:
+        seed_invoices(kintone, seeded)
         clock, started = SimulatedClock(), time.perf_counter()
         rt = runtime(kintone, clock)
+        work(rt, kintone)
+        return Row(scenario, total, rt.calls, clock.now / 60, time.perf_counter() - started)
+
+
+def seed_invoices(kintone: StandIn, total: int) -> None:
+    loader = runtime(kintone, None)
+    for start in range(0, total, 100):
+        batch = [invoice(i) for i in range(start, min(start + 100, total))]
+        expect(loader.call("AddRecords", body={"app": APP, "records": batch}))
+
+
+def check_stored(kintone: StandIn, total: int) -> None:
+    stored, distinct = count(kintone, "BENCH-")
+    assert stored == distinct == total, (stored, distinct)
+
+
+def import_single(total: int) -> Row:
+    def work(rt: CountingRuntime, kintone: StandIn) -> None:
         for i in range(total):
             expect(rt.call("AddRecord", body={"app": APP, "record": invoice(i)}))
-        stored, distinct = count(kintone, "BENCH-")
-        assert stored == distinct == total, (stored, distinct)
-        return Row(
-            "Add a record, one call per record",
-            total,
-            rt.calls,
-            clock.now / 60,
-            time.perf_counter() - started,
-        )
+        check_stored(kintone, total)
+
+    return measure("Add a record, one call per record", total, work)
 
 
 def import_bulk(total: int) -> Row:
-    with StandIn() as kintone:
-        clock, started = SimulatedClock(), time.perf_counter()
-        rt = runtime(kintone, clock)
+    def work(rt: CountingRuntime, kintone: StandIn) -> None:
         for start in range(0, total, 100):
             batch = [invoice(i) for i in range(start, min(start + 100, total))]
             expect(rt.call("AddRecords", body={"app": APP, "records": batch}))
-        stored, distinct = count(kintone, "BENCH-")
-        assert stored == distinct == total, (stored, distinct)
-        return Row(
-            "Add records, 100 per call",
-            total,
-            rt.calls,
-            clock.now / 60,
-            time.perf_counter() - started,
-        )
+        check_stored(kintone, total)
+
+    return measure("Add records, 100 per call", total, work)
 
 
 def read_cursor(total: int) -> Row:
-    with StandIn() as kintone:
-        seed_invoices(kintone, total)
-        clock, started = SimulatedClock(), time.perf_counter()
-        rt = runtime(kintone, clock)
-        cursor = expect(
-            rt.call(
-                "CreateCursor",
-                body={
-                    "app": APP,
-                    "query": 'Deal_code like "BENCH-"',
-                    "fields": ["$id"],
-                    "size": 500,
-                },
-            )
-        )
+    def work(rt: CountingRuntime, kintone: StandIn) -> None:
+        body = {"app": APP, "query": 'Deal_code like "BENCH-"', "fields": ["$id"], "size": 500}
+        cursor = expect(rt.call("CreateCursor", body=body))
         seen: set[str] = set()
         while True:
             page = expect(rt.call("GetCursorRecords", {"id": cursor["id"]}))
@@ -170,28 +168,14 @@ def read_cursor(total: int) -> Row:
             if not page["next"]:
                 break
         assert len(seen) == total, len(seen)
-        return Row(
-            "Read with a cursor, 500 per call",
-            total,
-            rt.calls,
-            clock.now / 60,
-            time.perf_counter() - started,
-        )
 
-
-def seed_invoices(kintone: StandIn, total: int) -> None:
-    loader = runtime(kintone, None)
-    for start in range(0, total, 100):
-        batch = [invoice(i) for i in range(start, start + 100)]
-        expect(loader.call("AddRecords", body={"app": APP, "records": batch}))
+    return measure("Read with a cursor, 500 per call", total, work, seeded=total)
 
 
 def read_seek(total: int) -> Row:
     """Cybozu's recommended paging: $id > last, 500 per call, no cursor to create."""
-    with StandIn() as kintone:
-        seed_invoices(kintone, total)
-        clock, started = SimulatedClock(), time.perf_counter()
-        rt = runtime(kintone, clock)
+
+    def work(rt: CountingRuntime, kintone: StandIn) -> None:
         seen: list[str] = []
         matching: int | None = None
         while matching is None or len(seen) < matching:
@@ -205,13 +189,8 @@ def read_seek(total: int) -> Row:
                 break
             seen += [r["$id"]["value"] for r in page["records"]]
         assert len(seen) == len(set(seen)) == total, len(seen)
-        return Row(
-            "Read with Get records, $id > last, 500 per call",
-            total,
-            rt.calls,
-            clock.now / 60,
-            time.perf_counter() - started,
-        )
+
+    return measure("Read with Get records, $id > last, 500 per call", total, work, seeded=total)
 
 
 def main() -> None:
