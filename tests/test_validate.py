@@ -287,5 +287,6 @@ def test_deeply_nested_json_is_a_finding() -> None:
     deep = b"[" * 100_000 + b"]" * 100_000
     findings = validate_files({SWAGGER: deep, PROPERTIES: b"{}"}, rules=["JSON-01"])
     assert [f.render() for f in findings] == [
-        "error JSON-01 apiDefinition.swagger.json: not valid JSON here: nested too deeply to read"
+        "error JSON-01 apiDefinition.swagger.json: not valid JSON here: arrays and objects"
+        " nested more than 256 levels deep"
     ]

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import bisect
 import json
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+
+from generator.validate.reader import STRING
 
 Path = tuple[str, ...]
 
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
+_TOKEN = re.compile(rf'{STRING}|[{{}}\[\]:,]|[^\s{{}}\[\]:,"]+')
 
 
 @dataclass
@@ -25,17 +27,20 @@ class _Frame:
 
 @dataclass(frozen=True)
 class Positions:
-    """Offsets of every value of one JSON text, and the members whose key repeats."""
+    """Offsets of the values of one JSON text (all, or those asked for), and repeated keys."""
 
     source: str
     offsets: dict[Path, int]
     duplicates: list[tuple[Path, int]]
-    line_starts: list[int]
+    places: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     def line_column(self, offset: int) -> tuple[int, int]:
         """1-based line and column (in code points) of a character offset."""
-        line = bisect.bisect_right(self.line_starts, offset)
-        return line, offset - self.line_starts[line - 1] + 1
+        place = self.places.get(offset)
+        if place is None:
+            start = self.source.rfind("\n", 0, offset) + 1
+            place = self.source.count("\n", 0, start) + 1, offset - start + 1
+        return place
 
     def locate(self, tokens: Path) -> tuple[int, int] | None:
         """Line and column of the value at ``tokens``, or of its nearest located ancestor."""
@@ -46,8 +51,15 @@ class Positions:
         return None
 
 
-def scan(source: str) -> Positions:
-    """Offsets of the values of a text that is valid JSON (a leading BOM is skipped)."""
+def scan(source: str, wanted: Collection[Path] | None = None) -> Positions:
+    """Offsets of the values of a text that is valid JSON (a leading BOM is skipped).
+
+    With ``wanted``, only those values (and their ancestors) are kept, each with its line and
+    column worked out in one pass: memory stays small on a large file.
+    """
+    keep = (
+        None if wanted is None else {path[:end] for path in wanted for end in range(len(path) + 1)}
+    )
     offsets: dict[Path, int] = {}
     duplicates: list[tuple[Path, int]] = []
     stack: list[_Frame] = []
@@ -63,12 +75,27 @@ def scan(source: str) -> Positions:
             expect_key = False
         else:
             path = _value_path(stack)
-            offsets[path] = offset
+            if keep is None or path in keep:
+                offsets[path] = offset
             if token in ("{", "["):
                 stack.append(_Frame(path, token == "{"))
                 expect_key = token == "{"
-    starts = [0, *(m.end() for m in re.finditer("\n", source))]
-    return Positions(source, offsets, duplicates, starts)
+    places = _places(source, offsets.values()) if wanted is not None else {}
+    return Positions(source, offsets, duplicates, places)
+
+
+def _places(source: str, offsets: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """Line and column of each offset, counting newlines once from start to end."""
+    places: dict[int, tuple[int, int]] = {}
+    line, line_start, previous = 1, 0, 0
+    for offset in sorted(set(offsets)):
+        newlines = source.count("\n", previous, offset)
+        if newlines:
+            line += newlines
+            line_start = source.rfind("\n", previous, offset) + 1
+        places[offset] = line, offset - line_start + 1
+        previous = offset
+    return places
 
 
 def _member_key(frame: _Frame, key: str, offset: int, found: list[tuple[Path, int]]) -> None:

@@ -5,10 +5,18 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import ConnectorReadError
+from generator.limits import (
+    MAX_FILE_BYTES,
+    MAX_INT_DIGITS,
+    MAX_JSON_DEPTH,
+    MAX_TOTAL_BYTES,
+    MAX_ZIP_MEMBERS,
+)
 
 SWAGGER = "apiDefinition.swagger.json"
 PROPERTIES = "apiProperties.json"
@@ -19,9 +27,12 @@ KNOWN_FILES = (SWAGGER, PROPERTIES, SETTINGS, ICON, SCRIPT)
 JSON_FILES = (SWAGGER, PROPERTIES, SETTINGS)
 README = "readme.md"  # matched case-insensitively: README.md, Readme.md, readme.md
 
-MAX_FILE_BYTES = 64 * 1024 * 1024  # far above any real connector file; guards zip bombs
 _BOM = b"\xef\xbb\xbf"
-_CONSTANT = re.compile(r'"(?:\\.|[^"\\])*"|(-?Infinity|NaN)')
+# A JSON string written so that a long one is matched in one step (no backtracking state per
+# character: the alternation form needed gigabytes of memory on a 60 MB string).
+STRING = r'"[^"\\]*(?:\\.[^"\\]*)*"'
+_CONSTANT = re.compile(rf"{STRING}|(-?Infinity|NaN)")
+_NUMBER = re.compile(rf"{STRING}|(-?\d+)([.eE])?")
 
 ConnectorFiles = dict[str, bytes]
 
@@ -37,7 +48,11 @@ def is_readme(name: str) -> bool:
 
 
 def read_connector(path: Path) -> ConnectorFiles:
-    """Map file name to bytes for the known files of a connector folder or package zip."""
+    """Map file name to bytes for the known files of a connector folder or package zip.
+
+    Raises ConnectorReadError for what cannot be read, or what would take more than the limits
+    of generator.limits (file and total size, zip entries) to read.
+    """
     if path.is_dir():
         return _read_folder(path)
     if path.is_file() and zipfile.is_zipfile(path):
@@ -49,27 +64,69 @@ def read_connector(path: Path) -> ConnectorFiles:
 
 def _read_folder(folder: Path) -> ConnectorFiles:
     try:
-        entries = sorted(folder.iterdir())
-        return {e.name: _read_file(e) for e in entries if e.is_file() and is_known(e.name)}
+        entries = sorted(e for e in folder.iterdir() if is_known(e.name) and e.is_file())
+        _check_sizes(folder, [(e.name, e.stat().st_size) for e in entries])
+        return {e.name: e.read_bytes() for e in entries}
     except OSError as exc:
         raise ConnectorReadError(f"{folder}: cannot read the folder: {exc}") from exc
 
 
-def _read_file(path: Path) -> bytes:
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise ConnectorReadError(f"{path}: larger than {MAX_FILE_BYTES} bytes")
-    return path.read_bytes()
+def _check_sizes(where: Path, sizes: list[tuple[str, int]]) -> None:
+    """Refuse, before reading anything, a file or a package too large to validate."""
+    for name, size in sizes:
+        if size > MAX_FILE_BYTES:
+            raise ConnectorReadError(
+                f"{where}: {name} has {size:,} bytes; files over {MAX_FILE_BYTES:,} bytes are "
+                "not read"
+            )
+    total = sum(size for _, size in sizes)
+    if total > MAX_TOTAL_BYTES:
+        raise ConnectorReadError(
+            f"{where}: the connector files have {total:,} bytes together; at most "
+            f"{MAX_TOTAL_BYTES:,} are read"
+        )
 
 
 def _read_zip(path: Path) -> ConnectorFiles:
     try:
         with zipfile.ZipFile(path) as archive:
-            infos = [info for info in archive.infolist() if not info.is_dir()]
-            prefix = _zip_prefix([info.filename for info in infos])
-            chosen = [i for i in infos if _zip_member_name(i.filename, prefix) is not None]
-            return {i.filename[len(prefix) :]: _read_member(archive, i, path) for i in chosen}
-    except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError) as exc:
+            chosen = _zip_members(archive, path)
+            _check_sizes(path, [(name, info.file_size) for name, info in chosen.items()])
+            return {name: archive.read(info) for name, info in chosen.items()}
+    except _ZIP_ERRORS as exc:
         raise ConnectorReadError(f"{path}: cannot read the zip: {exc}") from exc
+
+
+# zlib.error and EOFError come from damaged compressed data, not from zipfile itself.
+_ZIP_ERRORS = (
+    OSError,
+    EOFError,
+    zlib.error,
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    RuntimeError,
+    NotImplementedError,
+)
+
+
+def _zip_members(archive: zipfile.ZipFile, path: Path) -> dict[str, zipfile.ZipInfo]:
+    """The entries holding connector files, by file name; only these are unpacked."""
+    infos = archive.infolist()
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise ConnectorReadError(
+            f"{path}: the zip has {len(infos):,} entries; at most {MAX_ZIP_MEMBERS:,} are read"
+        )
+    infos = [info for info in infos if not info.is_dir()]
+    prefix = _zip_prefix([info.filename for info in infos])
+    chosen: dict[str, zipfile.ZipInfo] = {}
+    for info in infos:
+        name = _zip_member_name(info.filename, prefix)
+        if name is None:
+            continue
+        if name in chosen:
+            raise ConnectorReadError(f"{path}: the zip holds {info.filename} more than once")
+        chosen[name] = info
+    return chosen
 
 
 def _zip_prefix(names: list[str]) -> str:
@@ -85,12 +142,6 @@ def _zip_member_name(filename: str, prefix: str) -> str | None:
         return None
     name = filename[len(prefix) :]
     return name if "/" not in name and is_known(name) else None
-
-
-def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> bytes:
-    if info.file_size > MAX_FILE_BYTES:
-        raise ConnectorReadError(f"{path}: {info.filename} is larger than {MAX_FILE_BYTES} bytes")
-    return archive.read(info)
 
 
 @dataclass(frozen=True)
@@ -120,15 +171,38 @@ def decode(data: bytes) -> Decoded:
         return Decoded(None, None, problem)
     hook = _PairsHook()
     try:
-        value = json.loads(source, parse_constant=_reject_constant, object_pairs_hook=hook)
-        return Decoded(source, value, None, hook.repeated)
+        value = json.loads(
+            source, parse_constant=_reject_constant, parse_int=_parse_int, object_pairs_hook=hook
+        )
     except json.JSONDecodeError as exc:
         return Decoded(source, None, _syntax_problem(source, exc))
     except _ConstantError as exc:
         line, column = _constant_position(source)
         return Decoded(source, None, f"not valid JSON: {exc} at line {line}, column {column}")
+    except _LongIntegerError as exc:
+        line, column = _long_integer_position(source)
+        return Decoded(source, None, f"not valid JSON here: {exc} at line {line}, column {column}")
     except RecursionError:
-        return Decoded(source, None, "not valid JSON here: nested too deeply to read")
+        return Decoded(source, None, _TOO_DEEP)
+    if _deeper_than(value, MAX_JSON_DEPTH):
+        return Decoded(source, None, _TOO_DEEP)
+    return Decoded(source, value, None, hook.repeated)
+
+
+_TOO_DEEP = f"not valid JSON here: arrays and objects nested more than {MAX_JSON_DEPTH} levels deep"
+
+
+def _deeper_than(value: object, limit: int) -> bool:
+    """Whether arrays and objects nest more than ``limit`` levels (without recursion)."""
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        current, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = list(current.values()) if isinstance(current, dict) else current
+        if isinstance(children, list):
+            stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
+    return False
 
 
 class _PairsHook:
@@ -163,6 +237,26 @@ class _ConstantError(ValueError):
 
 def _reject_constant(name: str) -> object:
     raise _ConstantError(f"{name} is not a JSON value")
+
+
+class _LongIntegerError(ValueError):
+    """Raised inside json.loads for an integer too long to convert (int_max_str_digits)."""
+
+
+def _parse_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_INT_DIGITS:
+        raise _LongIntegerError(
+            f"an integer of {len(digits.lstrip('-')):,} digits (at most {MAX_INT_DIGITS:,})"
+        )
+    return int(digits)
+
+
+def _long_integer_position(source: str) -> tuple[int, int]:
+    for match in _NUMBER.finditer(source):
+        whole = match.group(1)
+        if whole and not match.group(2) and len(whole.lstrip("-")) > MAX_INT_DIGITS:
+            return _line_column(source[: match.start(1)])
+    return 1, 1
 
 
 def _constant_position(source: str) -> tuple[int, int]:

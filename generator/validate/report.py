@@ -63,21 +63,23 @@ class Located:
 
 def locate(findings: Iterable[Finding], files: Mapping[str, bytes]) -> list[Located]:
     """Each finding with the line and column of its pointer in its JSON file."""
-    cache: dict[str, Positions | None] = {}
-    located = []
+    findings = list(findings)
+    wanted: dict[str, set[tuple[str, ...]]] = {}
     for finding in findings:
-        if finding.file not in cache:
-            cache[finding.file] = _positions(files.get(finding.file), finding.file)
-        where = _where(cache[finding.file], finding)
-        located.append(Located(finding, *where))
-    return located
+        tokens = parse_pointer(finding.pointer)
+        if tokens is not None:
+            wanted.setdefault(finding.file, set()).add(tuple(str(t) for t in tokens))
+    cache = {name: _positions(files.get(name), name, paths) for name, paths in wanted.items()}
+    return [Located(f, *_where(cache.get(f.file), f)) for f in findings]
 
 
-def _positions(data: bytes | None, name: str) -> Positions | None:
+def _positions(data: bytes | None, name: str, wanted: set[tuple[str, ...]]) -> Positions | None:
     if data is None or name not in JSON_FILES:
         return None
     decoded = decode(data)
-    return scan(decoded.text) if decoded.text is not None and decoded.problem is None else None
+    if decoded.text is None or decoded.problem is not None:
+        return None
+    return scan(decoded.text, wanted)
 
 
 def _where(positions: Positions | None, finding: Finding) -> tuple[int | None, int | None]:

@@ -1,0 +1,29 @@
+"""Limits that keep every command's work bounded on any input, named in one place."""
+
+from __future__ import annotations
+
+MIB = 1024 * 1024
+
+# Connector packages (validate, diff, package). Real connector files are well under 5 MB; the
+# certification limit for the swagger is 1 MB (CERT-18) and for script.csx 1 MB (PKG-03).
+MAX_FILE_BYTES = 16 * MIB
+"""One connector file, as read from a folder or unpacked from a zip."""
+MAX_TOTAL_BYTES = 32 * MIB
+"""All connector files of one package together, unpacked."""
+MAX_ZIP_MEMBERS = 1000
+"""Entries in a package zip (a real one has about six)."""
+
+# JSON files of a package.
+MAX_JSON_DEPTH = 256
+"""Nesting of arrays and objects in a JSON file (certified connectors stay below 40)."""
+MAX_INT_DIGITS = 4300
+"""Digits of a JSON or YAML integer; Python refuses to convert longer ones (int_max_str_digits)."""
+
+# The YAML connector description (build).
+MAX_DESCRIPTION_BYTES = 4 * MIB
+"""The description file (the shipped one has 70 KB)."""
+MAX_YAML_DEPTH = 64
+"""Nesting of mappings and sequences in the description (the shipped one reaches 13)."""
+MAX_YAML_NODES = 200_000
+"""Values in the description after aliases are expanded (the shipped one has about 3,000);
+stops alias bombs ("billion laughs")."""
