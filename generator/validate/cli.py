@@ -40,7 +40,11 @@ def _emit(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:  # a missing or read-only folder: the user's to fix (exit 2)
+            message = f"cannot write the report to {output}: {exc.strerror or exc}"
+            raise click.BadParameter(message, param_hint="'--output' / '-o'") from None
 
 
 def _failing(findings: list[Finding], strict: bool) -> list[Finding]:

@@ -14,7 +14,7 @@ from generator.validate.context import Context
 from generator.validate.positions import scan
 from generator.validate.reader import ICON, JSON_FILES, SCRIPT, SWAGGER
 from generator.validate.registry import rule
-from generator.validate.rules_package import PNG_SIGNATURE, png_size
+from generator.validate.rules_package import PNG_DEPTHS, PNG_SIGNATURE, png_size
 from generator.validate.shapes import parameter_definitions, walk_strings
 
 ICON_SIZE = 230
@@ -46,8 +46,10 @@ def corner_colour(data: bytes) -> tuple[int, int, int, int] | None:
     if len(header) < 13:
         return None
     depth, kind = header[8], header[9]
-    raw = _first_bytes(data, 1 + max(1, _CHANNELS.get(kind, 4) * depth // 8))
-    if raw is None or kind not in _CHANNELS:
+    if depth not in PNG_DEPTHS.get(kind, ()):
+        return None  # PKG-02 reports the format
+    raw = _first_bytes(data, 1 + max(1, _CHANNELS[kind] * depth // 8))
+    if raw is None:
         return None
     samples = _samples(raw[1:], depth, _CHANNELS[kind])
     return _rgba(kind, samples, chunks.get(b"PLTE", b""), chunks.get(b"tRNS", b""))

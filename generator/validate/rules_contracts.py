@@ -19,6 +19,7 @@ from generator.validate.shapes import (
     operation_index,
     operations,
     parameters,
+    strings,
     success_schema,
     text,
 )
@@ -181,8 +182,8 @@ def _polling_policy_operations(ctx: Context) -> tuple[set[str], bool]:
         params = policy.child("parameters")
         listed = params.value.get(OPERATION_NAME) if params is not None else None
         everything = everything or listed is None
-        names |= {listed} if isinstance(listed, str) else {n for _, n in elements(listed)}
-    return {n for n in names if isinstance(n, str)}, everything
+        names |= {listed} if isinstance(listed, str) else strings(listed)
+    return names, everything
 
 
 def _polling_policies(ctx: Context) -> Iterator[Node]:

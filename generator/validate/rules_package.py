@@ -13,6 +13,8 @@ from generator.validate.shapes import as_list
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_SCRIPT_BYTES = 1_048_576
+# Bit depths PNG allows for each colour type (PNG specification, 11.2.2 IHDR).
+PNG_DEPTHS = {0: (1, 2, 4, 8, 16), 2: (8, 16), 3: (1, 2, 4, 8), 4: (8, 16), 6: (8, 16)}
 SETTINGS_KEYS = frozenset(
     {
         "connectorId",
@@ -41,8 +43,13 @@ def icon(ctx: Context) -> Iterator[Finding]:
     size = png_size(ctx.icon)
     if size is None:
         yield ctx.report(ICON, "", "not a PNG image (no PNG signature and IHDR chunk)")
-    elif size[0] != size[1] or size[0] == 0:
+        return
+    if size[0] != size[1] or size[0] == 0:
         yield ctx.report(ICON, "", f"the icon is {size[0]}x{size[1]}; it must be square")
+    depth, kind = png_format(ctx.icon)
+    if depth not in PNG_DEPTHS.get(kind, ()):
+        message = f"the IHDR chunk gives bit depth {depth} with colour type {kind}"
+        yield ctx.report(ICON, "", message + ", which PNG does not allow")
 
 
 def png_size(data: bytes) -> tuple[int, int] | None:
@@ -50,6 +57,11 @@ def png_size(data: bytes) -> tuple[int, int] | None:
     if not data.startswith(PNG_SIGNATURE) or len(data) < 24 or data[12:16] != b"IHDR":
         return None
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def png_format(data: bytes) -> tuple[int, int]:
+    """(bit depth, colour type) from the IHDR chunk of a PNG; (0, 0) when it is cut short."""
+    return (data[24], data[25]) if len(data) >= 26 else (0, 0)
 
 
 @rule(

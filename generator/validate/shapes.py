@@ -98,17 +98,61 @@ def exists(document: object, tokens: Tokens) -> bool:
 
 
 def resolve(document: object, node: Node | None) -> Node | None:
-    """Follow local ``$ref`` chains ("#/...") to an object; None if broken or circular."""
-    seen: set[str] = set()
-    while node is not None and "$ref" in node.value:
-        ref = node.value["$ref"]
-        if not isinstance(ref, str) or not ref.startswith("#") or ref in seen:
-            return None
-        seen.add(ref)
-        tokens = parse_pointer(ref[1:])
-        target = None if tokens is None else as_object(lookup(document, tokens))
-        node = None if tokens is None or target is None else Node(target, tokens)
-    return node
+    """Follow local ``$ref`` chains ("#/...") to an object; None if broken or circular.
+
+    Where each reference leads is remembered per document, so resolving every one of n chained
+    references takes linear time, not quadratic.
+    """
+    if node is None or "$ref" not in node.value:
+        return node
+    return _REF_TARGETS.of(document).target(node.value["$ref"])
+
+
+class _RefTargets:
+    """Where each local reference of one document leads; every chain is followed once."""
+
+    def __init__(self, document: object) -> None:
+        self.document = document
+        self.targets: dict[str, Node | None] = {}
+
+    def target(self, ref: object) -> Node | None:
+        chain: dict[str, None] = {}  # ordered, with quick membership
+        result: Node | None = None
+        while isinstance(ref, str) and ref.startswith("#"):
+            if ref in self.targets:
+                result = self.targets[ref]
+                break
+            if ref in chain:
+                break  # a loop
+            chain[ref] = None
+            tokens = parse_pointer(ref[1:])
+            target = None if tokens is None else as_object(lookup(self.document, tokens))
+            if target is None or tokens is None:
+                break
+            if "$ref" not in target:
+                result = Node(target, tokens)
+                break
+            ref = target["$ref"]
+        self.targets.update(dict.fromkeys(chain, result))
+        return result
+
+
+class _RecentDocuments:
+    """The reference maps of the few documents resolved last (a run looks at one or two)."""
+
+    def __init__(self, size: int = 4) -> None:
+        self.size = size
+        self.maps: list[_RefTargets] = []
+
+    def of(self, document: object) -> _RefTargets:
+        for found in self.maps:
+            if found.document is document:
+                return found
+        self.maps = [_RefTargets(document), *self.maps[: self.size - 1]]
+        return self.maps[0]
+
+
+_REF_TARGETS = _RecentDocuments()
 
 
 def objects_with(document: object, keys: frozenset[str]) -> Iterator[Node]:
