@@ -27,3 +27,9 @@ MAX_YAML_DEPTH = 64
 MAX_YAML_NODES = 200_000
 """Values in the description after aliases are expanded (the shipped one has about 3,000);
 stops alias bombs ("billion laughs")."""
+
+# script.csx (validate: CODE rules).
+MAX_SCRIPT_ANALYSED_BYTES = 1 * MIB
+"""Larger scripts are only size-checked (PKG-03 rejects them: the platform allows 1 MB)."""
+MAX_OPERATION_ALIASES = 16
+"""Local copies of Context.OperationId followed by CODE-05 (a real script has one or two)."""

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 _STRING_PREFIX = re.compile(r'[$@]*"')
 _QUOTES = re.compile(r'"+')
 _INTERESTING = re.compile(r"""//|/\*|[$@]*"|'""")
+MAX_STRING_NESTING = 32  # interpolated strings inside interpolation holes (C# allows any depth)
+_EXECUTE_NAME = re.compile(r"\bExecuteAsync\s*\(")
+_OVERRIDE = re.compile(r"\boverride\b")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
 
 
@@ -33,6 +38,73 @@ class Source:
     def string_at(self, offset: int) -> str | None:
         """The value of the string literal starting at offset (its quote or prefix), if any."""
         return self.strings.get(offset)
+
+    @cached_property
+    def string_offsets(self) -> list[int]:
+        """Offsets of the string literals, ascending."""
+        return sorted(self.strings)
+
+    def strings_between(self, start: int, end: int) -> list[int]:
+        """Offsets of the string literals strictly between start and end."""
+        offsets = self.string_offsets
+        return offsets[bisect_right(offsets, start) : bisect_left(offsets, end)]
+
+    @cached_property
+    def _braces(self) -> _Braces:
+        return _Braces(self.code)
+
+    def matching_brace(self, open_at: int) -> int:
+        """Offset of the "}" matching the "{" at open_at (len(code) if none); O(1)."""
+        return self._braces.closing.get(open_at, len(self.code))
+
+    def enclosing_braces(self, offsets: list[int]) -> list[int]:
+        """For each offset (ascending), the "{" of the innermost open block there; -1 if none."""
+        return self._braces.enclosing(offsets)
+
+    def brace_depth(self, start: int, offset: int) -> int:
+        """How many "{" are open at offset, counting from start; O(log n)."""
+        return self._braces.depth_before(offset) - self._braces.depth_before(start)
+
+
+class _Braces:
+    """Every brace of blanked code: the matching pairs and the running depth (one pass)."""
+
+    def __init__(self, code: str) -> None:
+        self.positions: list[int] = []
+        self.depths: list[int] = []  # depth just after the brace at the same index
+        self.opening: list[bool] = []
+        self.closing: dict[int, int] = {}
+        depth, open_at = 0, []
+        for match in re.finditer(r"[{}]", code):
+            at = match.start()
+            if code[at] == "{":
+                depth += 1
+                open_at.append(at)
+            else:
+                depth -= 1
+                if open_at:
+                    self.closing[open_at.pop()] = at
+            self.positions.append(at)
+            self.opening.append(code[at] == "{")
+            self.depths.append(depth)
+
+    def enclosing(self, offsets: list[int]) -> list[int]:
+        """The innermost open "{" before each offset (ascending offsets; one sweep)."""
+        found, stack, index = [], [], 0
+        for offset in offsets:
+            while index < len(self.positions) and self.positions[index] < offset:
+                at = self.positions[index]
+                if self.opening[index]:
+                    stack.append(at)
+                elif stack:
+                    stack.pop()
+                index += 1
+            found.append(stack[-1] if stack else -1)
+        return found
+
+    def depth_before(self, offset: int) -> int:
+        index = bisect_left(self.positions, offset)
+        return self.depths[index - 1] if index else 0
 
 
 def scan(text: str) -> Source:
@@ -72,8 +144,14 @@ def _step(text: str, index: int, code: list[str], strings: dict[int, str]) -> in
     return index + 1
 
 
-def _string(text: str, start: int, prefix_length: int) -> tuple[int, str | None]:
-    """(offset after the literal, its value or None for interpolated strings)."""
+def _string(text: str, start: int, prefix_length: int, nesting: int = 0) -> tuple[int, str | None]:
+    """(offset after the literal, its value or None for interpolated strings).
+
+    ``nesting`` counts the interpolated strings this one sits in; past MAX_STRING_NESTING the
+    rest of the text is taken as one unterminated literal (no recursion without end).
+    """
+    if nesting > MAX_STRING_NESTING:
+        return len(text), None
     prefix = text[start : start + prefix_length]
     quote = start + prefix_length
     run = _QUOTES.match(text, quote)
@@ -83,11 +161,11 @@ def _string(text: str, start: int, prefix_length: int) -> tuple[int, str | None]
         end = len(text) if close < 0 else close + quotes
         return end, None if "$" in prefix else text[quote + quotes : close]
     if "@" in prefix:
-        return _verbatim(text, quote + 1, "$" in prefix)
-    return _regular(text, quote + 1, "$" in prefix)
+        return _verbatim(text, quote + 1, "$" in prefix, nesting)
+    return _regular(text, quote + 1, "$" in prefix, nesting)
 
 
-def _verbatim(text: str, index: int, interpolated: bool) -> tuple[int, str | None]:
+def _verbatim(text: str, index: int, interpolated: bool, nesting: int) -> tuple[int, str | None]:
     value: list[str] = []
     while index < len(text):
         char = text[index]
@@ -97,14 +175,14 @@ def _verbatim(text: str, index: int, interpolated: bool) -> tuple[int, str | Non
         elif char == '"':
             return index + 1, None if interpolated else "".join(value)
         elif interpolated and char == "{" and not text.startswith("{{", index):
-            index = _hole_end(text, index + 1)
+            index = _hole_end(text, index + 1, nesting)
         else:
             value.append(char)
             index += 2 if interpolated and text.startswith(("{{", "}}"), index) else 1
     return len(text), None
 
 
-def _regular(text: str, index: int, interpolated: bool) -> tuple[int, str | None]:
+def _regular(text: str, index: int, interpolated: bool, nesting: int) -> tuple[int, str | None]:
     value: list[str] = []
     while index < len(text) and text[index] != "\n":
         char = text[index]
@@ -114,7 +192,7 @@ def _regular(text: str, index: int, interpolated: bool) -> tuple[int, str | None
         elif char == '"':
             return index + 1, None if interpolated else "".join(value)
         elif interpolated and char == "{" and not text.startswith("{{", index):
-            index = _hole_end(text, index + 1)
+            index = _hole_end(text, index + 1, nesting)
         else:
             value.append(char)
             index += 2 if interpolated and text.startswith(("{{", "}}"), index) else 1
@@ -137,13 +215,13 @@ def _escape(text: str, index: int) -> tuple[str, int]:
     return _ESCAPES.get(letter, letter), index + 2
 
 
-def _hole_end(text: str, index: int) -> int:
+def _hole_end(text: str, index: int, nesting: int) -> int:
     """Offset after the "}" closing an interpolation hole; nested strings and braces skipped."""
     depth = 1
     while index < len(text) and depth:
         prefix = _STRING_PREFIX.match(text, index)
         if prefix:
-            index, _ = _string(text, index, prefix.end() - index - 1)
+            index, _ = _string(text, index, prefix.end() - index - 1, nesting + 1)
             continue
         depth += {"{": 1, "}": -1}.get(text[index], 0)
         index += 1
@@ -156,8 +234,9 @@ def _char_end(text: str, index: int) -> int:
     if text.startswith("\\", probe):
         probe += 2
     close = text.find("'", probe)
-    newline = _end_of(text, "\n", index)
-    return close + 1 if 0 <= close < newline else index + 1
+    # Look for a line break only up to the quote: searching to the end made a line of
+    # quotes quadratic.
+    return close + 1 if close >= 0 and text.find("\n", index, close) < 0 else index + 1
 
 
 def _end_of(text: str, needle: str, index: int) -> int:
@@ -186,3 +265,24 @@ def brace_depth(code: str, start: int, offset: int) -> int:
     """How many "{" are open at offset, counting from start (blanked code)."""
     part = code[start:offset]
     return part.count("{") - part.count("}")
+
+
+def execute_overrides(code: str, stops: str = ";{}()=") -> Iterator[tuple[int, int, str | None]]:
+    """Each ``override … ExecuteAsync(…)``: offsets of "override" and "(", and the parameter
+    text (None without a ")"). No character of ``stops`` may come between the two words.
+
+    Linear time: a regex from "override" on to "ExecuteAsync" was quadratic on a script of
+    many "override" and no "ExecuteAsync".
+    """
+    previous, close = 0, -1
+    for name in _EXECUTE_NAME.finditer(code):
+        start = max(previous, *(code.rfind(char, previous, name.start()) + 1 for char in stops))
+        previous = name.end()
+        override = _OVERRIDE.search(code, start, name.start())
+        if override is None:
+            continue
+        if close != -2 and close < name.end():
+            close = code.find(")", name.end())
+            close = -2 if close < 0 else close  # -2: no ")" anywhere after; never search again
+        parameters = code[name.end() : close] if close >= 0 else None
+        yield override.start(), name.end() - 1, parameters

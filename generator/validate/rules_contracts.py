@@ -170,6 +170,10 @@ def polling_triggers(ctx: Context) -> Iterator[Finding]:
             yield ctx.report(SWAGGER, op.at("responses"), message)
     index = operation_index(ctx.swagger)
     for name, where in _policy_targets(ctx):
+        if not isinstance(name, str):
+            message = "the pollingtrigger policy lists something that is not an operation name"
+            yield ctx.report(PROPERTIES, where, message, Level.ERROR)
+            continue
         target = index.get(name)
         if target is not None and not target.is_trigger:
             message = f"the pollingtrigger policy names '{name}', which is not a trigger"
@@ -193,10 +197,10 @@ def _polling_policies(ctx: Context) -> Iterator[Node]:
             yield policy
 
 
-def _policy_targets(ctx: Context) -> Iterator[tuple[str, str]]:
+def _policy_targets(ctx: Context) -> Iterator[tuple[object, str]]:
     for policy in _polling_policies(ctx):
         params = policy.child("parameters")
         listed = params.value.get(OPERATION_NAME) if params is not None else None
         for index, name in elements(listed):
-            if isinstance(name, str) and params is not None:
+            if params is not None:
                 yield name, params.at(OPERATION_NAME, index)

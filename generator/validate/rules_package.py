@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from generator.csharp.source import execute_overrides
 from generator.findings import Finding, Level, pointer
 from generator.validate.context import Context
 from generator.validate.reader import ICON, PROPERTIES, SCRIPT, SETTINGS
@@ -31,7 +32,6 @@ SETTINGS_KEYS = frozenset(
 )
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 _SCRIPT_CLASS = re.compile(r"\bclass\s+Script\s*:\s*ScriptBase\b")
-_EXECUTE = re.compile(r"\boverride\b[^;{}()]*\bExecuteAsync\s*\(")
 
 
 @rule(
@@ -80,7 +80,7 @@ def script(ctx: Context) -> Iterator[Finding]:
         yield ctx.report(SCRIPT, "", message)
     if not _SCRIPT_CLASS.search(ctx.script):
         yield ctx.report(SCRIPT, "", "no 'class Script : ScriptBase'")
-    if not _EXECUTE.search(ctx.script):
+    if next(execute_overrides(ctx.script, stops=";{}()"), None) is None:
         yield ctx.report(SCRIPT, "", "no override of ExecuteAsync()")
 
 

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from generator.csharp.source import Source, brace_depth, matching_brace, scan
+from generator.csharp.source import Source, execute_overrides, scan
 from generator.findings import Finding, Level
+from generator.limits import MAX_OPERATION_ALIASES, MAX_SCRIPT_ANALYSED_BYTES
 from generator.validate.context import Context
 from generator.validate.reader import SCRIPT
 from generator.validate.registry import rule
@@ -148,9 +149,11 @@ KNOWN_OTHER_NAMESPACES = frozenset(
 )
 EXECUTE_SIGNATURE = "public override async Task<HttpResponseMessage> ExecuteAsync()"
 
+# Names are dotted identifiers (white space only around the dots) and type arguments are bounded:
+# a free-form name ran on to the next ";" from every line of a script of "using a" lines.
 _USING = re.compile(
     r"^[ \t]*(?:global[ \t]+)?using[ \t]+(?P<static>static\s+)?(?:(?P<alias>\w+)\s*=\s*)?"
-    r"(?P<name>[\w.\s]+?)\s*(?:<[^;]*>)?\s*;",
+    r"(?P<name>\w++(?:\s*+\.\s*+\w++)*+)\s*+(?:<[^;]{0,1000}>)?\s*;",
     re.MULTILINE,
 )
 _QUALIFIED = re.compile(r"(?<![\w.])(?:global\s*::\s*)?((?:System|Microsoft)(?:\s*\.\s*\w+)+)")
@@ -158,16 +161,18 @@ _NEW_HTTP_CLIENT = re.compile(
     r"\bnew\s+(?:global\s*::\s*)?(?:System\s*\.\s*Net\s*\.\s*Http\s*\.\s*)?HttpClient\s*[({]"
     r"|\bHttpClient\s+\w+\s*=\s*new\s*\("
 )
-_EXECUTE_OVERRIDE = re.compile(r"\boverride\b[^;{}()=]*\bExecuteAsync\s*\((?P<params>[^)]*)\)")
+_HEADER_LOOKBACK = 1000  # characters before "override" searched for the start of a declaration
 _MODIFIERS = frozenset(
     {"public", "protected", "internal", "private", "override", "async", "virtual", "sealed"}
     | {"new", "static", "extern", "unsafe"}
 )
-_SWITCH = re.compile(r"\bswitch\s*\((?P<subject>[^{};]*)\)\s*\{")
-_SWITCH_EXPRESSION = re.compile(r"(?P<subject>[\w.]+)\s+switch\s*\{")
+_SWITCH = re.compile(r"\bswitch\s*\(")
+_SWITCH_END = re.compile(r"[{};]")
+# The subject starts where a name starts: trying every offset inside a long name was quadratic.
+_SWITCH_EXPRESSION = re.compile(r"(?<![\w.])(?P<subject>[\w.]++)\s+switch\s*\{")
 _CASE = re.compile(r'\bcase\s+(?=[$@]*")')
 _LITERAL = re.compile(r'[$@]*(?:"{3,}[^"]*"{3,}|"[^"]*")')
-_ARM = re.compile(r"\s*(?:when\b[^=]*)?=>")
+_ARM = re.compile(r"\s*(?:when\b[^=]{0,1000})?=>")
 _EQUALS_OPEN = re.compile(r"Equals\s*\(\s*$")
 _ALIAS = re.compile(
     r"\b(?:var|string)\s+(\w+)\s*=\s*(?:this\s*\.\s*)?(?:Context\s*\.\s*)?OperationId\b"
@@ -227,12 +232,11 @@ def disallowed_namespace(name: str) -> str | None:
     if segments[0] == "Microsoft":
         allowed = segments[:3] == ["Microsoft", "Extensions", "Logging"]
         return None if allowed else ".".join(segments[:2])
-    known = max(
-        i for i in range(1, len(segments) + 1) if ".".join(segments[:i]) in _ALLOWED_OR_ROOT
-    )
+    longest = min(len(segments), _MOST_SEGMENTS)  # a name of 30,000 segments stays cheap
+    known = max(i for i in range(1, longest + 1) if ".".join(segments[:i]) in _ALLOWED_OR_ROOT)
     if known == len(segments):
         return None
-    for end in range(len(segments), known, -1):
+    for end in range(longest, known, -1):
         candidate = ".".join(segments[:end])
         if candidate in KNOWN_OTHER_NAMESPACES:
             return candidate
@@ -240,6 +244,7 @@ def disallowed_namespace(name: str) -> str | None:
 
 
 _ALLOWED_OR_ROOT = ALLOWED_NAMESPACES | {"System"}
+_MOST_SEGMENTS = max(n.count(".") + 1 for n in ALLOWED_NAMESPACES | KNOWN_OTHER_NAMESPACES)
 
 
 # ---- HttpClient and ExecuteAsync ----------------------------------------------------------
@@ -275,18 +280,21 @@ def execute_signature(ctx: Context) -> Iterator[Finding]:
     if source is None:
         return
     # PKG-03 reports a script without any override; this rule checks the overrides there are.
-    for match in _EXECUTE_OVERRIDE.finditer(source.code):
-        header = _declaration_header(source.code, match.start(), match.start("params") - 1)
-        problems = _signature_problems(header, match["params"])
+    for override_at, paren_at, parameters in execute_overrides(source.code):
+        if parameters is None:
+            continue
+        header = _declaration_header(source.code, override_at, paren_at)
+        problems = _signature_problems(header, parameters)
         if problems:
             found = " ".join(header.split())
             message = f"{'; '.join(problems)}: '{found}(…)'; expected '{EXECUTE_SIGNATURE}'"
-            yield ctx.report(SCRIPT, _where(source, match.start()), message)
+            yield ctx.report(SCRIPT, _where(source, override_at), message)
 
 
 def _declaration_header(code: str, override_at: int, paren_at: int) -> str:
     """The declaration text before "(": from the end of the previous member to the name."""
-    start = max(code.rfind(char, 0, override_at) for char in ";{}]") + 1
+    window = max(0, override_at - _HEADER_LOOKBACK)
+    start = max(max(code.rfind(char, window, override_at) for char in ";{}]") + 1, window)
     return code[start:paren_at].strip()
 
 
@@ -374,34 +382,48 @@ def dispatches(source: Source) -> list[Dispatch]:
 
 def _operation_subject(code: str) -> str:
     """Regex of an expression holding the operation id: …OperationId or a local copy of it."""
-    aliases = "".join(f"|{re.escape(a)}\\b" for a in sorted(set(_ALIAS.findall(code))))
+    names = sorted(set(_ALIAS.findall(code)))[:MAX_OPERATION_ALIASES]
+    aliases = "".join(f"|{re.escape(a)}\\b" for a in names)
     return rf"(?<![\w.])(?:(?:\w+\s*\.\s*)*OperationId\b{aliases})"
 
 
 def _switch_labels(source: Source, subject: str) -> Iterator[Dispatch]:
-    for switch in _SWITCH.finditer(source.code):
-        if not re.search(subject, switch["subject"]):
-            continue
-        body_start = switch.end() - 1
-        body_end = matching_brace(source.code, body_start)
-        for case in _CASE.finditer(source.code, body_start, body_end):
-            value = source.string_at(case.end())
-            if value is not None and brace_depth(source.code, body_start, case.start()) == 1:
-                yield Dispatch(value, case.end())
+    bodies = {body for body, text in _switch_statements(source.code) if re.search(subject, text)}
+    if not bodies:
+        return
+    cases = [case.end() for case in _CASE.finditer(source.code)]
+    for offset, brace in zip(cases, source.enclosing_braces(cases), strict=True):
+        value = source.string_at(offset)
+        if value is not None and brace in bodies:
+            yield Dispatch(value, offset)
+
+
+def _switch_statements(code: str) -> Iterator[tuple[int, str]]:
+    """(offset of the body's "{", subject text) of each ``switch (subject) {``, in linear time."""
+    end: re.Match[str] | None = None
+    for switch in _SWITCH.finditer(code):
+        if end is None or end.start() < switch.end():  # one search per stretch of code
+            end = _SWITCH_END.search(code, switch.end())
+        if end is None:
+            return
+        head = code[switch.end() : end.start()].rstrip()
+        if end.group() == "{" and head.endswith(")"):
+            yield end.start(), head[:-1]
 
 
 def _switch_arms(source: Source, subject: str) -> Iterator[Dispatch]:
     """Arms of a switch expression (C# 8): OperationId switch { "A" => …, }."""
-    for switch in _SWITCH_EXPRESSION.finditer(source.code):
-        if not re.fullmatch(subject, switch["subject"]):
-            continue
-        body_start = switch.end() - 1
-        body_end = matching_brace(source.code, body_start)
-        for offset, value in source.strings.items():
-            inside = body_start < offset < body_end
-            arm = inside and _ARM.match(source.code, _literal_end(source.code, offset))
-            if arm and brace_depth(source.code, body_start, offset) == 1:
-                yield Dispatch(value, offset)
+    bodies = {
+        switch.end() - 1
+        for switch in _SWITCH_EXPRESSION.finditer(source.code)
+        if re.fullmatch(subject, switch["subject"])
+    }
+    if not bodies:
+        return
+    offsets = source.string_offsets
+    for offset, brace in zip(offsets, source.enclosing_braces(offsets), strict=True):
+        if brace in bodies and _ARM.match(source.code, _literal_end(source.code, offset)):
+            yield Dispatch(source.strings[offset], offset)
 
 
 def _comparisons(source: Source, subject: str) -> Iterator[Dispatch]:
@@ -412,9 +434,16 @@ def _comparisons(source: Source, subject: str) -> Iterator[Dispatch]:
     after_subject = re.compile(rf"\s*(?:[!=]=|\.\s*Equals\s*\()\s*{subject}")
     second_argument = re.compile(rf"\s*,\s*{subject}")
     code = source.code
+    if not re.search(subject, code):
+        return
     for offset, value in source.strings.items():
         before = code[max(0, offset - 300) : offset]
         end = _literal_end(code, offset)
+        # What each pattern needs next to the literal, checked first: the regexes cost a search
+        # over the 300 characters before every literal.
+        left, right = before.rstrip()[-1:], code[end : end + 300].lstrip()[:1]
+        if not (left and left in "=(," or right and right in "=!.,"):
+            continue
         first_argument = _EQUALS_OPEN.search(before) and second_argument.match(code, end)
         if before_subject.search(before) or after_subject.match(code, end) or first_argument:
             yield Dispatch(value, offset)
@@ -429,7 +458,10 @@ def _literal_end(code: str, offset: int) -> int:
 
 
 def _source(ctx: Context) -> Source | None:
-    return _scanned(ctx.script) if ctx.script is not None else None
+    """The scanned script; None without one, or when PKG-03 already rejects it for its size."""
+    if ctx.script is None or ctx.sizes.get(SCRIPT, 0) > MAX_SCRIPT_ANALYSED_BYTES:
+        return None
+    return _scanned(ctx.script)
 
 
 @lru_cache(maxsize=4)
