@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,12 @@ import yaml
 
 from generator.errors import DescriptionError
 from generator.findings import pointer as make_pointer
+from generator.limits import (
+    MAX_DESCRIPTION_BYTES,
+    MAX_INT_DIGITS,
+    MAX_YAML_DEPTH,
+    MAX_YAML_NODES,
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,10 @@ def load_description(path: Path) -> Loaded:
     """Read a YAML description file; raise DescriptionError with file:line on any problem."""
     source = str(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_DESCRIPTION_BYTES:
+            message = f"the description has {size:,} bytes; at most {MAX_DESCRIPTION_BYTES:,}"
+            raise DescriptionError(source, None, "", message)
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise DescriptionError(source, None, "", "file not found") from None
@@ -51,8 +62,17 @@ def load_description(path: Path) -> Loaded:
 
 
 def load_text(text: str, source: str) -> Loaded:
-    """Parse YAML text into plain data with a pointer → line map."""
+    """Parse YAML text into plain data with a pointer → line map.
+
+    The text is first read as events, which takes no recursion: nesting, aliases that contain
+    themselves, alias expansion (the generator.limits caps) and tags are checked there, so
+    composing and converting afterwards stay bounded.
+    """
+    if len(text) > MAX_DESCRIPTION_BYTES:
+        message = f"the description has {len(text):,} characters; at most {MAX_DESCRIPTION_BYTES:,}"
+        raise DescriptionError(source, None, "", message)
     try:
+        _check_events(yaml.parse(text, Loader=_Loader), source)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
@@ -79,7 +99,21 @@ def _convert(node: yaml.Node, at: str, lines: dict[str, int], source: str) -> An
         return _convert_mapping(node, at, lines, source)
     if isinstance(node, yaml.SequenceNode):
         return [_convert(item, f"{at}/{i}", lines, source) for i, item in enumerate(node.value)]
-    return _Loader(" ").construct_object(node)
+    return _scalar(node, at, source)
+
+
+def _scalar(node: yaml.Node, at: str, source: str) -> Any:
+    line = node.start_mark.line + 1
+    if node.tag == _INT_TAG:
+        digits = sum(char.isdigit() for char in str(node.value))
+        if digits > MAX_INT_DIGITS:
+            message = f"an integer of {digits:,} digits (at most {MAX_INT_DIGITS:,})"
+            raise DescriptionError(source, line, at, message)
+    try:
+        return _Loader(" ").construct_object(node)
+    except (yaml.YAMLError, ValueError, TypeError) as exc:
+        message = f"cannot read the value {_shorten(str(node.value))}: {exc}"
+        raise DescriptionError(source, line, at, message) from None
 
 
 def _convert_mapping(
@@ -87,10 +121,12 @@ def _convert_mapping(
 ) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
-        key = _Loader(" ").construct_object(key_node)
         line = key_node.start_mark.line + 1
-        if key == "<<":
+        if key_node.tag == _MERGE_TAG or key_node.value == "<<":
             raise DescriptionError(source, line, at, "YAML merge keys (<<) are not supported")
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise DescriptionError(source, line, at, "a mapping key must be a string")
+        key = _scalar(key_node, at, source)
         if not isinstance(key, str):
             raise DescriptionError(source, line, at, f"mapping key {key!r} is not a string")
         if key in result:
@@ -99,3 +135,69 @@ def _convert_mapping(
         result[key] = _convert(value_node, child, lines, source)
         lines[child] = line
     return result
+
+
+_INT_TAG = "tag:yaml.org,2002:int"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+# Tags a description may spell out; others (!!binary, !!python/..., !custom) are refused.
+_TAGS = frozenset(
+    {None, "!"}
+    | {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null")}
+    | {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+)
+
+
+def _check_events(events: Iterable[yaml.Event], source: str) -> None:
+    """Refuse deep nesting, recursive aliases, alias bombs and unknown tags, event by event.
+
+    ``expanded`` counts the values read so far with every alias expanded; ``sizes`` holds how
+    many values each anchor stands for; ``open`` holds the anchor and start count of each
+    mapping or sequence not yet closed.
+    """
+    sizes: dict[str, int] = {}
+    open_: list[tuple[str | None, int]] = []
+    expanded = 0
+    for event in events:
+        line = event.start_mark.line + 1 if event.start_mark else None
+        if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) and (
+            event.tag not in _TAGS
+        ):
+            raise DescriptionError(source, line, "", f"unsupported YAML tag {event.tag}")
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(open_) >= MAX_YAML_DEPTH:
+                message = f"mappings and sequences nested more than {MAX_YAML_DEPTH} levels deep"
+                raise DescriptionError(source, line, "", message)
+            open_.append((event.anchor, expanded))
+            expanded += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            anchor, start = open_.pop()
+            if anchor is not None:
+                sizes[anchor] = expanded - start
+        elif isinstance(event, yaml.ScalarEvent):
+            expanded += 1
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.AliasEvent):
+            expanded += _alias_size(event.anchor, sizes, open_, (source, line))
+        if expanded > MAX_YAML_NODES:
+            message = f"the description has more than {MAX_YAML_NODES:,} values once aliases"
+            raise DescriptionError(source, line, "", message + " are expanded (an alias bomb?)")
+
+
+def _alias_size(
+    anchor: str | None,
+    sizes: dict[str, int],
+    open_: list[tuple[str | None, int]],
+    where: tuple[str, int | None],
+) -> int:
+    """How many values the alias *anchor stands for; refuses one inside its own anchor."""
+    if any(anchor == name for name, _ in open_):
+        message = f"the alias *{anchor} refers to a value that contains it (a recursive alias)"
+        raise DescriptionError(*where, "", message)
+    if anchor is None or anchor not in sizes:
+        raise DescriptionError(*where, "", f"the alias *{anchor} has no anchor before it")
+    return sizes[anchor]
+
+
+def _shorten(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:37] + "...")
