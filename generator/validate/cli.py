@@ -10,7 +10,7 @@ import click
 from generator.errors import ConnectorReadError
 from generator.findings import Finding, Level
 from generator.validate import RULES, read_connector, validate_files
-from generator.validate.diff import Impact, diff_files
+from generator.validate.diff import Impact, comparable, diff_files
 from generator.validate.diff import render_json as diff_json
 from generator.validate.diff import render_text as diff_text
 from generator.validate.reader import ConnectorFiles
@@ -162,6 +162,6 @@ def diff_command(old: Path, new: Path, fmt: str) -> None:
 
 def _read_side(path: Path, hint: str) -> ConnectorFiles:
     try:
-        return read_connector(path)
+        return dict(comparable(read_connector(path), str(path)))
     except ConnectorReadError as exc:
         raise click.BadParameter(str(exc), param_hint=hint) from None

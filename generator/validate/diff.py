@@ -7,8 +7,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from generator.errors import ConnectorReadError
 from generator.validate.context import Context
-from generator.validate.reader import PROPERTIES, SWAGGER
+from generator.validate.reader import PROPERTIES, SWAGGER, decode
 from generator.validate.rules_properties import parameter_maps
 from generator.validate.rules_webhook import notification_urls
 from generator.validate.shapes import (
@@ -85,6 +86,24 @@ def diff_files(old: Mapping[str, bytes], new: Mapping[str, bytes]) -> list[Chang
     before, after = _side(old), _side(new)
     changes = [*_operation_changes(before, after), *_connection_changes(before, after)]
     return sorted(set(changes), key=lambda c: (c.impact is not Impact.BREAKING, c))
+
+
+def comparable(files: Mapping[str, bytes], where: str) -> Mapping[str, bytes]:
+    """The files when they can be compared; raises ConnectorReadError for a connector without a
+    readable swagger (or with an unreadable apiProperties.json), which would otherwise look like
+    one whose every operation was removed."""
+    for name in (SWAGGER, PROPERTIES):
+        if name not in files:
+            if name == SWAGGER:
+                raise ConnectorReadError(f"{where}: cannot compare: {SWAGGER} is missing")
+            continue
+        decoded = decode(files[name])
+        problem = decoded.problem
+        if problem is None and not isinstance(decoded.value, dict):
+            problem = "its root is not a JSON object"
+        if problem is not None:
+            raise ConnectorReadError(f"{where}: cannot compare: {name}: {problem}")
+    return files
 
 
 def _side(files: Mapping[str, bytes]) -> Side:

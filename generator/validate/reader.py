@@ -166,9 +166,7 @@ def decode(data: bytes) -> Decoded:
     try:
         source = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, column = _line_column(body[: exc.start].decode("utf-8", "replace"))
-        problem = f"not UTF-8: byte 0x{body[exc.start]:02x} at line {line}, column {column}"
-        return Decoded(None, None, problem)
+        return Decoded(None, None, _not_utf8(body, exc)[1])
     hook = _PairsHook()
     try:
         value = json.loads(
@@ -203,6 +201,21 @@ def _deeper_than(value: object, limit: int) -> bool:
         if isinstance(children, list):
             stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
     return False
+
+
+def utf8_problem(data: bytes) -> tuple[int, str] | None:
+    """(line, problem) when the bytes are not UTF-8 text (a BOM is accepted), else None."""
+    body = data[len(_BOM) :] if data.startswith(_BOM) else data
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _not_utf8(body, exc)
+    return None
+
+
+def _not_utf8(body: bytes, exc: UnicodeDecodeError) -> tuple[int, str]:
+    line, column = _line_column(body[: exc.start].decode("utf-8", "replace"))
+    return line, f"not UTF-8: byte 0x{body[exc.start]:02x} at line {line}, column {column}"
 
 
 class _PairsHook:

@@ -1,4 +1,4 @@
-"""Rules about reading the package: JSON-01 (decodable JSON) and PKG-01 (required files)."""
+"""Rules about reading the package: JSON-01 (decodable JSON), PKG-01 (required files), TEXT-01."""
 
 from __future__ import annotations
 
@@ -6,7 +6,14 @@ from collections.abc import Iterator
 
 from generator.findings import Finding, Level
 from generator.validate.context import Context
-from generator.validate.reader import JSON_FILES, PROPERTIES, SWAGGER
+from generator.validate.reader import (
+    JSON_FILES,
+    PROPERTIES,
+    SCRIPT,
+    SWAGGER,
+    is_readme,
+    utf8_problem,
+)
 from generator.validate.registry import rule
 
 
@@ -27,3 +34,18 @@ def required_files(ctx: Context) -> Iterator[Finding]:
     for name in (SWAGGER, PROPERTIES):
         if name not in ctx.files:
             yield ctx.report(name, "", f"{name} is missing from the connector")
+
+
+@rule(
+    "TEXT-01",
+    Level.ERROR,
+    "readme.md and script.csx are UTF-8 text (BOM accepted)",
+    "PPC templates/certified-connectors/readme.md; D-CODE",
+)
+def text_is_utf8(ctx: Context) -> Iterator[Finding]:
+    for name, data in ctx.files.items():
+        if name == SCRIPT or is_readme(name):
+            problem = utf8_problem(data)
+            if problem is not None:
+                line, message = problem
+                yield ctx.report(name, f"L{line}", f"{message}; save the file as UTF-8")

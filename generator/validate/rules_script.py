@@ -442,7 +442,7 @@ def _comparisons(source: Source, subject: str) -> Iterator[Dispatch]:
         # What each pattern needs next to the literal, checked first: the regexes cost a search
         # over the 300 characters before every literal.
         left, right = before.rstrip()[-1:], code[end : end + 300].lstrip()[:1]
-        if not (left and left in "=(," or right and right in "=!.,"):
+        if not ((left and left in "=(,") or (right and right in "=!.,")):
             continue
         first_argument = _EQUALS_OPEN.search(before) and second_argument.match(code, end)
         if before_subject.search(before) or after_subject.match(code, end) or first_argument:
