@@ -232,12 +232,52 @@ def _string_60mb(folder: Path) -> list[str]:
     return ["validate", str(connector)]
 
 
-@case("properties-string-9mb", 1, "JSON-02")
+@case("properties-string-9mb", 0, "warning JSON-02")
 def _string_9mb(folder: Path) -> list[str]:
     connector = clean_copy(folder)
     text = (connector / PROPERTIES).read_text()
     big = '"big": "' + "x" * (9 * MB // 2) + '",'
     (connector / PROPERTIES).write_text(text.replace("{", "{" + big + big, 1))  # a repeated key
+    return ["validate", str(connector)]
+
+
+@case("swagger-9mb-of-empty-arrays", 1, "too large to validate: more than 200,000 values")
+def _dense_arrays(folder: Path) -> list[str]:
+    connector = clean_copy(folder)
+    text = (connector / SWAGGER).read_text()
+    dense = '"x-dense": [' + "[]," * (3 * MB) + "[]],"
+    (connector / SWAGGER).write_text(text.replace("{", "{" + dense, 1))
+    return ["validate", str(connector)]
+
+
+@case("swagger-9mb-of-bad-paths", 1, "too large to validate")
+def _bad_paths(folder: Path) -> list[str]:
+    connector = clean_copy(folder)
+
+    def many(value: dict[str, object]) -> None:
+        value["paths"] = {f"/p{i}": 1 for i in range(MB // 2)}
+
+    edit_json(connector / SWAGGER, many)
+    return ["validate", str(connector)]
+
+
+@case("swagger-190k-empty-arrays", 0, "no errors")
+def _arrays_below_limit(folder: Path) -> list[str]:
+    connector = clean_copy(folder)
+    text = (connector / SWAGGER).read_text()
+    dense = '"x-dense": [' + "[]," * 190_000 + "[]],"
+    (connector / SWAGGER).write_text(text.replace("{", "{" + dense, 1))
+    return ["validate", str(connector)]
+
+
+@case("swagger-190k-bad-paths", 1, "more than 1,000 findings; the rest are not reported")
+def _bad_paths_below_limit(folder: Path) -> list[str]:
+    connector = clean_copy(folder)
+
+    def many(value: dict[str, object]) -> None:
+        value["paths"] = {f"/p{i}": 1 for i in range(190_000)}
+
+    edit_json(connector / SWAGGER, many)
     return ["validate", str(connector)]
 
 

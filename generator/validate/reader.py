@@ -6,6 +6,7 @@ import json
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from generator.limits import (
     MAX_FILE_BYTES,
     MAX_INT_DIGITS,
     MAX_JSON_DEPTH,
+    MAX_JSON_VALUES,
     MAX_TOTAL_BYTES,
     MAX_ZIP_MEMBERS,
 )
@@ -182,25 +184,37 @@ def decode(data: bytes) -> Decoded:
         return Decoded(source, None, f"not valid JSON here: {exc} at line {line}, column {column}")
     except RecursionError:
         return Decoded(source, None, _TOO_DEEP)
-    if _deeper_than(value, MAX_JSON_DEPTH):
-        return Decoded(source, None, _TOO_DEEP)
+    problem = _too_large(value)
+    if problem is not None:
+        return Decoded(source, None, problem)
     return Decoded(source, value, None, hook.repeated)
 
 
-_TOO_DEEP = f"not valid JSON here: arrays and objects nested more than {MAX_JSON_DEPTH} levels deep"
+def _too_large(value: object) -> str | None:
+    """Why a parsed document is too deep or has too many values to validate, or None.
 
-
-def _deeper_than(value: object, limit: int) -> bool:
-    """Whether arrays and objects nest more than ``limit`` levels (without recursion)."""
-    stack: list[tuple[object, int]] = [(value, 1)]
+    Walks with one iterator per open array or object, so a flat array of millions of values
+    takes no extra memory.
+    """
+    stack: list[Iterator[object]] = [iter((value,))]
+    count = 0
     while stack:
-        current, depth = stack.pop()
-        if depth > limit:
-            return True
-        children = list(current.values()) if isinstance(current, dict) else current
-        if isinstance(children, list):
-            stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
-    return False
+        for child in stack[-1]:
+            count += 1
+            if isinstance(child, (dict, list)):
+                stack.append(iter(child.values() if isinstance(child, dict) else child))
+                break
+        else:
+            stack.pop()
+            continue
+        if len(stack) > MAX_JSON_DEPTH + 1:
+            return _TOO_DEEP
+        if count > MAX_JSON_VALUES:
+            return f"too large to validate: more than {MAX_JSON_VALUES:,} values"
+    return None
+
+
+_TOO_DEEP = f"not valid JSON here: arrays and objects nested more than {MAX_JSON_DEPTH} levels deep"
 
 
 def utf8_problem(data: bytes) -> tuple[int, str] | None:

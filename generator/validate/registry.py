@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
+from itertools import islice
 from types import MappingProxyType
 
 from generator.findings import Finding, Level
+from generator.limits import MAX_FINDINGS_PER_RULE
 from generator.validate.context import Context
 
 Check = Callable[[Context], Iterable[Finding]]
@@ -26,8 +28,16 @@ class Rule:
     check: Check
 
     def run(self, ctx: Context) -> list[Finding]:
-        """All findings of this rule for one connector."""
-        return list(self.check(ctx.for_rule(self.id, self.level)))
+        """The findings of this rule for one connector; past MAX_FINDINGS_PER_RULE, one last
+        finding says the rest were not looked for (a file of 100,000 bad paths stays fast)."""
+        found = list(
+            islice(self.check(ctx.for_rule(self.id, self.level)), MAX_FINDINGS_PER_RULE + 1)
+        )
+        if len(found) > MAX_FINDINGS_PER_RULE:
+            last = found.pop()
+            message = f"more than {MAX_FINDINGS_PER_RULE:,} findings; the rest are not reported"
+            found.append(Finding(last.file, "", self.id, self.level, message))
+        return found
 
 
 def rule(rule_id: str, level: Level, summary: str, source: str) -> Callable[[Check], Check]:

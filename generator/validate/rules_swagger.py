@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from itertools import islice
 from typing import Any
 
 from openapi_spec_validator import OpenAPIV2SpecValidator
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
 from generator.findings import Finding, Level, pointer
+from generator.limits import MAX_FINDINGS_PER_RULE
 from generator.validate.context import Context
 from generator.validate.reader import SWAGGER
 from generator.validate.registry import rule
@@ -117,7 +119,8 @@ def _value_message(error: Any) -> str:
 
 def _schema_errors(document: dict[str, Any]) -> list[Any]:
     """Errors against the Swagger 2.0 JSON schema."""
-    return list(OpenAPIV2SpecValidator.schema_validator.iter_errors(document))
+    errors = OpenAPIV2SpecValidator.schema_validator.iter_errors(document)
+    return list(islice(errors, MAX_FINDINGS_PER_RULE + 1))  # the rule reports no more anyway
 
 
 def _broken_refs(document: dict[str, Any]) -> Iterator[tuple[Tokens, str]]:
@@ -143,7 +146,7 @@ def _ref_problem(document: dict[str, Any], node: Node) -> str | None:
 def _semantic_errors(document: dict[str, Any]) -> list[Any]:
     """The library's checks beyond the schema; they assume a schema-valid document."""
     validator = OpenAPIV2SpecValidator(document)
-    return list(validator.root_validator(validator.schema_path))
+    return list(islice(validator.root_validator(validator.schema_path), MAX_FINDINGS_PER_RULE + 1))
 
 
 def _explain(error: Any) -> Any:
