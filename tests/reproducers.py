@@ -69,11 +69,15 @@ def member(name: str, content: bytes) -> Member:
     return name, deflate(content), len(content), zlib.crc32(content)
 
 
-@functools.cache
 def zeros(name: str, size: int) -> Member:
     """A zip member of ``size`` zero bytes (compressed once, however often it is used)."""
+    return (name, *_zero_stream(size))
+
+
+@functools.cache
+def _zero_stream(size: int) -> tuple[bytes, int, int]:
     content = b"\0" * size
-    return name, deflate(content), size, zlib.crc32(content)
+    return deflate(content), size, zlib.crc32(content)
 
 
 def stored_zip(path: Path, members: list[Member]) -> None:
