@@ -201,16 +201,15 @@ def _too_large(value: object) -> str | None:
     while stack:
         for child in stack[-1]:
             count += 1
+            if count > MAX_JSON_VALUES:
+                return f"too large to validate: more than {MAX_JSON_VALUES:,} values"
             if isinstance(child, (dict, list)):
+                if len(stack) > MAX_JSON_DEPTH:
+                    return _TOO_DEEP
                 stack.append(iter(child.values() if isinstance(child, dict) else child))
                 break
         else:
             stack.pop()
-            continue
-        if len(stack) > MAX_JSON_DEPTH + 1:
-            return _TOO_DEEP
-        if count > MAX_JSON_VALUES:
-            return f"too large to validate: more than {MAX_JSON_VALUES:,} values"
     return None
 
 

@@ -34,7 +34,8 @@ class Rule:
             islice(self.check(ctx.for_rule(self.id, self.level)), MAX_FINDINGS_PER_RULE + 1)
         )
         if len(found) > MAX_FINDINGS_PER_RULE:
-            last = found.pop()
+            last = found[-1]
+            del found[MAX_FINDINGS_PER_RULE - 1 :]
             message = f"more than {MAX_FINDINGS_PER_RULE:,} findings; the rest are not reported"
             found.append(Finding(last.file, "", self.id, self.level, message))
         return found
