@@ -405,9 +405,11 @@ _build_case(
 _build_case(
     "yaml-aliases-expanding-to-123k-values",
     "description.yaml:1: unknown key 'a0'",
-    lambda: "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
-    + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 4))
-    + f"bomb: [{', '.join(['*a3'] * 10)}]\n",
+    lambda: (
+        "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 4))
+        + f"bomb: [{', '.join(['*a3'] * 10)}]\n"
+    ),
 )
 _build_case(
     "yaml-description-5mb",
