@@ -26,7 +26,9 @@ README_SECTIONS = (
     "Obtaining Credentials",
     "Known Issues and Limitations",
 )
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$", re.MULTILINE)
+# The closing "#"s are stripped in Python: a lazy title before "\s*#*\s*$" was quadratic on a
+# heading of many "#".
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$", re.MULTILINE)
 _CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
 
 
@@ -153,7 +155,7 @@ def readme_sections(ctx: Context) -> Iterator[Finding]:
     if readme is None:
         return
     name, content = readme
-    headings = [(len(m.group(1)), m.group(2)) for m in _HEADING.finditer(content)]
+    headings = [(len(m[1]), _heading_text(m[2])) for m in _HEADING.finditer(content)]
     titles = [heading for level, heading in headings if level == 1]
     if not titles or titles[0].strip().lower() == "title":
         yield ctx.report(name, "", "the readme should start with '# <connector name>'")
@@ -177,6 +179,11 @@ _STRING_BODY = re.compile(r'(?:[^"\\]|\\.)*')
 _PLACEHOLDER = re.compile(
     r"^(|[*x.]+|<.*>|\{.*\}|\$\{.*\}|@.*|dummy|secret|placeholder|your.*)$", re.I
 )
+
+
+def _heading_text(line: str) -> str:
+    """A heading's text without its closing "#"s and the white space around them."""
+    return line.rstrip().rstrip("#").rstrip()
 
 
 def _entropy(value: str) -> float:
