@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CLEAN = ROOT / "tests" / "data" / "validate" / "clean"
@@ -54,7 +55,7 @@ def clean_copy(folder: Path) -> Path:
     return target
 
 
-def edit_json(path: Path, change: Callable[[dict[str, object]], None]) -> None:
+def edit_json(path: Path, change: Callable[[dict[str, Any]], None]) -> None:
     """Load a JSON file, change it in place and write it back."""
     value = json.loads(path.read_text(encoding="utf-8"))
     change(value)
@@ -211,6 +212,22 @@ def _ref_chain(folder: Path) -> list[str]:
         value["info"] = {**value["info"], "title": "k" * 40}  # type: ignore[dict-item]
 
     edit_json(connector / SWAGGER, chain)
+    return ["validate", str(connector)]
+
+
+@case("swagger-redos-pattern-with-default", 0, "no errors")
+def _redos(folder: Path) -> list[str]:
+    connector = clean_copy(folder)
+
+    def evil(value: dict[str, Any]) -> None:
+        for item in value["paths"].values():
+            for operation in item.values():
+                evil_parameter = {"name": "evil", "in": "query", "type": "string"}
+                evil_parameter |= {"pattern": "^(a+)+$", "default": "a" * 40 + "!"}
+                operation.setdefault("parameters", []).append(evil_parameter)
+                return
+
+    edit_json(connector / SWAGGER, evil)
     return ["validate", str(connector)]
 
 

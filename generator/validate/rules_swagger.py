@@ -18,6 +18,7 @@ from generator.validate.shapes import Node, Tokens, exists, objects_with, parse_
 
 MAX_SWAGGER_BYTES = 1_048_576
 _REF = frozenset({"$ref"})
+_PATTERN = frozenset({"pattern"})
 _MAX_MESSAGE = 200
 _SHAPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
 
@@ -145,8 +146,30 @@ def _ref_problem(document: dict[str, Any], node: Node) -> str | None:
 
 def _semantic_errors(document: dict[str, Any]) -> list[Any]:
     """The library's checks beyond the schema; they assume a schema-valid document."""
-    validator = OpenAPIV2SpecValidator(document)
+    validator = OpenAPIV2SpecValidator(_without_patterns(document))
     return list(islice(validator.root_validator(validator.schema_path), MAX_FINDINGS_PER_RULE + 1))
+
+
+def _without_patterns(document: dict[str, Any]) -> Any:
+    """The document without its "pattern" strings, for the library's checks of default and
+    example values: a pattern like ``^(a+)+$`` takes exponential time on a 30-character default
+    (ReDoS). Whether a pattern compiles is VAL-57's business; whether a default
+    matches it goes unchecked."""
+    if next(objects_with(document, _PATTERN), None) is None:
+        return document
+    return _copy_without_patterns(document)
+
+
+def _copy_without_patterns(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            key: _copy_without_patterns(child)
+            for key, child in value.items()
+            if key != "pattern" or not isinstance(child, str)
+        }
+    if isinstance(value, list):
+        return [_copy_without_patterns(child) for child in value]
+    return value
 
 
 def _explain(error: Any) -> Any:
