@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from generator.validate import RULES, read_connector, validate_files
+from tests.reproducers import png
 
 DATA = Path(__file__).resolve().parent / "data" / "validate"
 FILES = {
@@ -86,6 +87,30 @@ CASES = [
         "error S: not valid JSON: Expecting ',' delimiter at line 3, column 31",
     ),
     overlay("properties-not-utf8", "JSON-01", "error P: not UTF-8: byte 0xe9 at line 3, column 22"),
+    case(
+        "integer-of-5000-digits",
+        "JSON-01",
+        [("T", None, b'{"n": ' + b"9" * 5000 + b"}")],
+        "error T: not valid JSON here: an integer of 5,000 digits (at most 4,300) at line 1,"
+        " column 7",
+    ),
+    case(
+        "more-than-200000-values",
+        "JSON-01",
+        [("T", None, b"[" + b"0," * 200_000 + b"0]")],
+        "error T: too large to validate: more than 200,000 values",
+    ),
+    case(  # inline, not a file: ruff format stops at a .md file that is not UTF-8
+        "readme-not-utf8",
+        "TEXT-01",
+        [("R", None, "# kintone\n\n## Publisher: Exemple Société\n".encode("latin-1"))],
+        "error R#L3: not UTF-8: byte 0xe9 at line 3, column 27; save the file as UTF-8",
+    ),
+    overlay(
+        "script-not-utf8",
+        "TEXT-01",
+        "error C#L1: not UTF-8: byte 0xe9 at line 1, column 7; save the file as UTF-8",
+    ),
     overlay(
         "settings-with-nan",
         "JSON-01",
@@ -610,6 +635,12 @@ CASES = [
     # other files
     overlay("icon-not-png", "PKG-02", "error I: not a PNG image (no PNG signature and IHDR chunk)"),
     overlay("icon-not-square", "PKG-02", "error I: the icon is 3x2; it must be square"),
+    case(
+        "icon-rgb-of-4-bits",
+        "PKG-02",
+        [("I", None, png(4, 2, b"\x12", size=2))],
+        "error I: the IHDR chunk gives bit depth 4 with colour type 2, which PNG does not allow",
+    ),
     overlay("script-without-script-class", "PKG-03", "error C: no 'class Script : ScriptBase'"),
     overlay("script-without-execute-async", "PKG-03", "error C: no override of ExecuteAsync()"),
     case(

@@ -257,6 +257,26 @@ CASES: list[Any] = [
         " which is not a trigger",
     ),
     case(
+        "polling-policy-lists-an-object",
+        "TRIG-01",
+        [
+            (
+                "P",
+                "/properties/policyTemplateInstances/1",
+                {
+                    **POLLING_POLICY,
+                    "parameters": {
+                        **POLLING_POLICY["parameters"],  # type: ignore[dict-item]
+                        "x-ms-apimTemplate-operationName": [{"an": "object"}],
+                    },
+                },
+            )
+        ],
+        "error P#/properties/policyTemplateInstances/1/parameters/x-ms-apimTemp"
+        "late-operationName/0: the pollingtrigger policy lists something that is not an"
+        " operation name",
+    ),
+    case(
         "required-listed-twice",
         "VAL-03",
         [("S", BODY + "/schema/required", ["app", "record", "app"])],
