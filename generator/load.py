@@ -71,11 +71,12 @@ def load_description(path: Path) -> Loaded:
     """Read a YAML description file; raise DescriptionError with file:line on any problem."""
     source = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_DESCRIPTION_BYTES:
-            message = f"the description has {size:,} bytes; at most {MAX_DESCRIPTION_BYTES:,}"
+        with path.open("rb") as stream:  # read at most one byte past the limit (/dev/zero ...)
+            data = stream.read(MAX_DESCRIPTION_BYTES + 1)
+        if len(data) > MAX_DESCRIPTION_BYTES:
+            message = f"the description has more than {MAX_DESCRIPTION_BYTES:,} bytes"
             raise DescriptionError(source, None, "", message)
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise DescriptionError(source, None, "", "file not found") from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -430,6 +430,6 @@ _build_case(
 )
 _build_case(
     "yaml-description-5mb",
-    "the description has 5,242,",
+    "description.yaml: the description has more than 4,194,304 bytes",
     lambda: "# " + "x" * (5 * MB) + "\n",
 )
