@@ -156,6 +156,7 @@ def is_polling(swagger: JsonObject | None, op: Operation) -> bool:
     Level.WARNING,
     "polling triggers declare their output: a 2xx response schema, trigger metadata or a policy",
     "D-EXT (x-ms-trigger, x-ms-trigger-metadata); PPC schema (pollingtrigger)",
+    "run time: a pollingtrigger policy on an action has no trigger to poll for (error)",
 )
 def polling_triggers(ctx: Context) -> Iterator[Finding]:
     covered, all_covered = _polling_policy_operations(ctx)

@@ -10,7 +10,13 @@ from generator.validate.reader import JSON_FILES, PROPERTIES, SWAGGER
 from generator.validate.registry import rule
 
 
-@rule("JSON-01", Level.ERROR, "JSON files are UTF-8 (BOM accepted) strict JSON", "RFC 8259")
+@rule(
+    "JSON-01",
+    Level.ERROR,
+    "JSON files are UTF-8 (BOM accepted) strict JSON",
+    "RFC 8259",
+    "import: the platform parses both files as JSON and refuses a file that does not parse",
+)
 def json_decodes(ctx: Context) -> Iterator[Finding]:
     for name in JSON_FILES:
         if name in ctx.json_errors:
@@ -22,6 +28,7 @@ def json_decodes(ctx: Context) -> Iterator[Finding]:
     Level.ERROR,
     "apiDefinition.swagger.json and apiProperties.json are present",
     "PPC README",
+    "import: paconn and pac upload the definition and the properties together; nothing to import",
 )
 def required_files(ctx: Context) -> Iterator[Finding]:
     for name in (SWAGGER, PROPERTIES):

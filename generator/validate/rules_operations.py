@@ -98,7 +98,13 @@ def operation_id_style(ctx: Context) -> Iterator[Finding]:
             yield ctx.report(SWAGGER, op.at("operationId"), message)
 
 
-@rule("VAL-22", Level.ERROR, "every operation has an operationId, and they are unique", "D-VAL")
+@rule(
+    "VAL-22",
+    Level.ERROR,
+    "every operation has an operationId, and they are unique",
+    "D-VAL",
+    "import: the platform names each action and trigger by its operationId",
+)
 def operation_ids(ctx: Context) -> Iterator[Finding]:
     first: dict[str, Operation] = {}
     for op in operations(ctx.swagger):
@@ -117,6 +123,7 @@ def operation_ids(ctx: Context) -> Iterator[Finding]:
     Level.ERROR,
     "path template variables match the 'in: path' parameters, which are required",
     "D-VAL",
+    "run time: a {variable} without its parameter (or an optional one) leaves the URL unfilled",
 )
 def path_parameters(ctx: Context) -> Iterator[Finding]:
     for op in operations(ctx.swagger):
