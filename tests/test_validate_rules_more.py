@@ -232,8 +232,13 @@ CASES: list[Any] = [
         "aws-key-in-tooltip",
         "PKG-06",
         [("P", PARAMS + "/api_key/uiDefinition/tooltip", "AKIAABCDEFGHIJKLMNOP")],
-        "error P#/properties/connectionParameters/api_key/uiDefinition/tooltip:"
+        "warning P#/properties/connectionParameters/api_key/uiDefinition/tooltip:"
         " contains an AWS access key; remove it and rotate the credential",
+    ),
+    case(
+        "aws-documentation-example-key",
+        "PKG-06",
+        [("P", PARAMS + "/api_key/uiDefinition/tooltip", "e.g. AKIAIOSFODNN7EXAMPLE")],
     ),
     case(
         "client-secret-in-settings",
@@ -497,7 +502,7 @@ CASES: list[Any] = [
         "visibility-hidden",
         "VAL-44",
         [("S", APPS + "/x-ms-visibility", "hidden")],
-        "error S#/paths/~1k~1v1~1apps.json/get/x-ms-visibility:"
+        "warning S#/paths/~1k~1v1~1apps.json/get/x-ms-visibility:"
         " 'x-ms-visibility' must be one of: important, advanced, internal",
     ),
     case(
@@ -544,14 +549,13 @@ CASES: list[Any] = [
         "security-undefined",
         "VAL-52",
         [("S", "/security", [{"oauth": []}])],
-        "error S#/security/0/oauth: security scheme 'oauth' is not defined",
+        "warning S#/security/0/oauth: security scheme 'oauth' is not defined, so it is ignored",
     ),
     case(
         "security-without-any-scheme",
         "VAL-52",
         [("S", "/securityDefinitions", DROP)],
-        "warning S#/security/0/api_key: security scheme 'api_key' is not defined; "
-        "no scheme is, so it is ignored",
+        "warning S#/security/0/api_key: security scheme 'api_key' is not defined, so it is ignored",
     ),
     case(
         "tag-twice",

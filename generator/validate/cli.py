@@ -113,6 +113,10 @@ def _conclude(findings: list[Finding], strict: bool, base: str, *, quiet: bool) 
 def rules_command(fmt: str) -> None:
     """List every validation rule with its id, level, what it checks and its source.
 
+    An error means the platform refuses the import or the connector fails at run time;
+    each rule that can report one says which ("breaks:"). A warning is a certification
+    guideline, style, or something the platform tolerates.
+
     Example: kintone-connector rules --format json
     """
     if fmt == "json":
@@ -122,6 +126,7 @@ def rules_command(fmt: str) -> None:
                 "level": r.level.value,
                 "summary": r.summary,
                 "source": r.source,
+                "reason": r.reason or None,
                 "helpUri": help_uri(r.source),
             }
             for r in RULES.values()
@@ -130,7 +135,8 @@ def rules_command(fmt: str) -> None:
         return
     width = max(len(r.id) for r in RULES.values())
     for r in RULES.values():
-        click.echo(f"{r.id:<{width}}  {r.level.value:<7}  {r.summary}  [{r.source}]")
+        breaks = f"  breaks: {r.reason}" if r.reason else ""
+        click.echo(f"{r.id:<{width}}  {r.level.value:<7}  {r.summary}  [{r.source}]{breaks}")
 
 
 @click.command("diff")

@@ -47,7 +47,9 @@ def swagger_conforms(ctx: Context) -> Iterator[Finding]:
             message = _message(leaf)
             if _nullable_type(leaf):
                 message += "; write the one type (and x-nullable) instead of a list with 'null'"
-            elif _unknown_schema_keyword(leaf) or _unknown_key(leaf):
+            elif _unknown_schema_keyword(leaf):
+                message += " (not a schema keyword, so it is ignored)"
+            elif _unknown_key(leaf):
                 message += " (not a Swagger 2.0 key, so it is ignored)"
             yield ctx.report(SWAGGER, pointer(*leaf.absolute_path), message, level)
         if all(_tolerated(leaf) for leaf in leaves) and not broken:

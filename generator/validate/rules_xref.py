@@ -138,13 +138,13 @@ def dynamic_parameters(ctx: Context) -> Iterator[Finding]:
             yield from _reference(ctx, ext, name, value)
 
 
-def _is_input(swagger: JsonObject | None, op: Operation, name: str) -> bool:
+def _is_input(swagger: JsonObject | None, op: Operation, wanted: str) -> bool:
     """Whether a dynamic-call parameter name is an input of ``op``: a parameter, a top-level body
     property, or a "body/x/y" path into the body (as x-ms-dynamic-properties writes them)."""
     names = {name for p in parameters(swagger, op) if (name := text(p.value.get("name")))}
-    if name in names | set(schema_properties(swagger, body_schema(swagger, op))):
+    if wanted in names | set(schema_properties(swagger, body_schema(swagger, op))):
         return True
-    segments = [part for part in name.split("/") if part]
+    segments = [part for part in wanted.split("/") if part]
     return len(segments) > 1 and _resolves_in(swagger, op, segments)
 
 
