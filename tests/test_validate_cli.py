@@ -123,6 +123,21 @@ def test_sarif_report_has_rules_results_and_regions(broken: Path, tmp_path: Path
     assert warning["level"] == "warning"
 
 
+def test_sarif_region_of_a_json_parse_error(tmp_path: Path) -> None:
+    """A file that does not parse has no JSON pointers; its finding still has line and column."""
+    out = tmp_path / "report.sarif"
+    code, _ = run("validate", str(DATA / "swagger-not-json"), "--format", "sarif", "-o", str(out))
+    results = json.loads(out.read_text())["runs"][0]["results"]
+    result = next(r for r in results if r["ruleId"] == "JSON-01")
+    assert code == 1
+    assert result["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 3,
+        "startColumn": 31,
+    }
+    code, output = run("validate", str(DATA / "swagger-not-json"))
+    assert "error JSON-01 apiDefinition.swagger.json#L3C31 (3:31): not valid JSON" in output
+
+
 def test_sarif_for_a_zip_names_the_zip(broken: Path, tmp_path: Path) -> None:
     package = tmp_path / "broken.zip"
     with zipfile.ZipFile(package, "w") as archive:

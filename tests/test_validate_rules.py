@@ -83,13 +83,13 @@ CASES = [
     overlay(
         "swagger-not-json",
         "JSON-01",
-        "error S: not valid JSON: Expecting ',' delimiter at line 3, column 31",
+        "error S#L3C31: not valid JSON: Expecting ',' delimiter at line 3, column 31",
     ),
-    overlay("properties-not-utf8", "JSON-01", "error P: not UTF-8: byte 0xe9 at line 3, column 22"),
+    overlay("properties-not-utf8", "JSON-01", "error P#L3C22: not UTF-8: byte 0xe9 at line 3, column 22"),
     overlay(
         "settings-with-nan",
         "JSON-01",
-        "error T: not valid JSON: NaN is not a JSON value at line 2, column 18",
+        "error T#L2C18: not valid JSON: NaN is not a JSON value at line 2, column 18",
     ),
     case(
         "swagger-missing",

@@ -123,13 +123,13 @@ CASES: list[Any] = [
                 CLEAN_SWAGGER.replace(b'"version": "1.0.0",', b'"version": "1.0.0",\n  },', 1),
             )
         ],
-        "error S: not valid JSON: a trailing comma before '}' at line 6, column 23",
+        "error S#L6C23: not valid JSON: a trailing comma before '}' at line 6, column 23",
     ),
     case(
         "swagger-with-comment",
         "JSON-01",
         [("S", None, CLEAN_SWAGGER.replace(TITLE, TITLE + b" // the name", 1))],
-        "error S: not valid JSON: a comment (JSON has no comments) at line 4, column 25",
+        "error S#L4C25: not valid JSON: a comment (JSON has no comments) at line 4, column 25",
     ),
     case(
         "tenant-not-hidden",

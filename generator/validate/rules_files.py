@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from generator.findings import Finding, Level
 from generator.validate.context import Context
-from generator.validate.reader import JSON_FILES, PROPERTIES, SWAGGER
+from generator.validate.reader import JSON_FILES, PROPERTIES, SWAGGER, problem_position
 from generator.validate.registry import rule
 
 
@@ -20,7 +20,11 @@ from generator.validate.registry import rule
 def json_decodes(ctx: Context) -> Iterator[Finding]:
     for name in JSON_FILES:
         if name in ctx.json_errors:
-            yield ctx.report(name, "", ctx.json_errors[name])
+            problem = ctx.json_errors[name]
+            position = problem_position(problem)
+            # no JSON pointer into a file that does not parse: a line-and-column place instead
+            where = f"L{position[0]}C{position[1]}" if position is not None else ""
+            yield ctx.report(name, where, problem)
 
 
 @rule(
