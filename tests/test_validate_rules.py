@@ -85,7 +85,9 @@ CASES = [
         "JSON-01",
         "error S#L3C31: not valid JSON: Expecting ',' delimiter at line 3, column 31",
     ),
-    overlay("properties-not-utf8", "JSON-01", "error P#L3C22: not UTF-8: byte 0xe9 at line 3, column 22"),
+    overlay(
+        "properties-not-utf8", "JSON-01", "error P#L3C22: not UTF-8: byte 0xe9 at line 3, column 22"
+    ),
     overlay(
         "settings-with-nan",
         "JSON-01",
@@ -595,7 +597,9 @@ CASES = [
     ),
     # other files
     overlay("icon-not-png", "PKG-02", "error I: not a PNG image (no PNG signature and IHDR chunk)"),
-    overlay("icon-not-square", "CERT-21", "warning I: the icon is 3x2; certification expects 230x230"),
+    overlay(
+        "icon-not-square", "CERT-21", "warning I: the icon is 3x2; certification expects 230x230"
+    ),
     overlay("script-without-script-class", "PKG-03", "error C: no 'class Script : ScriptBase'"),
     overlay("script-without-execute-async", "PKG-03", "error C: no override of ExecuteAsync()"),
     case(

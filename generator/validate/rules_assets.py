@@ -260,7 +260,9 @@ def _secret_value(tokens: tuple[str | int, ...], value: str) -> bool:
 
 def _secret_like(value: str) -> bool:
     stripped = value.strip()
-    return not _PLACEHOLDER.match(stripped) and stripped not in EXAMPLE_KEYS and _looks_random(value)
+    if _PLACEHOLDER.match(stripped) or stripped in EXAMPLE_KEYS:
+        return False
+    return _looks_random(value)
 
 
 def _secret_defaults(ctx: Context) -> Iterator[Finding]:
