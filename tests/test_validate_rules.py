@@ -124,8 +124,39 @@ CASES = [
         [("S", "/security", {})],
         "warning S#/security: {} is not of type 'array'",
     ),
-    # reported once, by VAL-26 (case responses-empty-object), not again by SWAGGER-01
+    # one construct, one finding: SWAGGER-01 leaves these to the rule named in the id
     case("responses-empty-object-left-to-val-26", "SWAGGER-01", [("S", UNHOOK + "/responses", {})]),
+    case("body-without-schema-left-to-val-46", "SWAGGER-01", [("S", BODY + "/schema", DROP)]),
+    case(
+        "query-with-schema-left-to-val-46",
+        "SWAGGER-01",
+        [("S", APPS + "/parameters", [{"name": "q", "in": "query", "schema": {"type": "string"}}])],
+    ),
+    case(
+        "optional-path-parameter-left-to-val-23",
+        "SWAGGER-01",
+        [("S", UNHOOK + "/parameters/0/required", False)],
+    ),
+    case(
+        "path-variable-unresolved-left-to-val-23", "SWAGGER-01", [("S", UNHOOK + "/parameters", [])]
+    ),
+    case(
+        "duplicate-operation-id-left-to-val-22",
+        "SWAGGER-01",
+        [("S", APPS + "/operationId", "AddRecord")],
+    ),
+    case("base-path-without-slash-left-to-val-45", "SWAGGER-01", [("S", "/basePath", "k")]),
+    case(
+        "path-without-slash-left-to-val-28",
+        "SWAGGER-01",
+        [
+            (
+                "S",
+                "/paths/k~1x",
+                {"get": {"operationId": "X", "responses": {"200": {"description": "ok"}}}},
+            )
+        ],
+    ),
     case(
         "parameter-type-list-with-null",
         "SWAGGER-01",
@@ -178,10 +209,9 @@ CASES = [
     ),
     case(
         "unresolved-path-parameter",
-        "SWAGGER-01",
+        "VAL-23",
         [("S", UNHOOK + "/parameters", DROP)],
-        "error S: Path parameter 'webhookId' for 'delete' operation in "
-        "'/k/v1/webhooks/{webhookId}' was not resolved",
+        f"error S#{UNHOOK}: path variable '{{webhookId}}' has no 'in: path' parameter",
     ),
     case(
         "ref-to-nowhere",

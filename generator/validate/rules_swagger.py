@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -87,13 +88,39 @@ def _unknown_key(error: Any) -> bool:
 
 
 def _owned_elsewhere(error: Any) -> bool:
-    """Constructs a dedicated rule reports with its own level, so they are not reported twice:
-    the host (VAL-45; a placeholder host replaced by a dynamichosturl policy is fine), an empty
-    'responses' (VAL-26)."""
+    """Constructs a dedicated rule reports with its own level and message, so one construct is
+    not reported twice: host and basePath (VAL-45; a placeholder host replaced by dynamichosturl
+    is fine), path keys (VAL-28), an empty 'responses' (VAL-26), a body without 'schema' or
+    another input with one (VAL-46), an optional path parameter (VAL-23), and the library's
+    duplicate operationIds (VAL-22) and unresolved path variables (VAL-23)."""
     path = list(getattr(error, "absolute_path", ()))
-    if path == ["host"] and getattr(error, "validator", None) == "pattern":
+    validator = getattr(error, "validator", None)
+    if path in (["host"], ["basePath"]) and validator == "pattern":
         return True
-    return path[-1:] == ["responses"] and getattr(error, "instance", None) == {}
+    if path == ["paths"] and validator == "additionalProperties":
+        return True
+    if path[-1:] == ["responses"] and getattr(error, "instance", None) == {}:
+        return True
+    if len(path) >= 2 and path[-2] == "parameters" and _parameter_kind_error(error):
+        return True
+    if len(path) >= 3 and path[-3] == "parameters" and path[-1] == "required":
+        return validator == "enum" and getattr(error, "validator_value", None) == [True]
+    return _SEMANTIC_OWNED.search(str(getattr(error, "message", ""))) is not None
+
+
+# openapi-spec-validator's messages for what VAL-22 and VAL-23 report
+_SEMANTIC_OWNED = re.compile(r"^Operation ID .* is not unique|^Path parameter .* was not resolved")
+
+
+def _parameter_kind_error(error: Any) -> bool:
+    """'schema' missing on a body parameter, or 'type' missing because there is a 'schema'."""
+    instance = getattr(error, "instance", None)
+    if getattr(error, "validator", None) != "required" or not isinstance(instance, dict):
+        return False
+    missing = getattr(error, "validator_value", None)
+    if instance.get("in") == "body":
+        return "schema" in (missing or ()) and "schema" not in instance
+    return "type" in (missing or ()) and "schema" in instance
 
 
 def _unknown_schema_keyword(error: Any) -> bool:
