@@ -110,6 +110,9 @@ def test_sarif_report_has_rules_results_and_regions(broken: Path, tmp_path: Path
     assert [r["id"] for r in rules] == list(RULES)
     cert01 = rules[list(RULES).index("CERT-01")]
     assert cert01["defaultConfiguration"] == {"level": "warning"}
+    assert "breaks" not in cert01["properties"]
+    val45 = rules[list(RULES).index("VAL-45")]
+    assert val45["properties"]["breaks"] == RULES["VAL-45"].reason
     assert cert01["helpUri"].endswith("certification-submission")
     result = next(r for r in run_["results"] if r["ruleId"] == "VAL-45")
     assert result["level"] == "error"

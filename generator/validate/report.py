@@ -160,6 +160,8 @@ def _sarif_rule(item: Rule) -> dict[str, Any]:
         "defaultConfiguration": {"level": _SARIF_LEVELS[item.level]},
         "properties": {"source": item.source},
     }
+    if item.reason:  # what an error of this rule breaks: the import or the run
+        described["properties"]["breaks"] = item.reason
     uri = help_uri(item.source)
     if uri is not None:
         described["helpUri"] = uri
