@@ -146,6 +146,12 @@ CASES = [
         [("S", APPS + "/operationId", "AddRecord")],
     ),
     case("base-path-without-slash-left-to-val-45", "SWAGGER-01", [("S", "/basePath", "k")]),
+    case("body-with-type-left-to-val-46", "SWAGGER-01", [("S", BODY + "/type", "object")]),
+    case(
+        "repeated-parameter-left-to-val-27",
+        "SWAGGER-01",
+        [("S", APPS + "/parameters", [{"name": "q", "in": "query", "type": "string"}] * 2)],
+    ),
     case(
         "path-without-slash-left-to-val-28",
         "SWAGGER-01",

@@ -518,6 +518,20 @@ CASES: list[Any] = [
         "error S#/host: host 'https://x.cybozu.com' must be a bare host name",
     ),
     case(
+        "body-with-type",
+        "VAL-46",
+        [("S", "/paths/~1k~1v1~1record.json/post/parameters/0/type", "object")],
+        "warning S#/paths/~1k~1v1~1record.json/post/parameters/0/type"
+        ": a body parameter has no 'type' (its 'schema' says it); it is ignored",
+    ),
+    case(
+        "trigger-kind-unknown",
+        "VAL-44",
+        [("S", "/paths/~1k~1v1~1webhooks.json/post/x-ms-trigger", "sometimes")],
+        "error S#/paths/~1k~1v1~1webhooks.json/post/x-ms-trigger"
+        ": 'x-ms-trigger' must be one of: single, batch",
+    ),
+    case(
         "query-with-schema",
         "VAL-46",
         [("S", FIELDS + "/parameters/0/schema", {"type": "string"})],

@@ -120,10 +120,10 @@ CATALOGUE: dict[str, Extension] = {
     "x-ms-agentic-protocol": Extension(_at(_O), _any),
     "x-ms-mcp": Extension(_at(_O, Role.ROOT), _any),
 }
-# A wrong value of these turns a trigger into something else, so it is an error. A wrong
+# A wrong x-ms-trigger value leaves the operation no trigger kind, so it is an error. A wrong
 # x-ms-visibility or x-ms-url-encoding falls back to the default (certified connectors ship
-# "Advanced" and ""), so it stays a warning.
-for _name in ("x-ms-trigger", "x-ms-notification-url"):
+# "Advanced" and ""): a warning. A webhook without a true x-ms-notification-url is VAL-25's error.
+for _name in ("x-ms-trigger",):
     CATALOGUE[_name] = Extension(CATALOGUE[_name].roles, CATALOGUE[_name].shape, Level.ERROR)
 
 
@@ -132,8 +132,8 @@ for _name in ("x-ms-trigger", "x-ms-notification-url"):
     Level.WARNING,
     "x-ms-* extensions are known, in an allowed position, with an allowed value shape",
     "D-EXT; D-VAL (AdditionalPropertyNotAllowed); PPC schemas/apiDefinition.swagger.schema.json",
-    "run time: an x-ms-trigger or x-ms-notification-url value the platform does not know "
-    "leaves the operation no working trigger (error; other extensions: warning)",
+    "run time: an x-ms-trigger value other than single or batch leaves the operation no trigger "
+    "kind (error; other extensions: warning)",
 )
 def extension_catalogue(ctx: Context) -> Iterator[Finding]:
     for role, node in role_list(ctx.swagger):

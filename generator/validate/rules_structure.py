@@ -310,7 +310,7 @@ def host_and_schemes(ctx: Context) -> Iterator[Finding]:
 @rule(
     "VAL-46",
     Level.ERROR,
-    "body parameters have a schema and no type; other parameters have a type and no schema",
+    "body parameters have a schema (a type too: warning); other parameters a type and no schema",
     "D-VAL (BodyParameterSchemaRequired, NonBodyParameterSchemaNotValid)",
     "import: the platform reads a body's shape from 'schema' and other inputs from 'type'",
 )
@@ -322,7 +322,9 @@ def parameter_kinds(ctx: Context) -> Iterator[Finding]:
             if not isinstance(param.value.get("schema"), dict):
                 yield ctx.report(SWAGGER, param.pointer, "a body parameter needs a 'schema'")
             if "type" in param.value:
-                yield ctx.report(SWAGGER, param.at("type"), "a body parameter has no 'type'")
+                # the shape comes from 'schema'; the stray key is ignored like other unknown keys
+                message = "a body parameter has no 'type' (its 'schema' says it); it is ignored"
+                yield ctx.report(SWAGGER, param.at("type"), message, Level.WARNING)
         elif "schema" in param.value:
             message = f"an 'in: {param.value['in']}' parameter has no 'schema' (use 'type')"
             yield ctx.report(SWAGGER, param.at("schema"), message)

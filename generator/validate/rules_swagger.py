@@ -92,7 +92,8 @@ def _owned_elsewhere(error: Any) -> bool:
     not reported twice: host and basePath (VAL-45; a placeholder host replaced by dynamichosturl
     is fine), path keys (VAL-28), an empty 'responses' (VAL-26), a body without 'schema' or
     another input with one (VAL-46), an optional path parameter (VAL-23), and the library's
-    duplicate operationIds (VAL-22) and unresolved path variables (VAL-23)."""
+    duplicate operationIds (VAL-22), unresolved path variables (VAL-23) and repeated parameters
+    (VAL-27)."""
     path = list(getattr(error, "absolute_path", ()))
     validator = getattr(error, "validator", None)
     if path in (["host"], ["basePath"]) and validator == "pattern":
@@ -103,19 +104,28 @@ def _owned_elsewhere(error: Any) -> bool:
         return True
     if len(path) >= 2 and path[-2] == "parameters" and _parameter_kind_error(error):
         return True
+    if path[-1:] == ["parameters"] and validator == "uniqueItems":
+        return True  # VAL-27 names the repeated parameter
     if len(path) >= 3 and path[-3] == "parameters" and path[-1] == "required":
         return validator == "enum" and getattr(error, "validator_value", None) == [True]
     return _SEMANTIC_OWNED.search(str(getattr(error, "message", ""))) is not None
 
 
-# openapi-spec-validator's messages for what VAL-22 and VAL-23 report
-_SEMANTIC_OWNED = re.compile(r"^Operation ID .* is not unique|^Path parameter .* was not resolved")
+# openapi-spec-validator's messages for what VAL-22, VAL-23 and VAL-27 report
+_SEMANTIC_OWNED = re.compile(
+    r"^Operation ID .* is not unique|^Path parameter .* was not resolved|^Duplicate parameter "
+)
 
 
 def _parameter_kind_error(error: Any) -> bool:
-    """'schema' missing on a body parameter, or 'type' missing because there is a 'schema'."""
+    """'schema' missing on a body parameter, 'type' missing because there is a 'schema', or
+    'type' next to a body parameter's 'schema'."""
     instance = getattr(error, "instance", None)
-    if getattr(error, "validator", None) != "required" or not isinstance(instance, dict):
+    if not isinstance(instance, dict):
+        return False
+    if getattr(error, "validator", None) == "additionalProperties":
+        return instance.get("in") == "body" and "'type'" in str(getattr(error, "message", ""))
+    if getattr(error, "validator", None) != "required":
         return False
     missing = getattr(error, "validator_value", None)
     if instance.get("in") == "body":
