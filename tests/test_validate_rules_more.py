@@ -257,7 +257,7 @@ CASES: list[Any] = [
         "polling-policy-on-action",
         "TRIG-01",
         [("P", "/properties/policyTemplateInstances/1", POLLING_POLICY)],
-        "error P#/properties/policyTemplateInstances/1/parameters/x-ms-apimTemp"
+        "warning P#/properties/policyTemplateInstances/1/parameters/x-ms-apimTemp"
         "late-operationName/0: the pollingtrigger policy names 'ListApps',"
         " which is not a trigger",
     ),

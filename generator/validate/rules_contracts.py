@@ -156,7 +156,6 @@ def is_polling(swagger: JsonObject | None, op: Operation) -> bool:
     Level.WARNING,
     "polling triggers declare their output: a 2xx response schema, trigger metadata or a policy",
     "D-EXT (x-ms-trigger, x-ms-trigger-metadata); PPC schema (pollingtrigger)",
-    "run time: a pollingtrigger policy on an action has no trigger to poll for (error)",
 )
 def polling_triggers(ctx: Context) -> Iterator[Finding]:
     covered, all_covered = _polling_policy_operations(ctx)
@@ -172,8 +171,9 @@ def polling_triggers(ctx: Context) -> Iterator[Finding]:
     for name, where in _policy_targets(ctx):
         target = index.get(name)
         if target is not None and not target.is_trigger:
+            # nothing shows that this breaks the action (our inference only): a warning
             message = f"the pollingtrigger policy names '{name}', which is not a trigger"
-            yield ctx.report(PROPERTIES, where, message, Level.ERROR)
+            yield ctx.report(PROPERTIES, where, message)
 
 
 def _polling_policy_operations(ctx: Context) -> tuple[set[str], bool]:

@@ -121,7 +121,7 @@ def operation_ids(ctx: Context) -> Iterator[Finding]:
 @rule(
     "VAL-23",
     Level.ERROR,
-    "path template variables match the 'in: path' parameters, which are required",
+    "path variables have required 'in: path' parameters (parameters without a variable: warning)",
     "D-VAL",
     "run time: a {variable} without its parameter (or an optional one) leaves the URL unfilled",
 )
@@ -135,8 +135,9 @@ def path_parameters(ctx: Context) -> Iterator[Finding]:
                 continue
             declared.add(name)
             if name not in variables:
+                # its value is not used, which the call survives: a warning
                 message = f"path parameter '{name}' is not in the path template {op.path}"
-                yield ctx.report(SWAGGER, param.pointer, message)
+                yield ctx.report(SWAGGER, param.pointer, message, Level.WARNING)
             if param.value.get("required") is not True:
                 message = f"path parameter '{name}' must be required"
                 yield ctx.report(SWAGGER, param.pointer, message)
