@@ -1,10 +1,9 @@
-"""Constructs that Microsoft's certified connectors ship (they import and run) are not errors.
+"""Constructs that Microsoft's certified connectors ship (they import and run) are not errors."""
 
-Each tests/data/validate/corpus/<construct>.json holds a minimised copy of one construct as
-changes to the clean fixture, the certified connectors it was seen in, the rule that looks at it
-and the level that rule reports it at (null: no finding at all). The calibration over the whole
-corpus is tests/benchmarks/bench_corpus.py.
-"""
+# Each tests/data/validate/corpus/<construct>.json holds a minimised copy of one construct as
+# changes to the clean fixture, the certified connectors it was seen in, the rule that looks at
+# it and the level that rule reports it at (null: no finding at all). The calibration over the
+# whole corpus is tests/benchmarks/bench_corpus.py.
 
 from __future__ import annotations
 
