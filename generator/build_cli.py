@@ -10,6 +10,7 @@ from generator.clierrors import our_errors
 from generator.findings import Finding, Level
 from generator.package import package_drift, write_file_atomically, write_package, zip_bytes
 from generator.pipeline import build, summary_lines
+from generator.solution import SolutionOptions, solution_files
 from generator.validate import read_connector, validate_files
 
 DEFAULT_OUT = Path("connector")
@@ -83,24 +84,60 @@ def _check(files: dict[str, bytes], out: Path) -> None:
 )
 @click.option(
     "--target",
-    type=click.Choice(["portal", "paconn"]),
+    type=click.Choice(["portal", "paconn", "solution"]),
     default="portal",
     show_default=True,
-    help="paconn: drop stackOwner, which paconn create cannot handle.",
+    help="paconn: drop stackOwner, which paconn create cannot handle. solution: an unmanaged "
+    "Power Platform solution (connector, auth types, policies, icon, code, connection reference).",
 )
-def package_command(source: Path, out: Path, target: str) -> None:
-    """Zip a validated connector folder for import (maker portal, pac, paconn).
+@click.option(
+    "--publisher-prefix",
+    default=SolutionOptions.publisher_prefix,
+    show_default=True,
+    help="solution: the customization prefix of your publisher (2-8 lowercase letters/digits).",
+)
+@click.option(
+    "--solution-name",
+    default=SolutionOptions.solution_name,
+    show_default=True,
+    help="solution: the solution's unique name.",
+)
+@click.option(
+    "--version",
+    "version",
+    default=None,
+    help="solution: the solution version (default: the connector's version, e.g. 1.0.0.0).",
+)
+def package_command(
+    source: Path,
+    out: Path,
+    target: str,
+    publisher_prefix: str,
+    solution_name: str,
+    version: str | None,
+) -> None:
+    """Zip a validated connector folder for import (maker portal, pac, paconn, solution).
 
-    Example: kintone-connector package --target paconn --out kintone-paconn.zip
+    Example: kintone-connector package --target solution --publisher-prefix contoso
+    --out KintoneConnector.zip
     """
+    options = SolutionOptions(publisher_prefix, solution_name, version)
+    if target == "solution" and options.problems():
+        raise click.BadParameter("; ".join(options.problems()), param_hint="--target solution")
     with our_errors():
         files = read_connector(source)
         errors = [f for f in validate_files(files) if f.level is Level.ERROR]
         _echo_findings(errors)
         if errors:
             raise click.ClickException(f"{source} has {len(errors)} errors; nothing packaged")
-        write_file_atomically(out, zip_bytes(files, "paconn" if target == "paconn" else "portal"))
-    click.echo(f"wrote {out} ({len(files)} files)")
+        if target == "solution":
+            members = solution_files(files, options)
+            data = zip_bytes(members)
+        else:
+            members = files
+            data = zip_bytes(files, "paconn" if target == "paconn" else "portal")
+        write_file_atomically(out, data)
+    click.echo(f"wrote {out} ({len(members)} files)")
 
 
 def _echo_findings(findings: list[Finding]) -> None:
