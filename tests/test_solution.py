@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import DATA, GOLDEN
+
 from generator.cli import main
 from generator.solution import SolutionOptions, logical_name, solution_files
 from generator.validate import read_connector, validate_files
@@ -81,7 +81,7 @@ def test_connector_files_carry_the_package(members: dict[str, bytes]) -> None:
     sets = json.loads(members[prefix + "connectionparametersets.json"])
     assert sets == properties["connectionParameterSets"]
     policies = json.loads(members[prefix + "policytemplateinstances.json"])
-    assert [p["templateId"] for p in policies][0] == "dynamichosturl"
+    assert policies[0]["templateId"] == "dynamichosturl"
     connector = ET.fromstring(members["customizations.xml"]).find("./Connectors/Connector")
     assert connector is not None
     assert (
@@ -188,7 +188,7 @@ def test_validate_reads_an_extracted_solution_folder(
 
 
 def _unpacked(members: dict[str, bytes], root: Path) -> Path:
-    """The solution packager's layout: Other/*.xml, Connectors/<name>.xml and the files beside it."""
+    """The solution packager's layout: Other/*.xml, Connectors/<name>.xml and its files beside."""
     customizations = ET.fromstring(members["customizations.xml"])
     connectors = customizations.find("Connectors")
     assert connectors is not None
