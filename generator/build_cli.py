@@ -32,22 +32,30 @@ REGENERATE = "kintone-connector build"
     help="Folder to write the connector package to.",
 )
 @click.option(
+    "--settings",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Your organisation's settings (YAML): publisher, contact, brand_color, oauth "
+    "(client_id, domain). Default: the description's values.",
+)
+@click.option(
     "--check", is_flag=True, help="Write nothing; exit 1 if --out differs from a fresh build."
 )
-def build_command(description: Path | None, out: Path, check: bool) -> None:
+def build_command(description: Path | None, out: Path, settings: Path | None, check: bool) -> None:
     """Render the connector package, validate it and write it atomically.
 
-    Example: kintone-connector build --out connector
+    Example: kintone-connector build --settings contoso.yaml --out contoso-connector
     """
     with our_errors():
-        result = build(description)
+        result = build(description, settings)
         _echo_findings(result.findings)
         if result.errors:
             raise click.ClickException(
                 f"validation failed: {len(result.errors)} errors; nothing written"
             )
         if check:
-            _check(result.files, out)
+            extra = f" --settings {settings}" if settings is not None else ""
+            _check(result.files, out, extra)
             return
         write_package(result.files, out)
     for line in summary_lines(result):
@@ -55,13 +63,13 @@ def build_command(description: Path | None, out: Path, check: bool) -> None:
     click.echo(f"wrote {out}")
 
 
-def _check(files: dict[str, bytes], out: Path) -> None:
+def _check(files: dict[str, bytes], out: Path, extra: str = "") -> None:
     drift = package_drift(files, out)
     if drift:
         for line in drift:
             click.echo(line, err=True)
         raise click.ClickException(
-            f"{out} is out of date; regenerate it with: {REGENERATE} --out {out}"
+            f"{out} is out of date; regenerate it with: {REGENERATE}{extra} --out {out}"
         )
     click.echo(f"{out} is up to date")
 
