@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import DATA, GOLDEN
+
 from generator.cli import main
 from generator.errors import DescriptionError
 from generator.parse import default_description
@@ -19,7 +19,9 @@ BAD = DATA / "settings"
 EXAMPLE = default_description().parent / "settings.example.yaml"
 
 CASES = {
-    "unknown-key": (2, "unknown key 'brand_colour' (allowed: brand_color, contact, oauth, publisher)"),
+    "unknown-key": (
+        2, "unknown key 'brand_colour' (allowed: brand_color, contact, oauth, publisher)"
+    ),
     "colour-without-hash": (2, "'0b6a8f' is not a colour like #f5b400"),
     "colour-reserved": (1, "#007EE5 is reserved by the platform"),
     "oauth-domain-not-kintone": (
