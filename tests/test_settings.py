@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import DATA, GOLDEN
 
 from generator.cli import main
 from generator.errors import DescriptionError
 from generator.parse import default_description
 from generator.pipeline import build
 from generator.settings import load_settings, oauth_host
+from tests.conftest import DATA, GOLDEN
 
 BAD = DATA / "settings"
 EXAMPLE = default_description().parent / "settings.example.yaml"

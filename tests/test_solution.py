@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import DATA, GOLDEN
 
 from generator.cli import main
 from generator.solution import SolutionOptions, logical_name, solution_files
 from generator.validate import read_connector, validate_files
 from generator.validate.solution import read_solution, validate_solution
+from tests.conftest import DATA, GOLDEN
 
 # A minimised export written after real ones (see its README.md for the repositories it follows).
 EXPORT = DATA / "solution" / "export"
