@@ -272,3 +272,53 @@ def test_a_solution_without_a_connector_is_a_usage_error(tmp_path: Path) -> None
 def test_validate_files_of_the_golden_record_do_not_change() -> None:
     # The hook in read_connector leaves a plain connector folder alone.
     assert validate_files(read_connector(GOLDEN)) == []
+
+
+def test_every_connector_of_a_solution_is_validated(
+    members: dict[str, bytes], tmp_path: Path
+) -> None:
+    """A second connector (a copy whose swagger lost its info) is found and checked too."""
+    both = dict(members)
+    root = ET.fromstring(members["customizations.xml"])
+    connectors = root.find("Connectors")
+    assert connectors is not None
+    second = ET.fromstring(
+        ET.tostring(connectors[0]).replace(b"kintone_5Fkintone", b"kintone_5Fcopy")
+    )
+    connectors.append(second)
+    both["customizations.xml"] = ET.tostring(root)
+    for name, data in members.items():
+        if name.startswith("Connector/"):
+            both[name.replace("kintone_5Fkintone", "kintone_5Fcopy")] = data
+    swagger = json.loads(members["Connector/kintone_5Fkintone_openapidefinition.json"])
+    del swagger["info"]["description"]
+    both["Connector/kintone_5Fcopy_openapidefinition.json"] = json.dumps(swagger).encode()
+    solution = read_solution(_zip(both, tmp_path / "two.zip"))
+    assert [c.name for c in solution.connectors] == ["kintone_5Fkintone", "kintone_5Fcopy"]
+    files = {f.file for f in validate_solution(solution)}
+    assert files == {"Connector/kintone_5Fcopy_openapidefinition.json"}
+    result = CliRunner().invoke(main, ["package", "--from", str(tmp_path / "two.zip")])
+    assert result.exit_code == 1
+    assert "the solution holds 2 connectors (kintone_5Fkintone, kintone_5Fcopy)" in result.output
+
+
+def test_validate_json_report_of_a_solution(members: dict[str, bytes], tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["validate", str(_zip(members, tmp_path / "s.zip")), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["findings"] == []
+
+
+def test_two_processes_write_the_same_solution(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    outs = [tmp_path / "a.zip", tmp_path / "b.zip"]
+    for out in outs:
+        command = [
+            sys.executable, "-m", "generator", "package", "--from", str(GOLDEN),
+            "--target", "solution", "--out", str(out),
+        ]  # fmt: skip
+        subprocess.run(command, check=True, capture_output=True)
+    assert outs[0].read_bytes() == outs[1].read_bytes()
