@@ -210,7 +210,8 @@ def _connection_reference(name: str, connector: _Connector, options: SolutionOpt
     _text(reference, "connectorid", f"/providers/Microsoft.PowerApps/apis/shared_{api}")
     custom = ET.SubElement(reference, "customconnectorid")
     _text(custom, "connectorid", connector_id(options.publisher_prefix, name))
-    _text(reference, "description", f"The connection the flows of this solution use for {name}.")
+    description = f"The {connector.title} connection the flows of this solution use."
+    _text(reference, "description", description)
     for tag, value in (("iscustomizable", "1"), ("promptingbehavior", "0")):
         _text(reference, tag, value)
     _text(reference, "statecode", "0")
