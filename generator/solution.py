@@ -199,7 +199,10 @@ def _customizations(
 
 
 def _connection_reference(name: str, connector: _Connector, options: SolutionOptions) -> ET.Element:
-    # Flows in the same solution bind to this reference; importing asks for a connection.
+    # Flows in the same solution bind to this reference; importing asks for a connection. The
+    # elements are those of the references in microsoft/coe-starter-kit's Customizations.xml,
+    # plus customconnectorid (a column of the connectionreference table): a custom connector's
+    # api name ends in a suffix each environment picks, so the reference also names it by GUID.
     api = name.lower().replace("_5f", "-5f", 1)
     alnum = re.sub(r"[^a-z0-9]", "", name.lower())
     reference = ET.Element(
@@ -212,8 +215,7 @@ def _connection_reference(name: str, connector: _Connector, options: SolutionOpt
     _text(custom, "connectorid", connector_id(options.publisher_prefix, name))
     description = f"The {connector.title} connection the flows of this solution use."
     _text(reference, "description", description)
-    for tag, value in (("iscustomizable", "1"), ("promptingbehavior", "0")):
-        _text(reference, tag, value)
+    _text(reference, "iscustomizable", "1")
     _text(reference, "statecode", "0")
     _text(reference, "statuscode", "1")
     return reference
