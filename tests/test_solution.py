@@ -237,7 +237,11 @@ def test_findings_point_into_the_solution_files(members: dict[str, bytes], tmp_p
     parameter_sets = json.loads(members[sets])
     parameter_sets["values"][0]["parameters"]["api_key"]["type"] = "secret"
     broken[sets] = json.dumps(parameter_sets).encode()
-    findings = validate_solution(read_solution(_zip(broken, tmp_path / "s.zip")))
+    path = _zip(broken, tmp_path / "s.zip")
+    findings = validate_solution(read_solution(path))
+    output = CliRunner().invoke(main, ["validate", str(path)]).output
+    # The swagger is the package's own bytes, so its findings keep their line and column.
+    assert re.search(re.escape(name) + r"#/paths/~1k~1v1~1record\.json/post \(\d+:\d+\)", output)
     places = {(f.file, f.pointer) for f in findings}
     assert (name, "/paths/~1k~1v1~1record.json/post") in places
     assert any(f == sets and p.startswith("/values/0/parameters/api_key") for f, p in places)

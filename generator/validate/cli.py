@@ -24,7 +24,7 @@ from generator.validate.report import (
     render_sarif,
     render_text,
 )
-from generator.validate.solution import Solution, is_solution, read_solution, validate_solution
+from generator.validate.solution import Solution, is_solution, locate_solution, read_solution
 
 DEFAULT_PATH = Path("connector")
 
@@ -93,13 +93,12 @@ def validate_command(
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--rule/--skip") from None
     if is_solution(path):
-        solution = _read_solution(path)
-        files: ConnectorFiles = solution.members
-        findings = validate_solution(solution, [r.id for r in rules])
+        located = locate_solution(_read_solution(path), [r.id for r in rules])
+        findings = [item.finding for item in located]
     else:
         files = _read(path)
         findings = validate_files(files, rules=[r.id for r in rules])
-    located = locate(findings, files)
+        located = locate(findings, files)
     base = str(path)
     if fmt == "json":
         _emit(render_json(located, base), output)

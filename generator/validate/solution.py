@@ -26,6 +26,7 @@ from generator.validate.reader import (
     ConnectorFiles,
     decode_json,
 )
+from generator.validate.report import Located, locate
 
 CUSTOMIZATIONS = "customizations.xml"
 SOLUTION = "solution.xml"
@@ -264,10 +265,19 @@ def _element_for(pointer: str) -> str:
 
 def validate_solution(solution: Solution, rules: Collection[str] | None = None) -> list[Finding]:
     """Every connector of the solution validated with the package rules, findings relocated."""
+    return sorted({item.finding for item in locate_solution(solution, rules)})
+
+
+def locate_solution(solution: Solution, rules: Collection[str] | None = None) -> list[Located]:
+    """The relocated findings, with line and column where the solution holds the package's bytes."""
     from generator.validate import validate_files  # the package imports this module's reader
 
-    findings: list[Finding] = []
+    located: dict[Finding, Located] = {}
     for connector in solution.connectors:
-        found = validate_files(connector.files, rules=rules)
-        findings += [locate_finding(connector, f) for f in found if not _stack_owner(f)]
-    return sorted(set(findings))
+        found = [f for f in validate_files(connector.files, rules=rules) if not _stack_owner(f)]
+        for item in locate(found, connector.files):
+            moved = locate_finding(connector, item.finding)
+            # Only the swagger is carried byte for byte; the other parts were re-serialised.
+            exact = item.finding.file == SWAGGER
+            located[moved] = Located(moved, *((item.line, item.column) if exact else (None, None)))
+    return [located[f] for f in sorted(located)]
