@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -112,6 +114,21 @@ def test_settings_build_a_different_valid_connector(tmp_path: Path) -> None:
     assert (out / "apiProperties.json").read_bytes() != (GOLDEN / "apiProperties.json").read_bytes()
     again = runner.invoke(main, ["build", "--settings", str(EXAMPLE), "--out", str(out), "--check"])
     assert again.exit_code == 0, again.output
+    solution = tmp_path / "contoso.zip"
+    packaged = runner.invoke(
+        main,
+        ["package", "--from", str(out), "--target", "solution", "--publisher-prefix", "contoso",
+         "--out", str(solution)],
+    )  # fmt: skip
+    assert packaged.exit_code == 0, packaged.output
+    assert runner.invoke(main, ["validate", str(solution), "--strict"]).exit_code == 0
+    with zipfile.ZipFile(solution) as archive:
+        publisher = ET.fromstring(archive.read("solution.xml")).find("./SolutionManifest/Publisher")
+    assert publisher is not None
+    name = publisher.find("./LocalizedNames/LocalizedName")
+    assert name is not None and name.get("description") == "Contoso Ltd"
+    assert publisher.findtext("EMailAddress") == "it-help@contoso.example"
+    assert publisher.findtext("CustomizationPrefix") == "contoso"
 
 
 def test_without_settings_the_golden_record_is_reproduced() -> None:
