@@ -42,21 +42,21 @@ def _layout(names: list[str], connector: str) -> set[str]:
     return {name.replace(connector, "<connector>") for name in names}
 
 
-def _shape(data: bytes) -> set[tuple[str, tuple[str, ...]]]:
-    """(element path, attribute names) of every element: what a structure walk compares.
+def _shape(data: bytes) -> list[tuple[str, tuple[str, ...]]]:
+    """(element path, attribute names) of every element in document order, each path once.
 
     xsi:nil is left out: it says whether a value is empty (a publisher with or without e-mail).
     """
-    found: set[tuple[str, tuple[str, ...]]] = set()
+    found: dict[tuple[str, tuple[str, ...]], None] = {}
 
     def walk(element: ET.Element, path: str) -> None:
         here = f"{path}/{element.tag}"
-        found.add((here, tuple(sorted(a for a in element.attrib if a != _NIL))))
+        found[(here, tuple(sorted(a for a in element.attrib if a != _NIL)))] = None
         for child in element:
             walk(child, here)
 
     walk(ET.fromstring(data), "")
-    return found
+    return list(found)
 
 
 def test_member_layout_matches_the_export(members: dict[str, bytes]) -> None:
