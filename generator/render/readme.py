@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from generator.model import (
@@ -161,9 +162,15 @@ def _property_rows(connector: Connector, schema: Schema | None, lead: str) -> li
         prop = _resolve(connector, prop) or prop
         if prop.visibility == "internal":
             continue
-        rows.append(_output_row(prop.summary or prop.title or name, _kind(connector, prop),
+        rows.append(_output_row(prop.summary or prop.title or _words(name), _kind(connector, prop),
                                 lead + (prop.description or "")))  # fmt: skip
     return rows
+
+
+def _words(name: str) -> str:
+    """A property name as words: deletedBy → Deleted by."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).replace("_", " ")
+    return spaced[:1].upper() + spaced[1:].lower()
 
 
 def _kind(connector: Connector, schema: Schema) -> str:
