@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from generator.cli import main
 from generator.solution import SolutionOptions, logical_name, solution_files
 from generator.validate import read_connector, validate_files
-from generator.validate.solution import read_solution, validate_solution
+from generator.validate.solution import is_solution, read_solution, validate_solution
 from tests.conftest import DATA, GOLDEN
 
 # A minimised export written after real ones (see its README.md for the repositories it follows).
@@ -326,3 +326,10 @@ def test_two_processes_write_the_same_solution(tmp_path: Path) -> None:
         ]  # fmt: skip
         subprocess.run(command, check=True, capture_output=True)
     assert outs[0].read_bytes() == outs[1].read_bytes()
+
+
+def test_a_solution_deep_inside_a_folder_does_not_make_it_one() -> None:
+    assert is_solution(EXPORT)
+    assert is_solution(EXPORT.parent)  # a zip or folder holding the export's folder
+    assert not is_solution(DATA)  # tests/data/solution/export/solution.xml is too deep
+    assert not is_solution(GOLDEN)

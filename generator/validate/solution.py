@@ -60,12 +60,17 @@ class Solution:
 
 
 def is_solution(path: Path) -> bool:
-    """Whether ``path`` is a solution zip or folder: it holds solution.xml or customizations.xml."""
+    """Whether ``path`` is a solution zip or folder: solution.xml or customizations.xml at its top,
+    in one folder below it (a zip of a folder) or in Other/ (unpacked by the solution packager).
+    """
     try:
         names = _zip_names(path) if path.is_file() else _folder_names(path) if path.is_dir() else []
     except (OSError, zipfile.BadZipFile):
         return False
-    return any(posixpath.basename(n).lower() in (SOLUTION, CUSTOMIZATIONS) for n in names)
+    return any(
+        posixpath.basename(n).lower() in (SOLUTION, CUSTOMIZATIONS) and n.count("/") <= 1
+        for n in names
+    )
 
 
 def _zip_names(path: Path) -> list[str]:
@@ -76,7 +81,8 @@ def _zip_names(path: Path) -> list[str]:
 
 
 def _folder_names(folder: Path) -> list[str]:
-    return [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()]
+    near = [*folder.glob("*"), *folder.glob("*/*")]  # no deeper: a repository is no solution
+    return [p.relative_to(folder).as_posix() for p in near if p.is_file()]
 
 
 def read_solution(path: Path) -> Solution:
