@@ -8,6 +8,7 @@ import click
 
 from generator.clierrors import our_errors
 from generator.findings import Finding, Level
+from generator.outguard import check_zip_replaceable
 from generator.package import package_drift, write_file_atomically, write_package, zip_bytes
 from generator.pipeline import build, summary_lines
 from generator.validate import read_connector, validate_files
@@ -33,8 +34,17 @@ REGENERATE = "kintone-connector build"
 @click.option(
     "--check", is_flag=True, help="Write nothing; exit 1 if --out differs from a fresh build."
 )
-def build_command(description: Path | None, out: Path, check: bool) -> None:
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace --out even if it holds files this tool did not write (never a folder holding "
+    ".git or pyproject.toml, your home, the filesystem root).",
+)
+def build_command(description: Path | None, out: Path, check: bool, force: bool) -> None:
     """Render the connector package, validate it and write it atomically.
+
+    --out must be missing, empty, or a package a previous build wrote (it keeps a
+    .kintone-connector manifest of its files); anything else is refused, untouched, exit 1.
 
     Example: kintone-connector build --out connector
     """
@@ -48,7 +58,7 @@ def build_command(description: Path | None, out: Path, check: bool) -> None:
         if check:
             _check(result.files, out)
             return
-        write_package(result.files, out)
+        write_package(result.files, out, force=force)
     for line in summary_lines(result):
         click.echo(line)
     click.echo(f"wrote {out}")
@@ -91,6 +101,8 @@ def _check(files: dict[str, bytes], out: Path) -> None:
 def package_command(source: Path, out: Path, target: str) -> None:
     """Zip a validated connector folder for import (maker portal, pac, paconn).
 
+    An existing --out is overwritten only if it is a zip this tool wrote; else exit 1.
+
     Example: kintone-connector package --target paconn --out kintone-paconn.zip
     """
     with our_errors():
@@ -99,6 +111,7 @@ def package_command(source: Path, out: Path, target: str) -> None:
         _echo_findings(errors)
         if errors:
             raise click.ClickException(f"{source} has {len(errors)} errors; nothing packaged")
+        check_zip_replaceable(out)
         write_file_atomically(out, zip_bytes(files, "paconn" if target == "paconn" else "portal"))
     click.echo(f"wrote {out} ({len(files)} files)")
 
