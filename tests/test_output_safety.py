@@ -223,3 +223,21 @@ def test_package_out_that_is_a_folder_is_a_usage_error(runner: CliRunner, tmp_pa
     result = runner.invoke(main, ["package", "--from", str(GOLDEN), "--out", str(tmp_path)])
     assert result.exit_code == 2
     assert "is a directory" in result.output
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    ["notes.txt\n", "# Written by kintone-connector build\n../notes.txt\n", ""],
+    ids=["no-header", "path-outside", "empty"],
+)
+def test_a_manifest_the_tool_did_not_write_is_not_trusted(
+    runner: CliRunner, tmp_path: Path, manifest: str
+) -> None:
+    out = tmp_path / "d"
+    out.mkdir()
+    (out / MANIFEST).write_text(manifest)
+    (out / "notes.txt").write_text("keep")
+    result = runner.invoke(main, ["build", "--out", str(out)])
+    assert result.exit_code == 1
+    assert f"did not write (it has no {MANIFEST} manifest): {MANIFEST}, notes.txt" in result.output
+    assert (out / "notes.txt").read_text() == "keep"

@@ -154,3 +154,15 @@ def test_separate_call_processes_share_the_limit(kintone: StandIn, throttle_stat
     assert sorted(code for code, _ in outcomes) == [0, 0, 1]
     refused = next(err for code, err in outcomes if code == 1)
     assert "HTTP 429" in refused and "GetApp answered HTTP 429" in refused
+
+
+def test_an_unwritable_state_folder_is_a_clear_error(
+    kintone: StandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("KINTONE_CONNECTOR_STATE_DIR", str(blocker))
+    result = CliRunner().invoke(main, _args(kintone))
+    assert result.exit_code == 1
+    assert f"Error: cannot record the call in {blocker}/throttle-127.0.0.1_" in result.output
+    assert "set KINTONE_CONNECTOR_STATE_DIR to a writable folder" in result.output
