@@ -37,8 +37,8 @@ REGENERATE = "kintone-connector build"
 @click.option(
     "--force",
     is_flag=True,
-    help="Replace --out even if it holds files this tool did not write (never a folder holding "
-    ".git or pyproject.toml, your home, the filesystem root).",
+    help="Replace --out even if it holds files this tool did not write; never a folder holding "
+    ".git or pyproject.toml, your home, the current folder, this tool's source or /.",
 )
 def build_command(description: Path | None, out: Path, check: bool, force: bool) -> None:
     """Render the connector package, validate it and write it atomically.

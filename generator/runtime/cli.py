@@ -165,10 +165,11 @@ def call_command(
 ) -> None:
     """Run one operation of the connector and print kintone's answer.
 
-    Throttling (100 calls per 60 seconds) and the custom code apply as on the platform; the
-    count is kept per connection (domain and a hash of the credential) in a state file under
-    $XDG_STATE_HOME/kintone-connector (or $KINTONE_CONNECTOR_STATE_DIR), so separate runs share it.
-    An unknown --param or an unreadable --body @FILE is a usage error (exit 2).
+    Throttling (100 calls per 60 seconds) and the custom code apply as on the platform. Separate
+    runs share the count: a state file per connection (domain and a hash of the credential) in
+    $KINTONE_CONNECTOR_STATE_DIR, else $XDG_STATE_HOME/kintone-connector, else
+    ~/.local/state/kintone-connector. An unknown --param or an unreadable --body @FILE is a
+    usage error (exit 2).
 
     \b
     Example:
