@@ -97,6 +97,10 @@ def protected_reason(out: Path) -> str | None:
     target = out.resolve()
     if target == Path(target.anchor):
         return "it is the filesystem root"
+    if target.parent == Path(target.anchor):
+        return "it sits directly under the filesystem root (a system folder such as /tmp or /home)"
+    if os.path.ismount(target):
+        return "it is a mount point"
     for label, place in _protected_places():
         if place == target:
             return f"it is {label}"
@@ -115,8 +119,11 @@ def _protected_places() -> list[tuple[str, Path]]:
 
 def _project_marker(folder: Path) -> str | None:
     """A .git or pyproject.toml anywhere in ``folder``: it is (or holds) a project."""
+    if not folder.is_dir():
+        return None
     seen = 0
-    for root, dirs, files in os.walk(folder):
+    unreadable: list[OSError] = []
+    for root, dirs, files in os.walk(folder, onerror=unreadable.append):
         for marker in _PROJECT_MARKERS:
             if marker in dirs or marker in files:
                 where = Path(root, marker).relative_to(folder)
@@ -124,6 +131,9 @@ def _project_marker(folder: Path) -> str | None:
         seen += len(dirs) + len(files)
         if seen > _WALK_LIMIT:
             return f"it holds more than {_WALK_LIMIT:,} entries, so it is no connector folder"
+    if unreadable:
+        where = unreadable[0].filename or folder
+        return f"it holds {where}, which cannot be read to check it is no project"
     return None
 
 

@@ -100,6 +100,7 @@ def test_force_never_replaces_home(
 
 def test_places_that_are_never_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert protected_reason(Path("/")) == "it is the filesystem root"
+    assert protected_reason(Path("/tmp")).startswith("it sits directly under the filesystem root")
     assert protected_reason(ROOT / "generator") == "it is kintone-connector's own source"
     assert protected_reason(ROOT) == "it holds kintone-connector's own source"
     monkeypatch.chdir(tmp_path)
