@@ -38,7 +38,8 @@ REGENERATE = "kintone-connector build"
     "--force",
     is_flag=True,
     help="Replace --out even if it holds files this tool did not write; never a folder holding "
-    ".git or pyproject.toml, your home, the current folder, this tool's source or /.",
+    ".git or pyproject.toml, your home, the current folder, this tool's source, a mount point, "
+    "/ or a folder directly under /.",
 )
 def build_command(description: Path | None, out: Path, check: bool, force: bool) -> None:
     """Render the connector package, validate it and write it atomically.
