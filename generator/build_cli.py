@@ -8,6 +8,7 @@ import click
 
 from generator.clierrors import our_errors
 from generator.findings import Finding, Level
+from generator.outguard import check_zip_replaceable
 from generator.package import package_drift, write_file_atomically, write_package, zip_bytes
 from generator.pipeline import build, summary_lines
 from generator.solution import SolutionOptions, solution_files
@@ -41,8 +42,20 @@ REGENERATE = "kintone-connector build"
 @click.option(
     "--check", is_flag=True, help="Write nothing; exit 1 if --out differs from a fresh build."
 )
-def build_command(description: Path | None, out: Path, settings: Path | None, check: bool) -> None:
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace --out even if it holds files this tool did not write; never a folder holding "
+    ".git or pyproject.toml, your home, the current folder, this tool's source, a mount point, "
+    "/ or a folder directly under /.",
+)
+def build_command(
+    description: Path | None, out: Path, settings: Path | None, check: bool, force: bool
+) -> None:
     """Render the connector package, validate it and write it atomically.
+
+    --out must be missing, empty, or a package a previous build wrote (it keeps a
+    .kintone-connector manifest of its files); anything else is refused, untouched, exit 1.
 
     Example: kintone-connector build --settings contoso.yaml --out contoso-connector
     """
@@ -57,7 +70,7 @@ def build_command(description: Path | None, out: Path, settings: Path | None, ch
             extra = f" --settings {settings}" if settings is not None else ""
             _check(result.files, out, extra)
             return
-        write_package(result.files, out)
+        write_package(result.files, out, force=force)
     for line in summary_lines(result):
         click.echo(line)
     click.echo(f"wrote {out}")
@@ -126,6 +139,8 @@ def package_command(
 ) -> None:
     """Zip a validated connector folder for import (maker portal, pac, paconn, solution).
 
+    An existing --out is overwritten only if it is a zip this tool wrote; else exit 1.
+
     Example: kintone-connector package --target solution --publisher-prefix contoso
     --out KintoneConnector.zip
     """
@@ -138,6 +153,7 @@ def package_command(
         _echo_findings(errors)
         if errors:
             raise click.ClickException(f"{source} has {len(errors)} errors; nothing packaged")
+        check_zip_replaceable(out)
         if target == "solution":
             members = solution_files(files, options)
             data = zip_bytes(members)
