@@ -131,6 +131,18 @@ def test_malformed_body_framing_is_a_kintone_error_and_the_connection_closes(
     still_serving(kintone)
 
 
+def test_bodies_past_the_size_limit_are_refused(kintone: StandIn, monkeypatch: Any) -> None:
+    from generator.standin import framing
+
+    monkeypatch.setattr(framing, "MAX_BODY", 16)
+    start = b"POST /k/v1/record.json HTTP/1.1\r\nHost: x\r\n" + TOKEN
+    chunked = b"Transfer-Encoding: chunked\r\n\r\n" + b"a\r\n0123456789\r\n" * 2 + b"0\r\n\r\n"
+    sized = b"Content-Length: 17\r\n\r\n" + b"x" * 17
+    for framing_bytes in (chunked, sized):
+        (answer,) = exchange(kintone, start + framing_bytes)
+        assert_kintone_error(answer, 413, "STANDIN_TL01")
+
+
 def test_a_chunked_body_is_read(kintone: StandIn) -> None:
     body = json.dumps({"app": 2, "id": 1}).encode()
     chunks = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (body[:5], body[5:]))
