@@ -143,6 +143,26 @@ def test_bodies_past_the_size_limit_are_refused(kintone: StandIn, monkeypatch: A
         assert_kintone_error(answer, 413, "STANDIN_TL01")
 
 
+def test_expect_100_continue_is_answered_before_the_body_is_sent(kintone: StandIn) -> None:
+    host, port = kintone.domain.rsplit(":", 1)
+    body = b'{"app": 2, "id": 1}'
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(
+            b"GET /k/v1/record.json HTTP/1.1\r\nHost: x\r\n"
+            + TOKEN
+            + b"Content-Type: application/json\r\nExpect: 100-continue\r\n"
+            + b"Content-Length: %d\r\n\r\n" % len(body)
+        )
+        assert sock.recv(100).startswith(b"HTTP/1.1 100 Continue\r\n")
+        sock.sendall(body)
+        sock.shutdown(socket.SHUT_WR)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    (answer,) = parse(received)
+    assert answer.status == 200 and answer.json["record"]["$id"]["value"] == "1"
+
+
 def test_a_chunked_body_is_read(kintone: StandIn) -> None:
     body = json.dumps({"app": 2, "id": 1}).encode()
     chunks = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (body[:5], body[5:]))
