@@ -326,7 +326,9 @@ TARGETS = st.one_of(
 )
 VERSIONS = st.sampled_from(["HTTP/1.1", "HTTP/1.0", "HTTP/2.0", "HTTP/x", "", "HTTP/1.1 x"])
 HEADER_VALUES = st.one_of(
-    st.sampled_from(["0", "5", "-1", "abc", "1e3", " 7 ", "99999999999999", "chunked", "gzip"]),
+    st.sampled_from(
+        ["0", "5", "-1", "abc", "1e3", " 7 ", "99999999999999", "chunked", "gzip", "100-continue"]
+    ),
     st.text(st.characters(codec="latin-1", exclude_characters="\r\n"), max_size=20),
 )
 HEADERS = st.lists(
