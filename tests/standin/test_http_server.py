@@ -236,6 +236,13 @@ def test_an_id_of_5000_digits_is_kintones_validation_error(kintone: StandIn) -> 
     assert (nested.status, nested.code) == (400, "CB_IJ01")
 
 
+def test_a_non_ascii_password_header_is_a_failed_login(kintone: StandIn) -> None:
+    """Found by the fuzz below: base64 of a non-ASCII text raised ValueError, a 500."""
+    data = b"GET /k/v1/record.json?app=2&id=1 HTTP/1.1\r\nX-Cybozu-Authorization: \x80\r\n\r\n"
+    (answer,) = exchange(kintone, data)
+    assert_kintone_error(answer, 401, "CB_WA01")
+
+
 def test_a_short_body_cannot_hold_a_connection(quick: StandIn) -> None:
     started = time.monotonic()
     (answer,) = exchange(
