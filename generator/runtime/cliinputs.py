@@ -11,24 +11,24 @@ from typing import Any
 
 import click
 
-from generator.runtime.policies import is_loopback
 
 DOMAIN_EXAMPLE = "give the host name only, e.g. example.cybozu.com"
+STAND_IN_HINT = " (for a local stand-in: `stand-in --https`, then --ca-file with its PEM)"
 
 
 def normalize_domain(value: str) -> str:
     """The host[:port] of ``value``: a scheme, path, query or trailing slash is dropped.
 
-    Raised as a usage error: ``http://`` to anything but a local stand-in (kintone is HTTPS
-    only), another scheme, user info, or no host at all.
+    Raised as a usage error: ``http://`` (kintone is HTTPS only, and so is the connector; a local
+    stand-in serves HTTPS with ``stand-in --https``), another scheme, user info, or no host.
     """
     text = value.strip()
     parts = urllib.parse.urlsplit(text if "://" in text else "//" + text)
     scheme = parts.scheme.lower()
     if scheme not in ("", "http", "https"):
         raise _bad_domain(value, f"{scheme}:// is not a kintone address; {DOMAIN_EXAMPLE}")
-    if scheme == "http" and not is_loopback(parts.hostname or ""):
-        raise _bad_domain(value, f"kintone is HTTPS-only; {DOMAIN_EXAMPLE}")
+    if scheme == "http":
+        raise _bad_domain(value, f"kintone is HTTPS-only; {DOMAIN_EXAMPLE}{STAND_IN_HINT}")
     if "@" in parts.netloc:
         raise _bad_domain(value, f"no user name or password in the domain; {DOMAIN_EXAMPLE}")
     if not parts.netloc:

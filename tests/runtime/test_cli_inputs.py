@@ -23,6 +23,8 @@ def _call(kintone: StandIn, *args: str, domain: str | None = None) -> list[str]:
         str(GOLDEN),
         "--domain",
         domain or kintone.domain,
+        "--ca-file",
+        str(kintone.ca_file),
         "--api-token",
         "deals-full",
     ]
@@ -103,7 +105,6 @@ def test_a_body_file_that_is_json_is_sent(kintone: StandIn, tmp_path: Path) -> N
         ("HTTPS://example.cybozu.com/k/12/?q=1#top", "example.cybozu.com"),
         ("example.cybozu.com/k/", "example.cybozu.com"),
         (" example.kintone.com ", "example.kintone.com"),
-        ("http://127.0.0.1:8089/", "127.0.0.1:8089"),
         ("https://localhost:8443", "localhost:8443"),
     ],
 )
@@ -115,6 +116,7 @@ def test_a_scheme_or_path_in_the_domain_is_dropped(given: str, host: str) -> Non
     ("given", "message"),
     [
         ("http://example.cybozu.com", "kintone is HTTPS-only; give the host name only"),
+        ("http://127.0.0.1:8089/", "kintone is HTTPS-only.*stand-in --https"),
         ("ftp://example.cybozu.com", "ftp:// is not a kintone address"),
         ("https://sato:secret@example.cybozu.com", "no user name or password in the domain"),
         ("https://", "no host"),
@@ -126,7 +128,7 @@ def test_a_domain_that_is_no_kintone_address_is_refused(given: str, message: str
 
 
 def test_the_domain_as_a_url_reaches_kintone(kintone: StandIn) -> None:
-    for domain in (f"https://{kintone.domain}/", f"http://{kintone.domain}/k/2/"):
+    for domain in (f"https://{kintone.domain}/", f"HTTPS://{kintone.domain}/k/2/"):
         result = CliRunner().invoke(
             main, _call(kintone, "GetApp", "--param", "id=2", domain=domain)
         )

@@ -41,6 +41,8 @@ def test_listen_unsubscribes_when_stopped_by_a_signal(
         str(GOLDEN),
         "--domain",
         kintone.domain,
+        "--ca-file",
+        str(kintone.ca_file),
         "--api-token",
         TOKENS,
         "--param",

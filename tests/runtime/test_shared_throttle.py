@@ -107,6 +107,8 @@ def _args(kintone: StandIn) -> list[str]:
         str(GOLDEN),
         "--domain",
         kintone.domain,
+        "--ca-file",
+        str(kintone.ca_file),
         "--api-token",
         "deals-full",
         "--param",
