@@ -11,7 +11,6 @@ from typing import Any
 
 import click
 
-
 DOMAIN_EXAMPLE = "give the host name only, e.g. example.cybozu.com"
 STAND_IN_HINT = " (for a local stand-in: `stand-in --https`, then --ca-file with its PEM)"
 
