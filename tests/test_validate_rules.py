@@ -837,6 +837,8 @@ CASES = [
         f"warning S#{HOOK}/responses/201/schema: "
         "the webhook's output belongs in 'x-ms-notification-content'",
     ),
+    # an empty schema is CERT-15's finding, not output in the wrong place
+    case("webhook-empty-response-schema", "VAL-54", [("S", HOOK + "/responses/201/schema", {})]),
 ]
 
 

@@ -149,6 +149,8 @@ def webhook_output(ctx: Context) -> Iterator[Finding]:
         responses = op.node.child("responses")
         for code in responses.value if responses is not None else ():
             response = resolve(ctx.swagger, responses.child(code)) if responses else None
-            if is_success_code(code) and response is not None and "schema" in response.value:
+            # an empty schema describes no output: CERT-15 reports it, once
+            schema = response.value.get("schema") if response is not None else None
+            if is_success_code(code) and response is not None and schema not in (None, {}):
                 message = f"the webhook's output belongs in '{NOTIFICATION_CONTENT}'"
                 yield ctx.report(SWAGGER, response.at("schema"), message)
