@@ -8,6 +8,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -77,3 +79,19 @@ def test_a_swagger_over_1_mb_is_a_warning() -> None:
     files["apiDefinition.swagger.json"] = json.dumps(swagger).encode()
     found = [f for f in validate_files(files, rules=["CERT-18"])]
     assert [(f.rule, f.level) for f in found] == [("CERT-18", Level.WARNING)]
+
+
+def test_the_calibration_script_separates_parse_failures_and_counts_errors() -> None:
+    """bench_corpus.py over the fixture folders: parse failures apart, then the error rate."""
+    script = Path(__file__).resolve().parent / "benchmarks" / "bench_corpus.py"
+    result = subprocess.run(
+        [sys.executable, str(script), str(DATA), "--json"], capture_output=True, check=True
+    )
+    numbers = json.loads(result.stdout)
+    broken = {"properties-not-utf8", "settings-with-nan", "swagger-not-json"}
+    assert set(numbers["parse_failures"]) == broken
+    assert numbers["parseable"] == numbers["connectors"] - len(broken)
+    assert "clean" not in numbers["remaining"]
+    assert numbers["error_rate"] == round(numbers["with_errors"] / numbers["parseable"], 4)
+    assert numbers["by_rule"]["PKG-02"]["examples"] == ["icon-not-png"]
+    assert set(numbers["validate"]) == {"median_s", "p95_s", "total_s"}
