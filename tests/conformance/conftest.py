@@ -1,4 +1,4 @@
-"""Fixtures: Node with Cybozu's official clients, and a stand-in over HTTPS on the conformance seed."""
+"""Fixtures: Node with Cybozu's official clients; a stand-in over HTTPS on the conformance seed."""
 
 from __future__ import annotations
 

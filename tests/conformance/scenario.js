@@ -759,7 +759,9 @@ function describe(error) {
     const detail = error.errors ? ` ${JSON.stringify(error.errors)}` : "";
     return `${error.message}${detail}`;
   }
-  return error && error.stack ? error.stack : String(error);
+  const text = error && error.stack ? error.stack : String(error);
+  // KintoneAllRecordsError wraps the failure of the bulkRequest it stopped at.
+  return error && error.error ? `${text}\ncaused by: ${describe(error.error)}` : text;
 }
 
 async function main() {
