@@ -306,6 +306,44 @@ step("record_limits", async () => {
   assert.equal(tooLong.status, 400);
 });
 
+step("record_write_errors", async () => {
+  // KDEV add-record: required fields must have a value (CB_VA01 with per-field `errors`), field
+  // codes the app does not have are ignored. KDEV update-record: `id` and `updateKey` exclude
+  // each other, and updateKey must name a field that prohibits duplicate values.
+  const deals = token("deals-full");
+  const missing = await rejects(deals.record.addRecord({ app: DEALS, record: { Amount: { value: "1" } } }));
+  assert.equal(missing.code, "CB_VA01");
+  assert.equal(missing.status, 400);
+  assert.ok(Object.keys(missing.errors).some((key) => key.includes("Title")), JSON.stringify(missing.errors));
+  const { id } = await deals.record.addRecord({
+    app: DEALS,
+    record: { Title: { value: "Extra key" }, Amount: { value: "1" }, No_such_field: { value: "x" } },
+  });
+  assert.ok(isNumericText(id));
+  const both = await rejects(
+    deals.record.updateRecord({ app: DEALS, id, updateKey: { field: "Deal_code", value: "CF-1" }, record: {} }),
+  );
+  assert.equal(both.status, 400);
+  const notUnique = await rejects(
+    deals.record.updateRecord({ app: DEALS, updateKey: { field: "Title", value: "Extra key" }, record: {} }),
+  );
+  assert.equal(notUnique.status, 400);
+});
+
+step("delete_records_with_revisions", async () => {
+  // KDEV delete-records: `revisions` pairs with `ids`; a stale one deletes nothing (GAIA_CO02).
+  const deals = token("deals-full");
+  const { ids } = await deals.record.addRecords({
+    app: DEALS,
+    records: [{ Title: { value: "Del 1" }, Amount: { value: "1" } }, { Title: { value: "Del 2" }, Amount: { value: "1" } }],
+  });
+  const stale = await rejects(deals.record.deleteRecords({ app: DEALS, ids, revisions: ["1", "7"] }));
+  assert.equal(stale.code, "GAIA_CO02");
+  const left = await deals.record.getRecords({ app: DEALS, query: `$id in (${ids.join(",")})`, totalCount: true });
+  assert.equal(left.totalCount, "2");
+  assert.deepEqual(await deals.record.deleteRecords({ app: DEALS, ids, revisions: ["1", "-1"] }), {});
+});
+
 // ---- 2,500 records: addAllRecords, the getAllRecords* family, update/deleteAllRecords -------
 
 const itemCode = (prefix, n) => `${prefix}-${String(n).padStart(4, "0")}`;
@@ -391,6 +429,32 @@ step("get_all_records", async () => {
   });
   assert.equal(offset.length, Math.floor(BULK_COUNT / 7));
   assert.equal(offset[0].Code.value, "IT-0004");
+});
+
+step("cursor_rules", async () => {
+  // KDEV add-cursor: `query` may not hold limit/offset, `size` is at most 500, at most 10 cursors
+  // per domain; get-cursor answers {records, next}; delete-cursor frees one ({}). Error codes are
+  // not documented, so only the refusals are checked.
+  const items = token("items-full");
+  await rejects(items.record.createCursor({ app: ITEMS, query: "limit 10" }));
+  await rejects(items.record.createCursor({ app: ITEMS, size: 501 }));
+  const cursors = [];
+  for (let i = 0; i < 10; i += 1) {
+    const cursor = await items.record.createCursor({ app: ITEMS, query: "Qty = 1", size: 500 });
+    assert.ok(isNumericText(cursor.totalCount));
+    cursors.push(cursor.id);
+  }
+  try {
+    await rejects(items.record.createCursor({ app: ITEMS }));
+    const page = await items.record.getRecordsByCursor({ id: cursors[0] });
+    assert.equal(page.next, false);
+    assert.equal(page.records.length, Number((await items.record.getRecords({ app: ITEMS, query: "Qty = 1", totalCount: true })).totalCount));
+    await rejects(items.record.getRecordsByCursor({ id: cursors[0] })); // read to the end: gone
+  } finally {
+    for (const id of cursors.slice(1)) assert.deepEqual(await items.record.deleteCursor({ id }), {});
+  }
+  const again = await items.record.createCursor({ app: ITEMS });
+  await items.record.deleteCursor({ id: again.id });
 });
 
 step("add_all_records", async () => {
@@ -683,6 +747,23 @@ step("guest_space_records", async () => {
   assert.equal(error.code, "GAIA_IL23");
 });
 
+step("guest_space_files_comments_and_settings", async () => {
+  // SPEC: file, comment and app-settings APIs exist under /k/guest/{id}/v1/ as well; an app
+  // outside the guest space cannot be reached through the guest path (error code undocumented).
+  const guest = client({ apiToken: "guest-full" }, { guestSpaceId: GUEST_SPACE });
+  const { fileKey } = await guest.file.uploadFile({ file: { name: "note.txt", data: "guest file" } });
+  const { id } = await guest.record.addRecord({ app: GUEST_APP, record: { Task: { value: "With a comment" } } });
+  const comment = await guest.record.addRecordComment({ app: GUEST_APP, record: id, comment: { text: "Hello guest" } });
+  const { comments } = await guest.record.getRecordComments({ app: GUEST_APP, record: id });
+  assert.deepEqual(comments.map((c) => c.id), [comment.id]);
+  assert.equal(comments[0].text, "Hello guest");
+  assert.ok(typeof fileKey === "string" && fileKey.length > 0);
+  const { properties } = await guest.app.getFormFields({ app: GUEST_APP });
+  assert.deepEqual(Object.keys(properties).sort(), ["Due", "Record_number", "Task"]);
+  const wrongPath = client({ apiToken: "deals-full" }, { guestSpaceId: GUEST_SPACE });
+  await rejects(wrongPath.record.getRecord({ app: DEALS, id: "1" }));
+});
+
 // ---- authentication and permissions ---------------------------------------------------------
 
 step("wrong_api_token", async () => {
@@ -796,6 +877,21 @@ step("process_management_live_and_preview", async () => {
   });
   await deals.record.updateRecordStatus({ app: DEALS, id, action: "Skip" });
   assert.equal((await snapshot(deals, DEALS, id)).Status.value, "Done");
+});
+
+step("deploy_stale_revision", async () => {
+  // KDEV deploy-app-settings: `revision` is the expected pre-live revision; when it is not the
+  // latest the deployment fails and nothing changes (error code undocumented).
+  const api = admin();
+  const { revision } = await api.app.updateProcessManagement({
+    app: DEALS,
+    actions: (await api.app.getProcessManagement({ app: DEALS, preview: true })).actions.map(
+      ({ name, from, to, filterCond }) => ({ name, from, to, filterCond }),
+    ),
+  });
+  await rejects(api.app.deployApp({ apps: [{ app: DEALS, revision: String(Number(revision) - 1) }] }));
+  assert.equal(await deploy(api, DEALS, revision), "SUCCESS");
+  assert.equal((await api.app.getProcessManagement({ app: DEALS })).revision, revision);
 });
 
 step("deploy_revert", async () => {
