@@ -103,3 +103,44 @@ def test_import_with_update_key_updates_the_same_records(
     for code, row in after.items():
         assert (row["Name"], row["Qty"]) == (f"Renamed {code}", "7")
         assert row["Record_number"] == imported[code]["Record_number"]
+
+
+def test_import_with_update_key_adds_rows_whose_key_is_new(
+    node: Node, kintone: StandIn, imported: dict[str, dict[str, str]], tmp_path: Path
+) -> None:
+    # cli-kintone imports with --update-key through server-side upsert (cybozu.dev update-records,
+    # upsert: true): a key that matches nothing adds a record carrying that key.
+    source = write_items(tmp_path / "new.csv", [("CSV-001", "First", "1"), ("NEW-1", "Fresh", "5")])
+    cli_kintone(
+        node, kintone, "import", "--app", ITEMS, "--api-token", "items-full",
+        "--file-path", str(source), "--update-key", "Code",
+    )  # fmt: skip
+    after = items_by_code(node, kintone)
+    assert len(after) == ROWS + 1
+    assert (after["NEW-1"]["Name"], after["NEW-1"]["Qty"]) == ("Fresh", "5")
+    assert after["CSV-001"]["Record_number"] == imported["CSV-001"]["Record_number"]
+    assert after["CSV-001"]["Name"] == "First"
+
+
+def test_import_keyed_by_record_number_adds_rows_without_one(
+    node: Node, kintone: StandIn, imported: dict[str, dict[str, str]], tmp_path: Path
+) -> None:
+    # With the record number as key, a row without one is added: cli-kintone sends it as an
+    # upsert of an unused record ID (cybozu.dev update-records: a new ID is assigned instead).
+    number = imported["CSV-002"]["Record_number"]
+    source = tmp_path / "by-number.csv"
+    source.write_text(
+        '"Record_number","Code","Name","Qty"\n'
+        f'"{number}","CSV-002","By number","2"\n'
+        '"","NEW-2","No number","6"\n',
+        encoding="utf-8",
+    )
+    cli_kintone(
+        node, kintone, "import", "--app", ITEMS, "--api-token", "items-full",
+        "--file-path", str(source), "--update-key", "Record_number",
+    )  # fmt: skip
+    after = items_by_code(node, kintone)
+    assert after["CSV-002"]["Record_number"] == number
+    assert after["CSV-002"]["Name"] == "By number"
+    assert after["NEW-2"]["Name"] == "No number"
+    assert after["NEW-2"]["Record_number"] not in {r["Record_number"] for r in imported.values()}
