@@ -144,3 +144,35 @@ def test_import_keyed_by_record_number_adds_rows_without_one(
     assert after["CSV-002"]["Name"] == "By number"
     assert after["NEW-2"]["Name"] == "No number"
     assert after["NEW-2"]["Record_number"] not in {r["Record_number"] for r in imported.values()}
+
+
+def test_attachments_and_table_rows_round_trip(
+    node: Node, kintone: StandIn, tmp_path: Path
+) -> None:
+    # cli-kintone: --attachments-dir uploads the named files on import (upload-file) and writes
+    # each record's files to <field>-<record number>/ on export (download-file).
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "quote.txt").write_text("見積 quote", encoding="utf-8")
+    source = tmp_path / "deals.csv"
+    source.write_text(
+        '*,"Title","Amount","Attachments","Items","Item","Qty"\n'
+        '*,"Round trip","5","quote.txt",,"A","1"\n'
+        ',"Round trip","5","quote.txt",,"B","2"\n',
+        encoding="utf-8",
+    )
+    deals = ("--app", "2", "--api-token", "deals-full")
+    cli_kintone(
+        node, kintone, "import", *deals, "--file-path", str(source),
+        "--attachments-dir", str(tmp_path / "in"),
+    )  # fmt: skip
+    text = cli_kintone(
+        node, kintone, "export", *deals, "--condition", 'Title = "Round trip"',
+        "--fields", "Record_number,Title,Attachments,Items",
+        "--attachments-dir", str(tmp_path / "out"),
+    )  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [(r["*"], r["Item"], r["Qty"]) for r in rows] == [("*", "A", "1"), ("", "B", "2")]
+    number = rows[0]["Record_number"]
+    assert rows[0]["Attachments"] == f"Attachments-{number}/quote.txt"
+    saved = tmp_path / "out" / f"Attachments-{number}" / "quote.txt"
+    assert saved.read_text(encoding="utf-8") == "見積 quote"
