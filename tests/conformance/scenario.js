@@ -41,6 +41,9 @@ async function rejects(promise) {
     await promise;
   } catch (error) {
     assert.ok(error instanceof KintoneRestAPIError, `expected a KintoneRestAPIError, got ${error}`);
+    // KDEV overview: an error body carries code, id and message (and errors for bad input).
+    assert.match(error.code, /^[A-Z]+_[A-Z]+\d+$/, `code ${error.code}`);
+    assert.ok(typeof error.id === "string" && error.id.length > 0, `id ${error.id}`);
     return error;
   }
   assert.fail("the call succeeded; kintone documents an error here");
@@ -585,6 +588,50 @@ step("bulk_request_failure_changes_nothing", async () => {
   assert.deepEqual(after, before); // value and $revision unchanged
   const invoicesAfter = await api.record.getRecords({ app: INVOICES, totalCount: true });
   assert.equal(invoicesAfter.totalCount, invoicesBefore.totalCount);
+});
+
+step("bulk_request_with_api_tokens_and_process", async () => {
+  // KDEV authentication: several API tokens, comma-separated, reach several apps; SPEC
+  // postBulkRequest: record/status and record/assignees are allowed inside a bulkRequest.
+  const api = token("deals-full", "invoices-full");
+  const { id } = await api.record.addRecord({
+    app: DEALS,
+    record: { Title: { value: "Bulk process" }, Amount: { value: "1" } },
+  });
+  const { results } = await api.bulkRequest({
+    requests: [
+      {
+        method: "PUT",
+        api: "/k/v1/record/status.json",
+        payload: { app: DEALS, id, action: "Start", assignee: "suzuki" },
+      },
+      { method: "PUT", api: "/k/v1/record/assignees.json", payload: { app: DEALS, id, assignees: ["sato"] } },
+      { method: "POST", api: "/k/v1/record.json", payload: { app: INVOICES, record: { Title: { value: "Tokens" } } } },
+    ],
+  });
+  assert.deepEqual(results[0], { revision: "3" });
+  assert.deepEqual(results[1], { revision: "4" });
+  assert.equal(results[2].revision, "1");
+  const record = await snapshot(api, DEALS, id);
+  assert.equal(record.Status.value, "In progress");
+  assert.deepEqual(record.Assignee.value.map((u) => u.code), ["sato"]);
+});
+
+step("bulk_request_guest_space", async () => {
+  // SPEC: bulkRequest exists under /k/guest/{id}/v1/ too; its requests name guest-space paths.
+  const guest = client({ apiToken: "guest-full" }, { guestSpaceId: GUEST_SPACE });
+  const { results } = await guest.bulkRequest({
+    requests: [
+      {
+        method: "POST",
+        api: `/k/guest/${GUEST_SPACE}/v1/records.json`,
+        payload: { app: GUEST_APP, records: [{ Task: { value: "Bulk 1" } }, { Task: { value: "Bulk 2" } }] },
+      },
+    ],
+  });
+  assert.equal(results[0].ids.length, 2);
+  const { record } = await guest.record.getRecord({ app: GUEST_APP, id: results[0].ids[1] });
+  assert.equal(record.Task.value, "Bulk 2");
 });
 
 // ---- comments ------------------------------------------------------------------------------
