@@ -33,7 +33,8 @@ ROUTES: dict[tuple[str, str], Handler] = {
 APIS = frozenset(api for _, api in ROUTES)
 OVERRIDABLE = frozenset({"GET", "POST", "PUT", "DELETE"})
 
-_INDEXED = re.compile(r"^(?P<name>[^\[\]]+)\[(?P<index>\d*)\]$")
+# Up to six digits: kintone arrays hold at most a few hundred items; longer indexes stay plain keys.
+_INDEXED = re.compile(r"^(?P<name>[^\[\]]+)\[(?P<index>[0-9]{0,6})\]$")
 
 
 def effective_method(method: str, override: str | None) -> str:

@@ -8,7 +8,7 @@ import pytest
 
 from generator.standin import StandIn
 
-from .helpers import Client, Receiver, token_headers
+from .helpers import Client, Receiver, request, token_headers
 from .test_webhooks import EVENTS, subscribe
 
 TOKENS = ("deals-full", "invoices-full")
@@ -263,3 +263,38 @@ def test_webhooks_follow_a_committed_batch_and_never_a_failed_one(
     # Each notification shows the record as it was at its own step.
     revisions = [call.body["record"]["$revision"]["value"] for call in receiver.calls]
     assert revisions == ["1", "2", "4"]
+
+
+def test_an_upload_attached_in_a_failed_batch_stays_an_upload(
+    kintone: StandIn, both: Client
+) -> None:
+    boundary = "b0undary"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n'
+        f"Content-Type: text/plain\r\n\r\nhello\r\n--{boundary}--\r\n"
+    ).encode()
+    headers = {
+        **token_headers("deals-full"),
+        "Content-Type": f"multipart/form-data; boundary={boundary}",
+    }
+    key = request(f"{kintone.url}/k/v1/file.json", "POST", headers=headers, raw=body).body[
+        "fileKey"
+    ]
+    attached = {**deal("With a file"), "Attachments": {"value": [{"fileKey": key}]}}
+    before = state(kintone)
+    owner = kintone.store.uploads[key].app
+    failed = both.post(
+        "bulkRequest",
+        {
+            "requests": [
+                call("POST", "record", app=2, record=attached),
+                call("PUT", "record", app=2, id=99, record=title("missing")),
+            ]
+        },
+    )
+    assert failed.status == 404 and key in kintone.store.uploads
+    assert state(kintone) == before and kintone.store.uploads[key].app == owner
+    added = both.post("record", {"app": 2, "record": attached})
+    assert added.status == 200, added.body
+    files = both.get("record", app=2, id=added.body["id"]).body["record"]["Attachments"]["value"]
+    assert files[0]["name"] == "a.txt"
