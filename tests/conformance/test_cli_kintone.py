@@ -176,3 +176,23 @@ def test_attachments_and_table_rows_round_trip(
     assert rows[0]["Attachments"] == f"Attachments-{number}/quote.txt"
     saved = tmp_path / "out" / f"Attachments-{number}" / "quote.txt"
     assert saved.read_text(encoding="utf-8") == "見積 quote"
+
+
+def test_export_through_localhost(node: Node, kintone: StandIn) -> None:
+    # The stand-in's certificate names localhost as well as 127.0.0.1.
+    url = kintone.url.replace("127.0.0.1", "localhost")
+    args = ["export", "--app", "1", "--api-token", "customers-full", "--base-url", url]
+    done = node.run([str(CLI), "record", *args], client_env(kintone))
+    assert done.returncode == 0, done.stderr
+    assert len(list(csv.DictReader(io.StringIO(done.stdout)))) == 3
+
+
+def test_export_with_another_apps_token_fails_with_kintones_error(
+    node: Node, kintone: StandIn
+) -> None:
+    # cli-kintone's end-to-end tests against kintone: a token of another app is 400 GAIA_IA02,
+    # which cli-kintone prints as "[400] [GAIA_IA02] ..." and exits non-zero.
+    args = ["export", "--app", "2", "--api-token", "customers-full", "--base-url", kintone.url]
+    done = node.run([str(CLI), "record", *args], client_env(kintone))
+    assert done.returncode != 0
+    assert "[400] [GAIA_IA02]" in done.stderr
