@@ -70,9 +70,15 @@ step("get_apps", async () => {
   const { apps } = await admin().app.getApps({ ids: [CUSTOMERS, INVOICES] });
   assert.deepEqual(apps.map((a) => a.appId).sort(), [CUSTOMERS, INVOICES]);
   // SPEC: every API also exists under /k/guest/{guestSpaceId}/v1/, for apps in that space.
-  const guestClient = client({ username: "sato", password: "sato-pass" }, { guestSpaceId: GUEST_SPACE });
+  const guestClient = client(
+    { username: "sato", password: "sato-pass" },
+    { guestSpaceId: GUEST_SPACE },
+  );
   const guest = await guestClient.app.getApps({ spaceIds: [GUEST_SPACE] });
-  assert.deepEqual(guest.apps.map((a) => a.appId), [GUEST_APP]);
+  assert.deepEqual(
+    guest.apps.map((a) => a.appId),
+    [GUEST_APP],
+  );
   assert.equal(guest.apps[0].spaceId, GUEST_SPACE);
 });
 
@@ -84,10 +90,20 @@ step("get_form_fields", async () => {
   assert.equal(properties.Title.type, "SINGLE_LINE_TEXT");
   assert.equal(properties.Title.required, true);
   assert.equal(properties.Amount.type, "NUMBER");
-  assert.deepEqual(Object.keys(properties.Stage.options).sort(), ["Lead", "Lost", "Qualified", "Won"]);
+  assert.deepEqual(Object.keys(properties.Stage.options).sort(), [
+    "Lead",
+    "Lost",
+    "Qualified",
+    "Won",
+  ]);
   assert.equal(properties.Stage.options.Won.index, "2");
   assert.equal(properties.Items.type, "SUBTABLE");
-  assert.deepEqual(Object.keys(properties.Items.fields).sort(), ["Item", "Qty", "Subtotal", "Unit_price"]);
+  assert.deepEqual(Object.keys(properties.Items.fields).sort(), [
+    "Item",
+    "Qty",
+    "Subtotal",
+    "Unit_price",
+  ]);
   assert.equal(properties.Customer_ID.lookup.relatedApp.app, CUSTOMERS);
   assert.equal(properties.Invoices.referenceTable.relatedApp.app, INVOICES);
   assert.equal(properties.Status.enabled, true);
@@ -131,7 +147,12 @@ step("get_form_layout", async () => {
   }
   const table = layout.find((element) => element.type === "SUBTABLE");
   assert.equal(table.code, "Items");
-  assert.deepEqual(table.fields.map((f) => f.code).sort(), ["Item", "Qty", "Subtotal", "Unit_price"]);
+  assert.deepEqual(table.fields.map((f) => f.code).sort(), [
+    "Item",
+    "Qty",
+    "Subtotal",
+    "Unit_price",
+  ]);
   for (const code of placed) assert.ok(ctx.fieldCodes.includes(code), `layout names ${code}`);
 });
 
@@ -141,7 +162,11 @@ step("add_record", async () => {
   // KDEV add-record: {id, revision: "1"}; omitted fields take their defaults.
   const result = await token("deals-full").record.addRecord({
     app: DEALS,
-    record: { Title: { value: "Conformance" }, Deal_code: { value: "CF-1" }, Amount: { value: "100" } },
+    record: {
+      Title: { value: "Conformance" },
+      Deal_code: { value: "CF-1" },
+      Amount: { value: "100" },
+    },
   });
   assert.ok(isNumericText(result.id));
   assert.equal(result.revision, "1");
@@ -248,7 +273,10 @@ step("get_records_query_total_count", async () => {
     totalCount: true,
   });
   assert.equal(totalCount, "3");
-  assert.deepEqual(records.map((r) => r.Deal_code.value), ["CF-1", "CF-2", "CF-3"]);
+  assert.deepEqual(
+    records.map((r) => r.Deal_code.value),
+    ["CF-1", "CF-2", "CF-3"],
+  );
   assert.deepEqual(Object.keys(records[0]).sort(), ["$id", "Deal_code"]);
   // KDEV query-string: without `order by`, records come by record ID, descending.
   const unordered = await token("deals-full").record.getRecords({
@@ -256,7 +284,10 @@ step("get_records_query_total_count", async () => {
     query: 'Deal_code in ("CF-1", "CF-2", "CF-3")',
     fields: ["Deal_code"],
   });
-  assert.deepEqual(unordered.records.map((r) => r.Deal_code.value), ["CF-3", "CF-2", "CF-1"]);
+  assert.deepEqual(
+    unordered.records.map((r) => r.Deal_code.value),
+    ["CF-3", "CF-2", "CF-1"],
+  );
   const plain = await token("deals-full").record.getRecords({ app: DEALS, query: "limit 1" });
   assert.equal(plain.totalCount, null); // null unless totalCount is requested
 });
@@ -271,7 +302,10 @@ step("add_and_delete_records", async () => {
   assert.equal(added.ids.length, 3);
   assert.deepEqual(added.revisions, ["1", "1", "1"]);
   const ids = added.ids.map(Number);
-  assert.deepEqual([...ids].sort((a, b) => a - b), ids);
+  assert.deepEqual(
+    [...ids].sort((a, b) => a - b),
+    ids,
+  );
   assert.deepEqual(await deals.record.deleteRecords({ app: DEALS, ids: added.ids }), {});
   const left = await deals.record.getRecords({
     app: DEALS,
@@ -295,7 +329,10 @@ step("get_records_long_query_method_override", async () => {
     totalCount: true,
   });
   assert.equal(totalCount, "2");
-  assert.deepEqual(records.map((r) => r.Deal_code.value), ["CF-1", "CF-2"]);
+  assert.deepEqual(
+    records.map((r) => r.Deal_code.value),
+    ["CF-1", "CF-2"],
+  );
 });
 
 step("record_limits", async () => {
@@ -321,21 +358,39 @@ step("record_write_errors", async () => {
   // codes the app does not have are ignored. KDEV update-record: `id` and `updateKey` exclude
   // each other, and updateKey must name a field that prohibits duplicate values.
   const deals = token("deals-full");
-  const missing = await rejects(deals.record.addRecord({ app: DEALS, record: { Amount: { value: "1" } } }));
+  const missing = await rejects(
+    deals.record.addRecord({ app: DEALS, record: { Amount: { value: "1" } } }),
+  );
   assert.equal(missing.code, "CB_VA01");
   assert.equal(missing.status, 400);
-  assert.ok(Object.keys(missing.errors).some((key) => key.includes("Title")), JSON.stringify(missing.errors));
+  assert.ok(
+    Object.keys(missing.errors).some((key) => key.includes("Title")),
+    JSON.stringify(missing.errors),
+  );
   const { id } = await deals.record.addRecord({
     app: DEALS,
-    record: { Title: { value: "Extra key" }, Amount: { value: "1" }, No_such_field: { value: "x" } },
+    record: {
+      Title: { value: "Extra key" },
+      Amount: { value: "1" },
+      No_such_field: { value: "x" },
+    },
   });
   assert.ok(isNumericText(id));
   const both = await rejects(
-    deals.record.updateRecord({ app: DEALS, id, updateKey: { field: "Deal_code", value: "CF-1" }, record: {} }),
+    deals.record.updateRecord({
+      app: DEALS,
+      id,
+      updateKey: { field: "Deal_code", value: "CF-1" },
+      record: {},
+    }),
   );
   assert.equal(both.status, 400);
   const notUnique = await rejects(
-    deals.record.updateRecord({ app: DEALS, updateKey: { field: "Title", value: "Extra key" }, record: {} }),
+    deals.record.updateRecord({
+      app: DEALS,
+      updateKey: { field: "Title", value: "Extra key" },
+      record: {},
+    }),
   );
   assert.equal(notUnique.status, 400);
 });
@@ -345,13 +400,25 @@ step("delete_records_with_revisions", async () => {
   const deals = token("deals-full");
   const { ids } = await deals.record.addRecords({
     app: DEALS,
-    records: [{ Title: { value: "Del 1" }, Amount: { value: "1" } }, { Title: { value: "Del 2" }, Amount: { value: "1" } }],
+    records: [
+      { Title: { value: "Del 1" }, Amount: { value: "1" } },
+      { Title: { value: "Del 2" }, Amount: { value: "1" } },
+    ],
   });
-  const stale = await rejects(deals.record.deleteRecords({ app: DEALS, ids, revisions: ["1", "7"] }));
+  const stale = await rejects(
+    deals.record.deleteRecords({ app: DEALS, ids, revisions: ["1", "7"] }),
+  );
   assert.equal(stale.code, "GAIA_CO02");
-  const left = await deals.record.getRecords({ app: DEALS, query: `$id in (${ids.join(",")})`, totalCount: true });
+  const left = await deals.record.getRecords({
+    app: DEALS,
+    query: `$id in (${ids.join(",")})`,
+    totalCount: true,
+  });
   assert.equal(left.totalCount, "2");
-  assert.deepEqual(await deals.record.deleteRecords({ app: DEALS, ids, revisions: ["1", "-1"] }), {});
+  assert.deepEqual(
+    await deals.record.deleteRecords({ app: DEALS, ids, revisions: ["1", "-1"] }),
+    {},
+  );
 });
 
 // ---- 2,500 records: addAllRecords, the getAllRecords* family, update/deleteAllRecords -------
@@ -385,7 +452,10 @@ step("get_all_records_with_id", async () => {
   // SDK getAllRecordsWithId: pages by `$id > last order by $id asc limit 500`.
   const records = await token("items-full").record.getAllRecordsWithId({ app: ITEMS });
   assertAllItems(records, "getAllRecordsWithId");
-  assert.deepEqual(records.map((r) => r.$id.value), ctx.pagedIds);
+  assert.deepEqual(
+    records.map((r) => r.$id.value),
+    ctx.pagedIds,
+  );
   const some = await token("items-full").record.getAllRecordsWithId({
     app: ITEMS,
     fields: ["Code"],
@@ -458,10 +528,17 @@ step("cursor_rules", async () => {
     await rejects(items.record.createCursor({ app: ITEMS }));
     const page = await items.record.getRecordsByCursor({ id: cursors[0] });
     assert.equal(page.next, false);
-    assert.equal(page.records.length, Number((await items.record.getRecords({ app: ITEMS, query: "Qty = 1", totalCount: true })).totalCount));
+    assert.equal(
+      page.records.length,
+      Number(
+        (await items.record.getRecords({ app: ITEMS, query: "Qty = 1", totalCount: true }))
+          .totalCount,
+      ),
+    );
     await rejects(items.record.getRecordsByCursor({ id: cursors[0] })); // read to the end: gone
   } finally {
-    for (const id of cursors.slice(1)) assert.deepEqual(await items.record.deleteCursor({ id }), {});
+    for (const id of cursors.slice(1))
+      assert.deepEqual(await items.record.deleteCursor({ id }), {});
   }
   const again = await items.record.createCursor({ app: ITEMS });
   await items.record.deleteCursor({ id: again.id });
@@ -479,7 +556,10 @@ step("add_all_records", async () => {
   ctx.bulkIds = result.records.map((entry) => entry.id);
   assert.equal(new Set(ctx.bulkIds).size, BULK_COUNT);
   const ids = ctx.bulkIds.map(Number);
-  assert.deepEqual([...ids].sort((a, b) => a - b), ids);
+  assert.deepEqual(
+    [...ids].sort((a, b) => a - b),
+    ids,
+  );
   const added = await token("items-full").record.getRecords({
     app: ITEMS,
     query: `$id > ${ctx.pagedIds[BULK_COUNT - 1]}`,
@@ -495,7 +575,10 @@ step("update_all_records", async () => {
     records: ctx.bulkIds.map((id) => ({ id, record: { Qty: { value: "42" } } })),
   });
   assert.equal(result.records.length, BULK_COUNT);
-  assert.deepEqual(result.records.map((r) => r.id), ctx.bulkIds);
+  assert.deepEqual(
+    result.records.map((r) => r.id),
+    ctx.bulkIds,
+  );
   for (const entry of result.records) assert.equal(entry.revision, "2");
   const changed = await token("items-full").record.getRecords({
     app: ITEMS,
@@ -539,12 +622,18 @@ step("bulk_request_two_apps", async () => {
       {
         method: "POST",
         api: "/k/v1/record.json",
-        payload: { app: CUSTOMERS, record: { Customer_ID: { value: "C-900" }, Name: { value: "Bulk" } } },
+        payload: {
+          app: CUSTOMERS,
+          record: { Customer_ID: { value: "C-900" }, Name: { value: "Bulk" } },
+        },
       },
       {
         method: "POST",
         api: "/k/v1/records.json",
-        payload: { app: INVOICES, records: [{ Title: { value: "Bulk A" } }, { Title: { value: "Bulk B" } }] },
+        payload: {
+          app: INVOICES,
+          records: [{ Title: { value: "Bulk A" } }, { Title: { value: "Bulk B" } }],
+        },
       },
       {
         method: "PUT",
@@ -612,8 +701,16 @@ step("bulk_request_with_api_tokens_and_process", async () => {
         api: "/k/v1/record/status.json",
         payload: { app: DEALS, id, action: "Start", assignee: "suzuki" },
       },
-      { method: "PUT", api: "/k/v1/record/assignees.json", payload: { app: DEALS, id, assignees: ["sato"] } },
-      { method: "POST", api: "/k/v1/record.json", payload: { app: INVOICES, record: { Title: { value: "Tokens" } } } },
+      {
+        method: "PUT",
+        api: "/k/v1/record/assignees.json",
+        payload: { app: DEALS, id, assignees: ["sato"] },
+      },
+      {
+        method: "POST",
+        api: "/k/v1/record.json",
+        payload: { app: INVOICES, record: { Title: { value: "Tokens" } } },
+      },
     ],
   });
   assert.deepEqual(results[0], { revision: "3" });
@@ -621,7 +718,10 @@ step("bulk_request_with_api_tokens_and_process", async () => {
   assert.equal(results[2].revision, "1");
   const record = await snapshot(api, DEALS, id);
   assert.equal(record.Status.value, "In progress");
-  assert.deepEqual(record.Assignee.value.map((u) => u.code), ["sato"]);
+  assert.deepEqual(
+    record.Assignee.value.map((u) => u.code),
+    ["sato"],
+  );
 });
 
 step("bulk_request_guest_space", async () => {
@@ -632,7 +732,10 @@ step("bulk_request_guest_space", async () => {
       {
         method: "POST",
         api: `/k/guest/${GUEST_SPACE}/v1/records.json`,
-        payload: { app: GUEST_APP, records: [{ Task: { value: "Bulk 1" } }, { Task: { value: "Bulk 2" } }] },
+        payload: {
+          app: GUEST_APP,
+          records: [{ Task: { value: "Bulk 1" } }, { Task: { value: "Bulk 2" } }],
+        },
       },
     ],
   });
@@ -658,7 +761,10 @@ step("comments", async () => {
     ids.push(id);
   }
   const desc = await api.record.getRecordComments({ app: DEALS, record: ctx.recordId });
-  assert.deepEqual(desc.comments.map((c) => c.id), [...ids].reverse());
+  assert.deepEqual(
+    desc.comments.map((c) => c.id),
+    [...ids].reverse(),
+  );
   const first = desc.comments[2];
   // cybozu.dev add-comment: mentions are inserted before the text; get-comments: without "@".
   // The separator is not documented, so only "mention first, text last" is checked.
@@ -675,10 +781,17 @@ step("comments", async () => {
     offset: 1,
     limit: 1,
   });
-  assert.deepEqual(page.comments.map((c) => c.id), [ids[1]]);
+  assert.deepEqual(
+    page.comments.map((c) => c.id),
+    [ids[1]],
+  );
   assert.equal(page.older, true);
   assert.equal(page.newer, true);
-  const result = await api.record.deleteRecordComment({ app: DEALS, record: ctx.recordId, comment: ids[0] });
+  const result = await api.record.deleteRecordComment({
+    app: DEALS,
+    record: ctx.recordId,
+    comment: ids[0],
+  });
   assert.deepEqual(result, {});
   const error = await rejects(
     api.record.deleteRecordComment({ app: DEALS, record: ctx.recordId, comment: ids[0] }),
@@ -713,7 +826,10 @@ step("status_with_assignee", async () => {
   assert.equal(revision, String(ctx.statusRevision + 2));
   const record = await snapshot(deals, DEALS, ctx.recordId);
   assert.equal(record.Status.value, "In progress");
-  assert.deepEqual(record.Assignee.value.map((u) => u.code), ["suzuki"]);
+  assert.deepEqual(
+    record.Assignee.value.map((u) => u.code),
+    ["suzuki"],
+  );
 });
 
 step("assignees", async () => {
@@ -785,7 +901,10 @@ step("guest_space_records", async () => {
   // SDK guestSpaceId: calls go to /k/guest/{id}/v1/...; KDEV: apps in a guest space must be
   // called through that path.
   const guest = client({ apiToken: "guest-full" }, { guestSpaceId: GUEST_SPACE });
-  const { id } = await guest.record.addRecord({ app: GUEST_APP, record: { Task: { value: "From the SDK" } } });
+  const { id } = await guest.record.addRecord({
+    app: GUEST_APP,
+    record: { Task: { value: "From the SDK" } },
+  });
   const { record } = await guest.record.getRecord({ app: GUEST_APP, id });
   assert.equal(record.Task.value, "From the SDK");
   const { revision } = await guest.record.updateRecord({
@@ -795,7 +914,10 @@ step("guest_space_records", async () => {
   });
   assert.equal(revision, "2");
   const { records } = await guest.record.getRecords({ app: GUEST_APP, query: 'Task = "Changed"' });
-  assert.deepEqual(records.map((r) => r.$id.value), [id]);
+  assert.deepEqual(
+    records.map((r) => r.$id.value),
+    [id],
+  );
   const app = await guest.app.getApp({ id: GUEST_APP });
   assert.equal(app.spaceId, GUEST_SPACE);
   // kintone-api.md §1.2 (observed on real kintone): the normal path answers GAIA_IL23.
@@ -807,11 +929,23 @@ step("guest_space_files_comments_and_settings", async () => {
   // SPEC: file, comment and app-settings APIs exist under /k/guest/{id}/v1/ as well; an app
   // outside the guest space cannot be reached through the guest path (error code undocumented).
   const guest = client({ apiToken: "guest-full" }, { guestSpaceId: GUEST_SPACE });
-  const { fileKey } = await guest.file.uploadFile({ file: { name: "note.txt", data: "guest file" } });
-  const { id } = await guest.record.addRecord({ app: GUEST_APP, record: { Task: { value: "With a comment" } } });
-  const comment = await guest.record.addRecordComment({ app: GUEST_APP, record: id, comment: { text: "Hello guest" } });
+  const { fileKey } = await guest.file.uploadFile({
+    file: { name: "note.txt", data: "guest file" },
+  });
+  const { id } = await guest.record.addRecord({
+    app: GUEST_APP,
+    record: { Task: { value: "With a comment" } },
+  });
+  const comment = await guest.record.addRecordComment({
+    app: GUEST_APP,
+    record: id,
+    comment: { text: "Hello guest" },
+  });
   const { comments } = await guest.record.getRecordComments({ app: GUEST_APP, record: id });
-  assert.deepEqual(comments.map((c) => c.id), [comment.id]);
+  assert.deepEqual(
+    comments.map((c) => c.id),
+    [comment.id],
+  );
   assert.equal(comments[0].text, "Hello guest");
   assert.ok(typeof fileKey === "string" && fileKey.length > 0);
   const { properties } = await guest.app.getFormFields({ app: GUEST_APP });
@@ -907,7 +1041,10 @@ step("process_management_live_and_preview", async () => {
   assert.deepEqual(Object.keys(live.states).sort(), ["Done", "In progress", "Not started"]);
   assert.equal(live.states["Not started"].index, "0");
   assert.equal(live.states["In progress"].assignee.type, "ONE");
-  assert.deepEqual(live.actions.map((a) => a.name), ["Start", "Finish", "Reopen"]);
+  assert.deepEqual(
+    live.actions.map((a) => a.name),
+    ["Start", "Finish", "Reopen"],
+  );
   const preview = await api.app.getProcessManagement({ app: DEALS, preview: true });
   assert.deepEqual(preview.states, live.states);
   const actions = [
@@ -917,13 +1054,19 @@ step("process_management_live_and_preview", async () => {
   const { revision } = await api.app.updateProcessManagement({ app: DEALS, actions });
   assert.ok(isNumericText(revision));
   const pending = await api.app.getProcessManagement({ app: DEALS, preview: true });
-  assert.deepEqual(pending.actions.map((a) => a.name), ["Start", "Finish", "Reopen", "Skip"]);
+  assert.deepEqual(
+    pending.actions.map((a) => a.name),
+    ["Start", "Finish", "Reopen", "Skip"],
+  );
   assert.deepEqual(pending.states, live.states);
   const unchanged = await api.app.getProcessManagement({ app: DEALS });
   assert.equal(unchanged.actions.length, 3);
   assert.equal(await deploy(api, DEALS, revision), "SUCCESS");
   const deployed = await api.app.getProcessManagement({ app: DEALS });
-  assert.deepEqual(deployed.actions.map((a) => a.name), ["Start", "Finish", "Reopen", "Skip"]);
+  assert.deepEqual(
+    deployed.actions.map((a) => a.name),
+    ["Start", "Finish", "Reopen", "Skip"],
+  );
   assert.equal(deployed.revision, revision);
   // The new action works on records once deployed.
   const deals = token("deals-full");
@@ -945,7 +1088,9 @@ step("deploy_stale_revision", async () => {
       ({ name, from, to, filterCond }) => ({ name, from, to, filterCond }),
     ),
   });
-  await rejects(api.app.deployApp({ apps: [{ app: DEALS, revision: String(Number(revision) - 1) }] }));
+  await rejects(
+    api.app.deployApp({ apps: [{ app: DEALS, revision: String(Number(revision) - 1) }] }),
+  );
   assert.equal(await deploy(api, DEALS, revision), "SUCCESS");
   assert.equal((await api.app.getProcessManagement({ app: DEALS })).revision, revision);
 });
