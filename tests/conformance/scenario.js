@@ -983,6 +983,24 @@ step("wrong_password", async () => {
   assert.equal(error.status, 401);
 });
 
+step("oauth_token_scopes", async () => {
+  // SDK auth.oAuthToken sends "Authorization: Bearer"; cybozu.dev OAuth scopes: k:app_record:read
+  // reads records, writing needs k:app_record:write. The refusal's code is not documented.
+  const all = client({ oAuthToken: "oauth-sato-all" });
+  const { id } = await all.record.addRecord({
+    app: DEALS,
+    record: { Title: { value: "By OAuth" }, Amount: { value: "1" } },
+  });
+  const { record } = await all.record.getRecord({ app: DEALS, id });
+  assert.equal(record.Created_by.value.code, "sato"); // OAuth acts as the user who granted it
+  const readOnly = client({ oAuthToken: "oauth-sato-read" });
+  assert.equal((await readOnly.record.getRecord({ app: DEALS, id })).record.$id.value, id);
+  await rejects(
+    readOnly.record.updateRecord({ app: DEALS, id, record: { Notes: { value: "x" } } }),
+  );
+  assert.equal((await snapshot(all, DEALS, id)).$revision.value, "1");
+});
+
 // ---- app settings: actions and process management, pre-live and live, deploy --------------
 
 async function deploy(api, app, revision) {

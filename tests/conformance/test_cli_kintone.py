@@ -196,3 +196,21 @@ def test_export_with_another_apps_token_fails_with_kintones_error(
     done = node.run([str(CLI), "record", *args], client_env(kintone))
     assert done.returncode != 0
     assert "[400] [GAIA_IA02]" in done.stderr
+
+
+def test_guest_space_import_and_export(node: Node, kintone: StandIn, tmp_path: Path) -> None:
+    # cli-kintone --guest-space-id sends every call through /k/guest/<id>/v1/.
+    source = tmp_path / "tasks.csv"
+    source.write_text('"Task","Due"\n"From the CLI","2025-08-01"\n', encoding="utf-8")
+    guest = ("--app", "4", "--api-token", "guest-full", "--guest-space-id", "5")
+    cli_kintone(node, kintone, "import", *guest, "--file-path", str(source))
+    text = cli_kintone(node, kintone, "export", *guest, "--condition", 'Task = "From the CLI"')
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [(r["Task"], r["Due"]) for r in rows] == [("From the CLI", "2025-08-01")]
+
+
+def test_delete_removes_every_record(node: Node, kintone: StandIn) -> None:
+    # cli-kintone record delete: every record of the app, through deleteAllRecords (bulkRequest).
+    assert export(node, kintone, "3", "invoices-full")
+    cli_kintone(node, kintone, "delete", "--app", "3", "--api-token", "invoices-full", "--yes")
+    assert export(node, kintone, "3", "invoices-full") == []
