@@ -14,7 +14,7 @@ import pytest
 
 from generator.standin import StandIn
 
-from .conftest import CLI, Node, client_env
+from .conftest import CLI, Node, client_env, conformance_seed
 
 ITEMS = "10"
 ROWS = 300
@@ -214,3 +214,19 @@ def test_delete_removes_every_record(node: Node, kintone: StandIn) -> None:
     assert export(node, kintone, "3", "invoices-full")
     cli_kintone(node, kintone, "delete", "--app", "3", "--api-token", "invoices-full", "--yes")
     assert export(node, kintone, "3", "invoices-full") == []
+
+
+def test_basic_authentication_in_front_of_kintone(node: Node, tmp_path: Path) -> None:
+    # A domain behind Basic authentication needs it on every call, as well as kintone's own
+    # credentials (cli-kintone --basic-auth-username / --basic-auth-password).
+    seed = {**conformance_seed(), "domain": {"basicAuth": {"user": "gate", "password": "open"}}}
+    with StandIn(seed, https=True, cert_file=tmp_path / "ca.pem") as gated:
+        args = ["--app", "1", "--api-token", "customers-full"]
+        refused = node.run(
+            [str(CLI), "record", "export", *args, "--base-url", gated.url], client_env(gated)
+        )
+        assert refused.returncode != 0
+        assert "401" in refused.stderr
+        basic = ["--basic-auth-username", "gate", "--basic-auth-password", "open"]
+        text = cli_kintone(node, gated, "export", *args, *basic)
+    assert len(list(csv.DictReader(io.StringIO(text)))) == 3
