@@ -606,6 +606,35 @@ step("delete_all_records", async () => {
   assert.equal(kept.totalCount, String(BULK_COUNT)); // the paged records are untouched
 });
 
+step("add_all_records_partial_failure", async () => {
+  // SDK addAllRecords (docs/record.md): chunks of 2,000 records, each one all-or-nothing
+  // bulkRequest; on failure a KintoneAllRecordsError tells what was processed and, from the
+  // `records[i]` keys of kintone's errors, the index of the failing record.
+  const items = token("items-full");
+  const records = Array.from({ length: 2100 }, (_, i) => ({
+    Code: { value: i === 2049 ? "" : itemCode("PF", i + 1) }, // Code is required
+  }));
+  let failure;
+  try {
+    await items.record.addAllRecords({ app: ITEMS, records });
+  } catch (error) {
+    failure = error;
+  }
+  assert.ok(failure, "addAllRecords succeeded with a record missing its required Code");
+  assert.equal(failure.name, "KintoneAllRecordsError");
+  assert.equal(failure.numOfProcessedRecords, 2000);
+  assert.equal(failure.processedRecordsResult.records.length, 2000);
+  assert.equal(failure.unprocessedRecords.length, 100);
+  assert.equal(failure.errorIndex, 2049);
+  assert.equal(failure.error.code, "CB_VA01");
+  const stored = await items.record.getRecords({
+    app: ITEMS,
+    query: `$id > ${ctx.pagedIds[BULK_COUNT - 1]}`,
+    totalCount: true,
+  });
+  assert.equal(stored.totalCount, "2000"); // the failed chunk left nothing behind
+});
+
 // ---- bulkRequest --------------------------------------------------------------------------
 
 async function snapshot(api, app, id) {
