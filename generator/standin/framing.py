@@ -19,7 +19,6 @@ _CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")
 BAD_FRAMING = "STANDIN_BR01"
 TOO_LARGE = "STANDIN_TL01"
 TIMED_OUT = "STANDIN_TO01"
-NOT_ALLOWED = "STANDIN_MA01"
 
 
 class Stream(Protocol):

@@ -82,7 +82,7 @@ def read_params(query: str, body: bytes, content_type: str) -> dict[str, Any]:
         return params
     try:
         document = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: deep nesting
         raise errors.bad_json() from None
     if not isinstance(document, dict):
         raise errors.bad_json()

@@ -312,6 +312,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_HEAD = do_OPTIONS = do_TRACE = do_CONNECT = _refuse_method
 
+    def parse_request(self) -> bool:
+        """http.server's parsing, without HTTP/0.9 (its answers would have no status line)."""
+        if not super().parse_request():
+            return False
+        if self.request_version == "HTTP/0.9":
+            self.send_error(400, "HTTP/0.9 is not supported.")
+            return False
+        return True
+
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """http.server's own refusals (request line, headers, methods) in kintone's JSON shape."""
         self.close_connection = True

@@ -28,7 +28,7 @@ def handle(standin: StandIn, method: str, target: str, body: bytes) -> Response:
         document = json.loads(body.decode("utf-8")) if body.strip() else {}
         params = {**dict(parse_qsl(query)), **(document if isinstance(document, dict) else {})}
         return Response(body=found[0](standin, params))
-    except (ValueError, KintoneError) as exc:
+    except (ValueError, TypeError, RecursionError, KintoneError) as exc:  # bad input
         message = exc.message if isinstance(exc, KintoneError) else str(exc)
         return standin.error_response(KintoneError(400, "STANDIN_VA01", message))
 
