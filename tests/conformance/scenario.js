@@ -540,8 +540,17 @@ step("cursor_rules", async () => {
     for (const id of cursors.slice(1))
       assert.deepEqual(await items.record.deleteCursor({ id }), {});
   }
-  const again = await items.record.createCursor({ app: ITEMS });
-  await items.record.deleteCursor({ id: again.id });
+  // KDEV get-cursor: `next` is false on the page that holds the last record, also when the
+  // count is an exact multiple of the size (2,500 = 5 x 500).
+  const exact = await items.record.createCursor({ app: ITEMS, size: 500 });
+  assert.equal(exact.totalCount, String(BULK_COUNT));
+  const pages = [];
+  for (let next = true; next;) {
+    const page = await items.record.getRecordsByCursor({ id: exact.id });
+    pages.push(page.records.length);
+    next = page.next;
+  }
+  assert.deepEqual(pages, [500, 500, 500, 500, 500]);
 });
 
 step("add_all_records", async () => {
@@ -979,6 +988,17 @@ step("guest_space_files_comments_and_settings", async () => {
   assert.ok(typeof fileKey === "string" && fileKey.length > 0);
   const { properties } = await guest.app.getFormFields({ app: GUEST_APP });
   assert.deepEqual(Object.keys(properties).sort(), ["Due", "Record_number", "Task"]);
+  // KDEV deploy-app-settings: guest-space apps deploy through the guest path, and only with apps
+  // of the same guest space.
+  const guestAdmin = client(
+    { username: "sato", password: "sato-pass" },
+    { guestSpaceId: GUEST_SPACE },
+  );
+  assert.deepEqual(await guestAdmin.app.deployApp({ apps: [{ app: GUEST_APP }] }), {});
+  const { apps } = await guestAdmin.app.getDeployStatus({ apps: [GUEST_APP] });
+  assert.equal(apps[0].app, GUEST_APP);
+  assert.ok(["PROCESSING", "SUCCESS"].includes(apps[0].status), apps[0].status);
+  await rejects(guestAdmin.app.deployApp({ apps: [{ app: GUEST_APP }, { app: DEALS }] }));
   const wrongPath = client({ apiToken: "deals-full" }, { guestSpaceId: GUEST_SPACE });
   await rejects(wrongPath.record.getRecord({ app: DEALS, id: "1" }));
 });
