@@ -312,6 +312,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_HEAD = do_OPTIONS = do_TRACE = do_CONNECT = _refuse_method
 
+    def handle_expect_100(self) -> bool:
+        """Send "100 Continue" at once: the buffered output would otherwise hold it back."""
+        super().handle_expect_100()
+        self.wfile.flush()
+        return True
+
     def parse_request(self) -> bool:
         """http.server's parsing, without HTTP/0.9 (its answers would have no status line)."""
         if not super().parse_request():

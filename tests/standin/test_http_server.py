@@ -143,6 +143,26 @@ def test_bodies_past_the_size_limit_are_refused(kintone: StandIn, monkeypatch: A
         assert_kintone_error(answer, 413, "STANDIN_TL01")
 
 
+def test_expect_100_continue_is_answered_before_the_body_is_sent(kintone: StandIn) -> None:
+    host, port = kintone.domain.rsplit(":", 1)
+    body = b'{"app": 2, "id": 1}'
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(
+            b"GET /k/v1/record.json HTTP/1.1\r\nHost: x\r\n"
+            + TOKEN
+            + b"Content-Type: application/json\r\nExpect: 100-continue\r\n"
+            + b"Content-Length: %d\r\n\r\n" % len(body)
+        )
+        assert sock.recv(100).startswith(b"HTTP/1.1 100 Continue\r\n")
+        sock.sendall(body)
+        sock.shutdown(socket.SHUT_WR)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    (answer,) = parse(received)
+    assert answer.status == 200 and answer.json["record"]["$id"]["value"] == "1"
+
+
 def test_a_chunked_body_is_read(kintone: StandIn) -> None:
     body = json.dumps({"app": 2, "id": 1}).encode()
     chunks = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (body[:5], body[5:]))
@@ -214,6 +234,13 @@ def test_an_id_of_5000_digits_is_kintones_validation_error(kintone: StandIn) -> 
         raw=b"[" * 100000,
     )
     assert (nested.status, nested.code) == (400, "CB_IJ01")
+
+
+def test_a_non_ascii_password_header_is_a_failed_login(kintone: StandIn) -> None:
+    """Found by the fuzz below: base64 of a non-ASCII text raised ValueError, a 500."""
+    data = b"GET /k/v1/record.json?app=2&id=1 HTTP/1.1\r\nX-Cybozu-Authorization: \x80\r\n\r\n"
+    (answer,) = exchange(kintone, data)
+    assert_kintone_error(answer, 401, "CB_WA01")
 
 
 def test_a_short_body_cannot_hold_a_connection(quick: StandIn) -> None:
@@ -306,7 +333,9 @@ TARGETS = st.one_of(
 )
 VERSIONS = st.sampled_from(["HTTP/1.1", "HTTP/1.0", "HTTP/2.0", "HTTP/x", "", "HTTP/1.1 x"])
 HEADER_VALUES = st.one_of(
-    st.sampled_from(["0", "5", "-1", "abc", "1e3", " 7 ", "99999999999999", "chunked", "gzip"]),
+    st.sampled_from(
+        ["0", "5", "-1", "abc", "1e3", " 7 ", "99999999999999", "chunked", "gzip", "100-continue"]
+    ),
     st.text(st.characters(codec="latin-1", exclude_characters="\r\n"), max_size=20),
 )
 HEADERS = st.lists(
