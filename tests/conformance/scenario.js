@@ -186,6 +186,49 @@ step("get_record", async () => {
   assert.equal(record.Status.value, "Not started"); // the first status of the process
 });
 
+step("record_value_shapes", async () => {
+  // KDEV field types (kintone-api.md §4.1): writes send {value}; reads answer {type, value} with
+  // arrays for CHECK_BOX / MULTI_SELECT, [{code, name}] for pickers, DATETIME in UTC with "Z",
+  // a partial DATE padded, SUBTABLE rows with string ids, CALC computed, lookups copied.
+  const deals = token("deals-full", "customers-view");
+  const { id } = await deals.record.addRecord({
+    app: DEALS,
+    record: {
+      Title: { value: "Shapes" },
+      Amount: { value: 200 }, // a number is accepted; it is stored as text
+      Tags: { value: ["red", "green"] },
+      Regions: { value: ["US"] },
+      Owner: { value: [{ code: "suzuki" }] },
+      Department: { value: [{ code: "sales" }] },
+      Meeting: { value: "2025-01-01T09:00:00+09:00" },
+      Due: { value: "2025-7" },
+      Call_time: { value: "09:05" },
+      Customer_ID: { value: "C-002" },
+      Items: {
+        value: [
+          { value: { Item: { value: "Box" }, Qty: { value: "2" }, Unit_price: { value: "3" } } },
+        ],
+      },
+    },
+  });
+  const { record } = await deals.record.getRecord({ app: DEALS, id });
+  assert.deepEqual(record.Amount, { type: "NUMBER", value: "200" });
+  assert.deepEqual(record.Total, { type: "CALC", value: "220" }); // Amount*(100+Tax_rate)/100
+  assert.deepEqual(record.Tags, { type: "CHECK_BOX", value: ["red", "green"] });
+  assert.deepEqual(record.Regions, { type: "MULTI_SELECT", value: ["US"] });
+  assert.deepEqual(record.Owner.value, [{ code: "suzuki", name: "Suzuki Hanako" }]);
+  assert.deepEqual(record.Department.value, [{ code: "sales", name: "Sales" }]);
+  assert.deepEqual(record.Meeting, { type: "DATETIME", value: "2025-01-01T00:00:00Z" });
+  assert.deepEqual(record.Due, { type: "DATE", value: "2025-07-01" });
+  assert.deepEqual(record.Call_time, { type: "TIME", value: "09:05" });
+  assert.equal(record.Customer_name.value, "Kintone Corporation"); // copied by the lookup
+  assert.equal(record.Items.type, "SUBTABLE");
+  assert.equal(record.Items.value.length, 1);
+  assert.ok(isNumericText(record.Items.value[0].id));
+  assert.deepEqual(record.Items.value[0].value.Subtotal, { type: "CALC", value: "6" });
+  assert.deepEqual(record.Created_by.value, { code: "Administrator", name: "Administrator" });
+});
+
 step("update_record_by_id", async () => {
   // KDEV update-record: {revision} one higher; a matching `revision` is accepted.
   const deals = token("deals-full");
