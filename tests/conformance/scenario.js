@@ -687,6 +687,33 @@ step("add_all_records_partial_failure", async () => {
   assert.equal(stored.totalCount, "2000"); // the failed chunk left nothing behind
 });
 
+step("update_all_records_duplicate_value", async () => {
+  // SDK updateAllRecords: one bulkRequest per 2,000 records, all or nothing; KDEV update-records:
+  // a "prohibit duplicate values" field refuses a value another record has. errorIndex comes
+  // from the `records[i]` keys of kintone's errors.
+  const items = token("items-full");
+  const records = ctx.pagedIds.slice(0, 200).map((id, i) => ({
+    id,
+    record: i === 150 ? { Code: { value: itemCode("IT", 1) } } : { Qty: { value: "99" } },
+  }));
+  let failure;
+  try {
+    await items.record.updateAllRecords({ app: ITEMS, records });
+  } catch (error) {
+    failure = error;
+  }
+  assert.ok(failure, "updateAllRecords accepted a duplicate of a unique value");
+  assert.equal(failure.name, "KintoneAllRecordsError");
+  assert.equal(failure.numOfProcessedRecords, 0);
+  assert.equal(failure.errorIndex, 150);
+  const changed = await items.record.getRecords({
+    app: ITEMS,
+    query: "Qty = 99",
+    totalCount: true,
+  });
+  assert.equal(changed.totalCount, "0");
+});
+
 // ---- bulkRequest --------------------------------------------------------------------------
 
 async function snapshot(api, app, id) {
