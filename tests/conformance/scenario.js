@@ -3,8 +3,11 @@
 // Run by tests/conformance/test_rest_api_client.py with KINTONE_BASE_URL (https) and
 // NODE_EXTRA_CA_CERTS (the stand-in's CA). Prints one JSON line: {"results": [{step, ok, error}]}.
 // Every expectation cites Cybozu's documentation: kintone.dev / cybozu.dev (KDEV), the official
-// OpenAPI description kintone/rest-api-spec (SPEC) or the client's own docs and code (SDK). Where
-// they are silent the comment says so and the step asserts only what they do say.
+// OpenAPI description kintone/rest-api-spec (SPEC) or the client's own docs and code (SDK); a few
+// error codes come from observations of real kintone recorded in the project's kintone-api.md
+// (cli-kintone's end-to-end tests, which are Cybozu's). Where all are silent the comment says so
+// and the step asserts only what they do say. Apps: the stand-in's default seed plus Items (10)
+// from tests/conformance/seed.yaml.
 // Steps share state through `ctx` and run in order; SCENARIO_ONLY=a,b runs only those steps.
 "use strict";
 
