@@ -2,6 +2,8 @@
 
 cli-kintone's CSV: a header of field codes, one line per record, every value quoted; a record with
 table rows takes one line per row, the first marked `*` (cli.kintone.dev, record export/import).
+The tests share one stand-in per module and build on each other in file order (import, then
+re-import by key), like the scenario's steps.
 """
 
 from __future__ import annotations
