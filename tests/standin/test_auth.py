@@ -25,6 +25,8 @@ def get_record(kintone: StandIn, headers: dict[str, str], app: int = 2) -> Any:
         (token_headers("customers-view", "deals-view"), 200, None),
         (token_headers("customers-view"), 400, "GAIA_IA02"),
         (token_headers("no-such-token"), 400, "GAIA_IA02"),
+        # cli-kintone's end-to-end tests on kintone: a valid token beside an unknown one fails.
+        (token_headers("deals-view", "no-such-token"), 400, "GAIA_IA02"),
         (token_headers("deals-add"), 403, "GAIA_NO01"),
         (token_headers("deals-view", "deals-full"), 400, "GAIA_DA03"),
         (token_headers(*[f"t{i}" for i in range(10)]), 400, "CB_VA01"),
@@ -41,6 +43,7 @@ def get_record(kintone: StandIn, headers: dict[str, str], app: int = 2) -> Any:
         "token-list",
         "other-app",
         "unknown",
+        "valid-and-unknown",
         "no-permission",
         "duplicate",
         "ten-tokens",
