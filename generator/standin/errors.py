@@ -92,7 +92,8 @@ def no_privilege() -> KintoneError:
 
 
 def token_mismatch() -> KintoneError:
-    return KintoneError(400, "GAIA_IA02", "The API token does not match the app.")
+    msg = "The specified API token does not match the API token generated via an app."
+    return KintoneError(400, "GAIA_IA02", msg)
 
 
 def token_not_allowed() -> KintoneError:

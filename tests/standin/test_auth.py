@@ -62,6 +62,15 @@ def test_credentials(
     assert (reply.status, reply.code) == (status, code)
 
 
+def test_token_error_messages_are_kintones(kintone: StandIn) -> None:
+    # The words real kintone answers, as cli-kintone's end-to-end tests record them
+    # (features/record/common.feature "Incorrect API token").
+    reply = get_record(kintone, token_headers("no-such-token"))
+    assert reply.body["message"] == (
+        "The specified API token does not match the API token generated via an app."
+    )
+
+
 def test_token_permissions_per_operation(kintone: StandIn) -> None:
     view = Client(kintone.url, token_headers("deals-view"))
     assert view.post("record", {"app": 2, "record": {}}).code == "GAIA_NO01"
