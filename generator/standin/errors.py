@@ -101,7 +101,8 @@ def token_not_allowed() -> KintoneError:
 
 
 def token_duplicated() -> KintoneError:
-    return KintoneError(400, "GAIA_DA03", "Multiple API tokens for the same app were specified.")
+    msg = "You cannot specify a duplicate API token for the same app."
+    return KintoneError(400, "GAIA_DA03", msg)
 
 
 def too_many_tokens() -> KintoneError:

@@ -69,6 +69,9 @@ def test_token_error_messages_are_kintones(kintone: StandIn) -> None:
     assert reply.body["message"] == (
         "The specified API token does not match the API token generated via an app."
     )
+    # features/record/import.feature "A duplicate API token for the same app".
+    reply = get_record(kintone, token_headers("deals-view", "deals-full"))
+    assert reply.body["message"] == "You cannot specify a duplicate API token for the same app."
 
 
 def test_token_permissions_per_operation(kintone: StandIn) -> None:
