@@ -230,6 +230,10 @@ REFUSALS = {
         ["export", "--app", "4", "--api-token", "guest-full", "--guest-space-id", "1"],
         "[403] [CB_NO02] No privilege to proceed.",
     ),
+    "export-without-view-permission": (
+        ["export", "--app", "2", "--api-token", "deals-add"],
+        "[403] [GAIA_NO01] Using this API token, you cannot run the specified API.",
+    ),
     "import-without-add-permission": (
         ["import", "--app", "2", "--api-token", "deals-view", "--file-path", "{csv}"],
         "[GAIA_NO01] Using this API token, you cannot run the specified API.",
