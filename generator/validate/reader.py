@@ -37,7 +37,14 @@ def is_readme(name: str) -> bool:
 
 
 def read_connector(path: Path) -> ConnectorFiles:
-    """Map file name to bytes for the known files of a connector folder or package zip."""
+    """Map file name to bytes for the known files of a connector folder or package zip.
+
+    A Power Platform solution (zip or folder) with one custom connector reads as that connector.
+    """
+    from generator.validate.solution import is_solution, single_connector
+
+    if is_solution(path):
+        return single_connector(path)
     if path.is_dir():
         return _read_folder(path)
     if path.is_file() and zipfile.is_zipfile(path):
