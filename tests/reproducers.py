@@ -136,7 +136,12 @@ def _long_integer(folder: Path) -> list[str]:
     return ["validate", str(connector)]
 
 
-@case("pollingtrigger-operation-object", 1, "x-ms-apimTemplate-operationName/0")
+@case(
+    "pollingtrigger-operation-object",
+    0,
+    "warning TRIG-01 apiProperties.json#/properties/policyTemplateInstances/1/parameters/"
+    "x-ms-apimTemplate-operationName/0",
+)
 def _polling_object(folder: Path) -> list[str]:
     connector = clean_copy(folder)
     policy = {
@@ -311,6 +316,23 @@ def _zip_bomb(folder: Path) -> list[str]:
     return ["validate", str(package)]
 
 
+@case("solution-zip-of-600-members-of-15mb", 2, "bytes together; at most 33,554,432 are read")
+def _solution_bomb(folder: Path) -> list[str]:
+    package = folder / "solution.zip"
+    solution = member("solution.xml", b"<ImportExportXml/>")
+    stored_zip(package, [solution, *(zeros(f"Other/{i}.bin", 15 * MB) for i in range(600))])
+    return ["validate", str(package)]
+
+
+@case("solution-zip-corrupt-deflate", 2, "cannot read the zip")
+def _solution_corrupt(folder: Path) -> list[str]:
+    package = folder / "solution.zip"
+    name, data, size, crc = member("customizations.xml", b"<ImportExportXml>" + b" " * 4000)
+    broken = b"\xff" * 16 + data[16:]  # a deflate block type that does not exist
+    stored_zip(package, [member("solution.xml", b"<x/>"), (name, broken, size, crc)])
+    return ["validate", str(package)]
+
+
 @case("zip-same-member-twice", 2, "holds script.csx more than once")
 def _zip_twice(folder: Path) -> list[str]:
     package = folder / "twice.zip"
@@ -334,7 +356,7 @@ def _zip_entries(folder: Path) -> list[str]:
     return ["validate", str(package)]
 
 
-@case("readme-latin-1", 1, "TEXT-01 readme.md")
+@case("readme-latin-1", 0, "warning TEXT-01 readme.md#L29C4")
 def _readme_latin1(folder: Path) -> list[str]:
     connector = clean_copy(folder)
     readme = connector / "readme.md"
@@ -342,7 +364,7 @@ def _readme_latin1(folder: Path) -> list[str]:
     return ["validate", str(connector)]
 
 
-@case("script-latin-1", 1, "TEXT-01 script.csx")
+@case("script-latin-1", 1, "error TEXT-01 script.csx#L36C7")
 def _script_latin1(folder: Path) -> list[str]:
     connector = clean_copy(folder)
     script = connector / SCRIPT

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import Message
@@ -87,7 +86,7 @@ def _check_basic(store: Store, headers: Message) -> None:
 def _password_user(store: Store, header: str) -> User:
     try:
         login, _, password = base64.b64decode(header, validate=True).decode().partition(":")
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # binascii.Error, UnicodeDecodeError, or non-ASCII header text
         raise errors.wrong_password() from None
     user = store.users.get(login)
     if user is None or user.password != password:
@@ -109,6 +108,9 @@ def authorize(store: Store, principal: Principal, app: App, need: Need) -> None:
 
 
 def _check_token(store: Store, principal: Principal, app: App, need: Need) -> None:
+    # Tokens of other apps may ride along (lookups, bulkRequest); a token no app issued may not.
+    if any(token not in store.token_owner for token in principal.tokens):
+        raise errors.token_mismatch()
     mine = [token for token in principal.tokens if store.token_owner.get(token) == app.id]
     if len(mine) > 1:
         raise errors.token_duplicated()

@@ -13,8 +13,22 @@ from generator.standin.auth import Need, Principal, authorize
 from generator.standin.errors import JsonObj
 from generator.standin.store import App, Store
 
+# kintone API paths: /k/v1/<api>.json, /k/guest/<space>/v1/<api>.json, /k/v1/integration/...
+_PATH = re.compile(
+    r"^/k(?:/guest/(?P<space>[0-9]+))?/(?P<family>v1|integration/v1)/(?P<api>[A-Za-z0-9_/]+)\.json$"
+)
 # ASCII digits only: str.isdigit() also accepts characters such as "²" that int() refuses.
 INTEGER = re.compile(r"-?[0-9]+")
+# kintone's IDs and revisions are 64-bit ("format: long" in Cybozu's OpenAPI); checking the
+# length first also keeps int() away from texts past Python's 4,300-digit conversion limit.
+LONG_MAX = 2**63 - 1
+
+
+def long_value(text: str, key: str) -> int:
+    """An INTEGER text as a number within kintone's long; CB_VA01 beyond it."""
+    if len(text) > 40 or not -LONG_MAX - 1 <= int(text) <= LONG_MAX:
+        raise errors.invalid(key, f"must be less than or equal to {LONG_MAX}")
+    return int(text)
 
 
 @dataclass
@@ -43,6 +57,15 @@ class Response:
 Handler = Callable[[Store, Request], "JsonObj | Response"]
 
 
+def parse_path(path: str) -> tuple[str, str | None] | None:
+    """The API name (e.g. `records/cursor`) and guest space ID of a path; None if not an API."""
+    match = _PATH.match(path)
+    if match is None:
+        return None
+    api = match["api"] if match["family"] == "v1" else f"integration/{match['api']}"
+    return api, match["space"]
+
+
 def param(req: Request, name: str) -> Any:
     """A required parameter (query string or JSON body); CB_VA01 when missing."""
     value = req.params.get(name)
@@ -63,9 +86,10 @@ def id_text(raw: Any, key: str) -> str:
     text = str(raw).strip()
     if not INTEGER.fullmatch(text):
         raise errors.invalid(key, "must be an integer")
-    if int(text) < 1:
+    value = long_value(text, key)
+    if value < 1:
         raise errors.invalid(key, "must be greater than or equal to 1")
-    return str(int(text))
+    return str(value)
 
 
 def int_param(req: Request, name: str, default: int, low: int, high: int) -> int:
@@ -75,7 +99,7 @@ def int_param(req: Request, name: str, default: int, low: int, high: int) -> int
         return default
     if isinstance(raw, bool) or not INTEGER.fullmatch(str(raw).strip()):
         raise errors.invalid(name, "must be an integer")
-    value = int(str(raw).strip())
+    value = long_value(str(raw).strip(), name)
     if value < low:
         raise errors.invalid(name, f"must be greater than or equal to {low}")
     if value > high:
@@ -99,7 +123,7 @@ def revision_param(raw: Any, key: str = "revision") -> int | None:
         return None
     if isinstance(raw, bool) or not INTEGER.fullmatch(str(raw).strip().lstrip("-")):
         raise errors.invalid(key, "must be an integer")
-    return int(str(raw).strip())
+    return long_value(str(raw).strip(), key)
 
 
 def bool_param(req: Request, name: str) -> bool:

@@ -7,8 +7,18 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl
 
-from generator.standin import apps, comments, cursors, errors, files, process, records, webhooks
-from generator.standin.request import Handler
+from generator.standin import (
+    apps,
+    bulk,
+    comments,
+    cursors,
+    errors,
+    files,
+    process,
+    records,
+    webhooks,
+)
+from generator.standin.request import Handler, parse_path
 
 ROUTES: dict[tuple[str, str], Handler] = {
     **records.ROUTES,
@@ -18,14 +28,13 @@ ROUTES: dict[tuple[str, str], Handler] = {
     **files.ROUTES,
     **apps.ROUTES,
     **webhooks.ROUTES,
+    **bulk.ROUTES,
 }
 APIS = frozenset(api for _, api in ROUTES)
 OVERRIDABLE = frozenset({"GET", "POST", "PUT", "DELETE"})
 
-_PATH = re.compile(
-    r"^/k(?:/guest/(?P<space>\d+))?/(?P<family>v1|integration/v1)/(?P<api>[A-Za-z0-9_/]+)\.json$"
-)
-_INDEXED = re.compile(r"^(?P<name>[^\[\]]+)\[(?P<index>\d*)\]$")
+# Up to six digits: kintone arrays hold at most a few hundred items; longer indexes stay plain keys.
+_INDEXED = re.compile(r"^(?P<name>[^\[\]]+)\[(?P<index>[0-9]{0,6})\]$")
 
 
 def effective_method(method: str, override: str | None) -> str:
@@ -37,14 +46,14 @@ def effective_method(method: str, override: str | None) -> str:
 
 def resolve(method: str, path: str) -> tuple[Handler, str, str | None]:
     """The handler, the API name and the guest space ID of a path; 404 or 405 otherwise."""
-    match = _PATH.match(path)
-    if match is None:
+    parsed = parse_path(path)
+    if parsed is None:
         raise errors.unknown_api(path)
-    api = match["api"] if match["family"] == "v1" else f"integration/{match['api']}"
+    api, space = parsed
     handler = ROUTES.get((method, api))
     if handler is None:
         raise errors.method_not_allowed(method, path) if api in APIS else errors.unknown_api(path)
-    return handler, api, match["space"]
+    return handler, api, space
 
 
 def parse_query(query: str) -> dict[str, Any]:
@@ -73,7 +82,7 @@ def read_params(query: str, body: bytes, content_type: str) -> dict[str, Any]:
         return params
     try:
         document = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: deep nesting
         raise errors.bad_json() from None
     if not isinstance(document, dict):
         raise errors.bad_json()

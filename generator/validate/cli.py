@@ -24,6 +24,7 @@ from generator.validate.report import (
     render_sarif,
     render_text,
 )
+from generator.validate.solution import Solution, is_solution, locate_solution, read_solution
 
 DEFAULT_PATH = Path("connector")
 
@@ -32,6 +33,13 @@ def _read(path: Path) -> ConnectorFiles:
     """The connector files; an unreadable path is a usage problem (exit 2)."""
     try:
         return read_connector(path)
+    except ConnectorReadError as exc:
+        raise click.BadParameter(str(exc), param_hint="PATH") from None
+
+
+def _read_solution(path: Path) -> Solution:
+    try:
+        return read_solution(path)
     except ConnectorReadError as exc:
         raise click.BadParameter(str(exc), param_hint="PATH") from None
 
@@ -73,12 +81,14 @@ def validate_command(
     skip: tuple[str, ...],
     output: Path | None,
 ) -> None:
-    """Validate a connector folder or package zip offline.
+    """Validate a connector folder, package zip or Power Platform solution offline.
 
     Reads apiDefinition.swagger.json, apiProperties.json, settings.json, icon.png,
     script.csx and readme.md, and checks Swagger 2.0, Power Platform shapes,
     certification rules and cross-references. Exit 0 clean, 1 failing findings
     (errors; with --strict warnings too), 2 usage error or unreadable input.
+    A solution (zip or folder, exported or unpacked) has each of its connectors
+    validated; findings name the solution's files (Connector/<name>_openapidefinition.json).
 
     Example: kintone-connector validate connector --format sarif -o validate.sarif
     """
@@ -86,9 +96,13 @@ def validate_command(
         rules = select(only or None, skip)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--rule/--skip") from None
-    files = _read(path)
-    findings = validate_files(files, rules=[r.id for r in rules])
-    located = locate(findings, files)
+    if is_solution(path):
+        located = locate_solution(_read_solution(path), [r.id for r in rules])
+        findings = [item.finding for item in located]
+    else:
+        files = _read(path)
+        findings = validate_files(files, rules=[r.id for r in rules])
+        located = locate(findings, files)
     base = str(path)
     if fmt == "json":
         _emit(render_json(located, base), output)
@@ -117,6 +131,10 @@ def _conclude(findings: list[Finding], strict: bool, base: str, *, quiet: bool) 
 def rules_command(fmt: str) -> None:
     """List every validation rule with its id, level, what it checks and its source.
 
+    An error means the platform refuses the import or the connector fails at run time;
+    each rule that can report one says which ("breaks:"). A warning is a certification
+    guideline, style, or something the platform tolerates.
+
     Example: kintone-connector rules --format json
     """
     if fmt == "json":
@@ -126,6 +144,7 @@ def rules_command(fmt: str) -> None:
                 "level": r.level.value,
                 "summary": r.summary,
                 "source": r.source,
+                "reason": r.reason or None,
                 "helpUri": help_uri(r.source),
             }
             for r in RULES.values()
@@ -134,7 +153,8 @@ def rules_command(fmt: str) -> None:
         return
     width = max(len(r.id) for r in RULES.values())
     for r in RULES.values():
-        click.echo(f"{r.id:<{width}}  {r.level.value:<7}  {r.summary}  [{r.source}]")
+        breaks = f"  breaks: {r.reason}" if r.reason else ""
+        click.echo(f"{r.id:<{width}}  {r.level.value:<7}  {r.summary}  [{r.source}]{breaks}")
 
 
 @click.command("diff")

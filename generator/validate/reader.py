@@ -53,9 +53,14 @@ def is_readme(name: str) -> bool:
 def read_connector(path: Path) -> ConnectorFiles:
     """Map file name to bytes for the known files of a connector folder or package zip.
 
+    A Power Platform solution (zip or folder) with one custom connector reads as that connector.
     Raises ConnectorReadError for what cannot be read, or what would take more than the limits
     of generator.limits (file and total size, zip entries) to read.
     """
+    from generator.validate.solution import is_solution, single_connector
+
+    if is_solution(path):
+        return single_connector(path)
     if path.is_dir():
         return _read_folder(path)
     if path.is_file() and zipfile.is_zipfile(path):
@@ -68,13 +73,13 @@ def read_connector(path: Path) -> ConnectorFiles:
 def _read_folder(folder: Path) -> ConnectorFiles:
     try:
         entries = sorted(e for e in folder.iterdir() if is_known(e.name) and e.is_file())
-        _check_sizes(folder, [(e.name, e.stat().st_size) for e in entries])
+        check_sizes(folder, [(e.name, e.stat().st_size) for e in entries])
         return {e.name: e.read_bytes() for e in entries}
     except OSError as exc:
         raise ConnectorReadError(f"{folder}: cannot read the folder: {exc}") from exc
 
 
-def _check_sizes(where: Path, sizes: list[tuple[str, int]]) -> None:
+def check_sizes(where: Path, sizes: list[tuple[str, int]]) -> None:
     """Refuse, before reading anything, a file or a package too large to validate."""
     for name, size in sizes:
         if size > MAX_FILE_BYTES:
@@ -94,14 +99,14 @@ def _read_zip(path: Path) -> ConnectorFiles:
     try:
         with zipfile.ZipFile(path) as archive:
             chosen = _zip_members(archive, path)
-            _check_sizes(path, [(name, info.file_size) for name, info in chosen.items()])
+            check_sizes(path, [(name, info.file_size) for name, info in chosen.items()])
             return {name: archive.read(info) for name, info in chosen.items()}
-    except _ZIP_ERRORS as exc:
+    except ZIP_ERRORS as exc:
         raise ConnectorReadError(f"{path}: cannot read the zip: {exc}") from exc
 
 
 # zlib.error and EOFError come from damaged compressed data, not from zipfile itself.
-_ZIP_ERRORS = (
+ZIP_ERRORS = (
     OSError,
     EOFError,
     zlib.error,
@@ -169,7 +174,7 @@ def decode(data: bytes) -> Decoded:
     try:
         source = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return Decoded(None, None, _not_utf8(body, exc)[1])
+        return Decoded(None, None, _not_utf8(body, exc))
     if _surely_too_many(source):
         return Decoded(source, None, _TOO_MANY)
     hook = _PairsHook()
@@ -228,8 +233,8 @@ _TOO_MANY = f"too large to validate: more than {MAX_JSON_VALUES:,} values"
 _TOO_DEEP = f"not valid JSON here: arrays and objects nested more than {MAX_JSON_DEPTH} levels deep"
 
 
-def utf8_problem(data: bytes) -> tuple[int, str] | None:
-    """(line, problem) when the bytes are not UTF-8 text (a BOM is accepted), else None."""
+def utf8_problem(data: bytes) -> str | None:
+    """Why the bytes are not UTF-8 text (a BOM is accepted), with line and column; or None."""
     body = data[len(_BOM) :] if data.startswith(_BOM) else data
     try:
         body.decode("utf-8")
@@ -238,9 +243,9 @@ def utf8_problem(data: bytes) -> tuple[int, str] | None:
     return None
 
 
-def _not_utf8(body: bytes, exc: UnicodeDecodeError) -> tuple[int, str]:
+def _not_utf8(body: bytes, exc: UnicodeDecodeError) -> str:
     line, column = _line_column(body[: exc.start].decode("utf-8", "replace"))
-    return line, f"not UTF-8: byte 0x{body[exc.start]:02x} at line {line}, column {column}"
+    return f"not UTF-8: byte 0x{body[exc.start]:02x} at line {line}, column {column}"
 
 
 class _PairsHook:
@@ -307,3 +312,12 @@ def _constant_position(source: str) -> tuple[int, int]:
 def _line_column(before: str) -> tuple[int, int]:
     """1-based line and column of the character that follows ``before``."""
     return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+
+
+_PROBLEM_POSITION = re.compile(r" at line ([1-9][0-9]*), column ([1-9][0-9]*)$")
+
+
+def problem_position(problem: str) -> tuple[int, int] | None:
+    """(line, column) that a problem from ``decode`` ends with, when it names one."""
+    match = _PROBLEM_POSITION.search(problem)
+    return (int(match.group(1)), int(match.group(2))) if match is not None else None

@@ -18,7 +18,7 @@ from generator.validate.shapes import parse_pointer
 
 FORMATS = ("text", "json", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-_LINE_POINTER = re.compile(r"L([1-9][0-9]*)")
+_LINE_POINTER = re.compile(r"L([1-9][0-9]*)(?:C([1-9][0-9]*))?")
 _SARIF_LEVELS = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "note"}
 _LEARN = "https://learn.microsoft.com/en-us/connectors/custom-connectors/"
 _PPC = "https://github.com/microsoft/PowerPlatformConnectors"
@@ -84,8 +84,8 @@ def _positions(data: bytes | None, name: str, wanted: set[tuple[str, ...]]) -> P
 
 def _where(positions: Positions | None, finding: Finding) -> tuple[int | None, int | None]:
     line = _LINE_POINTER.fullmatch(finding.pointer)
-    if line is not None:  # text files (script.csx) point at a line: L12
-        return int(line.group(1)), 1
+    if line is not None:  # text files point at a line (script.csx: L12), unparsed JSON: L3C7
+        return int(line.group(1)), int(line.group(2) or 1)
     if positions is None:
         return None, None
     tokens = parse_pointer(finding.pointer)
@@ -162,6 +162,8 @@ def _sarif_rule(item: Rule) -> dict[str, Any]:
         "defaultConfiguration": {"level": _SARIF_LEVELS[item.level]},
         "properties": {"source": item.source},
     }
+    if item.reason:  # what an error of this rule breaks: the import or the run
+        described["properties"]["breaks"] = item.reason
     uri = help_uri(item.source)
     if uri is not None:
         described["helpUri"] = uri

@@ -12,16 +12,27 @@ from generator.validate.reader import (
     SCRIPT,
     SWAGGER,
     is_readme,
+    problem_position,
     utf8_problem,
 )
 from generator.validate.registry import rule
 
 
-@rule("JSON-01", Level.ERROR, "JSON files are UTF-8 (BOM accepted) strict JSON", "RFC 8259")
+@rule(
+    "JSON-01",
+    Level.ERROR,
+    "JSON files are UTF-8 (BOM accepted) strict JSON",
+    "RFC 8259",
+    "import: the platform parses both files as JSON and refuses a file that does not parse",
+)
 def json_decodes(ctx: Context) -> Iterator[Finding]:
     for name in JSON_FILES:
         if name in ctx.json_errors:
-            yield ctx.report(name, "", ctx.json_errors[name])
+            problem = ctx.json_errors[name]
+            position = problem_position(problem)
+            # no JSON pointer into a file that does not parse: a line-and-column place instead
+            where = f"L{position[0]}C{position[1]}" if position is not None else ""
+            yield ctx.report(name, where, problem)
 
 
 @rule(
@@ -29,6 +40,7 @@ def json_decodes(ctx: Context) -> Iterator[Finding]:
     Level.ERROR,
     "apiDefinition.swagger.json and apiProperties.json are present",
     "PPC README",
+    "import: paconn and pac upload the definition and the properties together; nothing to import",
 )
 def required_files(ctx: Context) -> Iterator[Finding]:
     for name in (SWAGGER, PROPERTIES):
@@ -41,11 +53,14 @@ def required_files(ctx: Context) -> Iterator[Finding]:
     Level.ERROR,
     "readme.md and script.csx are UTF-8 text (BOM accepted)",
     "PPC templates/certified-connectors/readme.md; D-CODE",
+    "import: paconn and pac read script.csx as UTF-8 text; a readme is only a warning",
 )
 def text_is_utf8(ctx: Context) -> Iterator[Finding]:
     for name, data in ctx.files.items():
         if name == SCRIPT or is_readme(name):
             problem = utf8_problem(data)
             if problem is not None:
-                line, message = problem
-                yield ctx.report(name, f"L{line}", f"{message}; save the file as UTF-8")
+                position = problem_position(problem)
+                where = f"L{position[0]}C{position[1]}" if position is not None else ""
+                level = Level.WARNING if is_readme(name) else None  # the readme is not imported
+                yield ctx.report(name, where, f"{problem}; save the file as UTF-8", level)

@@ -182,11 +182,14 @@ _ALIAS = re.compile(
 # ---- Namespaces ---------------------------------------------------------------------------
 
 
+# CODE-01 to CODE-03 are certification rules: the platform compiles the script against the
+# .NET Framework (PPC discussion #2922), so other namespaces and an own HttpClient work
+# (PR#3478: "my code works as custom connector"); certification reviews reject them.
 @rule(
     "CODE-01",
-    Level.ERROR,
+    Level.WARNING,
     "script.csx: using directives import only the allowed namespaces",
-    SOURCE,
+    SOURCE + "; PR#3478",
 )
 def using_directives(ctx: Context) -> Iterator[Finding]:
     source = _source(ctx)
@@ -198,16 +201,16 @@ def using_directives(ctx: Context) -> Iterator[Finding]:
             continue  # static and alias targets are type names: CODE-02 checks them
         message = (
             f"'using {name};': {name} is not a namespace custom code may use; "
-            "the platform rejects the script on upload"
+            "certification rejects the script"
         )
         yield ctx.report(SCRIPT, _where(source, match.start("name")), message)
 
 
 @rule(
     "CODE-02",
-    Level.ERROR,
+    Level.WARNING,
     "script.csx: qualified names (System.X.Y, using aliases) stay in allowed namespaces",
-    SOURCE,
+    SOURCE + "; PR#3478",
 )
 def qualified_names(ctx: Context) -> Iterator[Finding]:
     source = _source(ctx)
@@ -252,7 +255,7 @@ _MOST_SEGMENTS = max(n.count(".") + 1 for n in ALLOWED_NAMESPACES | KNOWN_OTHER_
 
 @rule(
     "CODE-03",
-    Level.ERROR,
+    Level.WARNING,
     "script.csx: no new HttpClient; outgoing calls use Context.SendAsync",
     SOURCE,
 )
@@ -274,6 +277,7 @@ def no_http_client(ctx: Context) -> Iterator[Finding]:
     Level.ERROR,
     "script.csx: the ExecuteAsync override is public Task<HttpResponseMessage> ExecuteAsync()",
     SOURCE,
+    "run time: any other signature does not override ScriptBase.ExecuteAsync; no compile",
 )
 def execute_signature(ctx: Context) -> Iterator[Finding]:
     source = _source(ctx)
@@ -295,7 +299,9 @@ def _declaration_header(code: str, override_at: int, paren_at: int) -> str:
     """The declaration text before "(": from the end of the previous member to the name."""
     window = max(0, override_at - _HEADER_LOOKBACK)
     start = max(max(code.rfind(char, window, override_at) for char in ";{}]") + 1, window)
-    return code[start:paren_at].strip()
+    lines = code[start:paren_at].splitlines()
+    # preprocessor lines (#region, #endregion, #if ...) are not part of the declaration
+    return "\n".join(line for line in lines if not line.lstrip().startswith("#")).strip()
 
 
 def _signature_problems(header: str, parameters: str) -> list[str]:
