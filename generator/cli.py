@@ -33,7 +33,7 @@ COMMANDS: dict[str, LazyCommand] = {
     ),
     "validate": LazyCommand(
         "generator.validate.cli:validate_command",
-        "Validate a connector folder or package zip offline.",
+        "Validate connector folders or package zips offline (default: connector).",
     ),
     "rules": LazyCommand(
         "generator.validate.cli:rules_command",
