@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import importlib
-import multiprocessing
 from collections.abc import Collection, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing.context import BaseContext
+from typing import TYPE_CHECKING
 
 from generator.validate import validate_files
 from generator.validate.reader import ConnectorFiles
 from generator.validate.report import Located, locate
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
 
 # Libraries rules import on first use; loaded once before forking so each worker inherits them.
 _LAZY_IMPORTS = ("openapi_spec_validator",)
@@ -28,6 +29,8 @@ def check_many(
     workers = min(jobs, len(connectors))
     if workers <= 1:
         return [check(files, rules) for files in connectors]
+    from concurrent.futures import ProcessPoolExecutor  # only here: a single process needs no pool
+
     for name in _LAZY_IMPORTS:
         importlib.import_module(name)
     with ProcessPoolExecutor(workers, mp_context=_context()) as pool:
@@ -36,6 +39,8 @@ def check_many(
 
 def _context() -> BaseContext | None:
     """Fork where the platform has it: workers start at once, with every module loaded."""
+    import multiprocessing
+
     if "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return None
