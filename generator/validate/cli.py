@@ -30,14 +30,6 @@ from generator.validate.report import (
 DEFAULT_PATH = Path("connector")
 
 
-def _read(path: Path) -> ConnectorFiles:
-    """The connector files; an unreadable path is a usage problem (exit 2)."""
-    try:
-        return read_connector(path)
-    except ConnectorReadError as exc:
-        raise click.BadParameter(str(exc), param_hint="PATH") from None
-
-
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)

@@ -1,10 +1,11 @@
 """Benchmark (not a test): whole-process times of the CLI beside their baselines, as a table.
 
 Every command runs as its own process, interleaved with its baseline in each repetition, and the
-table shows medians: (a) ``validate`` on a typical connector (median swagger size) against
-openapi-spec-validator's CLI on the same swagger, (b) ``build --check`` against importing the four
-libraries it uses, (c) ``--help``, (d) N connectors validated one process each against one
-``validate PATH...`` process, with and without ``--jobs 2``.
+table shows medians of wall-clock time and, in brackets, CPU time (user + system, which waiting
+for a busy core does not inflate): (a) ``validate`` on a typical connector (median swagger
+size) against openapi-spec-validator's CLI on the same swagger, (b) ``build --check`` against
+importing the four libraries it uses, (c) ``--help``, (d) N connectors validated one process
+each against one ``validate PATH...`` process, with and without ``--jobs 2``.
 
     .venv/bin/python tests/benchmarks/bench_startup.py [CORPUS_DIR] [--repeat 5] [--connectors 20]
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -37,24 +39,35 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 @dataclass
 class Timed:
-    """One command and the wall-clock seconds of each of its runs."""
+    """One command and, for each of its runs, the wall-clock and the CPU seconds it took."""
 
     label: str
-    commands: list[list[str]]  # run one after another; the time is their sum
+    commands: list[list[str]]  # run one after another; the times are their sums
     ok: frozenset[int] = frozenset({0})
-    seconds: list[float] = field(default_factory=list)
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
 
     def run(self) -> None:
-        start = time.perf_counter()
+        before, start = _children_cpu(), time.perf_counter()
         for command in self.commands:
             code = subprocess.run(command, cwd=ROOT, env=ENV, capture_output=True).returncode
             if code not in self.ok:
                 raise SystemExit(f"{' '.join(command)} exited {code}")
-        self.seconds.append(time.perf_counter() - start)
+        self.wall.append(time.perf_counter() - start)
+        self.cpu.append(_children_cpu() - before)
 
-    @property
-    def median(self) -> float:
-        return statistics.median(self.seconds)
+    def clear(self) -> None:
+        self.wall.clear()
+        self.cpu.clear()
+
+    def medians(self) -> tuple[float, float]:
+        return statistics.median(self.wall), statistics.median(self.cpu)
+
+
+def _children_cpu() -> float:
+    """User plus system seconds of every finished child process (they run one at a time)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def connectors(corpus: Path | None, count: int) -> tuple[Path, list[Path]]:
@@ -83,23 +96,38 @@ def scenarios(typical: Path, sample: Sequence[Path]) -> dict[str, Timed]:
 
 
 def table(timed: dict[str, Timed], typical: Path, count: int) -> str:
-    t = {name: item.median for name, item in timed.items()}
+    """Markdown: each scenario beside its baseline, wall-clock seconds with CPU seconds after."""
+    t = {name: item.medians() for name, item in timed.items()}
+    imports = f'`python -c "{LIBRARIES}"`'
     rows = [
-        (f"`validate` one connector ({typical.name})", t["validate"],
-         f"openapi-spec-validator CLI {t['osv']:.2f} s", f"{t['validate'] / t['osv']:.2f}x",
-         "≤ 1.2x"),
-        ("`build --check`", t["build"], f"`python -c \"{LIBRARIES}\"` {t['imports']:.2f} s",
-         f"{t['build'] / t['imports']:.2f}x", "≤ 3x"),
-        ("`--help`", t["help"], "", "", "< 0.15 s"),
-        (f"`validate` {count} connectors, one process each", t["each"], "", "", ""),
-        (f"`validate` {count} connectors in one process", t["one"],
-         f"one process each {t['each']:.2f} s", f"{t['each'] / t['one']:.1f}x faster", "≥ 4x"),
-        (f"`validate --jobs 2` {count} connectors", t["jobs"],
-         f"one process each {t['each']:.2f} s", f"{t['each'] / t['jobs']:.1f}x faster", "≥ 4x"),
+        (f"`validate` one connector ({typical.name})", "validate", "osv",
+         "openapi-spec-validator CLI", "≤ 1.2x"),
+        ("`build --check`", "build", "imports", imports, "≤ 3x"),
+        ("`--help`", "help", None, "", "< 0.15 s"),
+        (f"`validate` {count} connectors in one process", "one", "each",
+         "one process per connector", "≥ 4x faster"),
+        (f"`validate --jobs 2` {count} connectors", "jobs", "each",
+         "one process per connector", "≥ 4x faster"),
     ]  # fmt: skip
-    lines = ["| Scenario | kintone-connector | Baseline | Ratio | Target |", "|---" * 5 + "|"]
-    lines += [f"| {a} | {b:.2f} s | {c} | {d} | {e} |" for a, b, c, d, e in rows]
+    lines = [
+        "| Scenario | kintone-connector | Baseline | Ratio | Target |",
+        "|---|---|---|---|---|",
+    ]
+    for title, ours, base, name, target in rows:
+        baseline = f"{name} {_pair(t[base])}" if base else ""
+        ratio = _ratio(t[ours], t[base]) if base else ""
+        lines.append(f"| {title} | {_pair(t[ours])} | {baseline} | {ratio} | {target} |")
     return "\n".join(lines)
+
+
+def _pair(times: tuple[float, float]) -> str:
+    return f"{times[0]:.2f} s ({times[1]:.2f} s CPU)"
+
+
+def _ratio(ours: tuple[float, float], base: tuple[float, float]) -> str:
+    if ours[0] < base[0]:  # faster: say how many times
+        return f"{base[0] / ours[0]:.1f}x faster ({base[1] / ours[1]:.1f}x CPU)"
+    return f"{ours[0] / base[0]:.2f}x ({ours[1] / base[1]:.2f}x CPU)"
 
 
 def main() -> None:
@@ -112,13 +140,17 @@ def main() -> None:
     timed = scenarios(typical, sample)
     for item in timed.values():  # warm the file cache, write the bytecode; not counted
         item.run()
-        item.seconds.clear()
+        item.clear()
     for repetition in range(args.repeat):
         for item in timed.values():
             item.run()
         print(f"repetition {repetition + 1}/{args.repeat} done", file=sys.stderr)
     print(table(timed, typical, len(sample)))
-    print(f"\nmedians of {args.repeat} interleaved runs; Python {sys.version.split()[0]}")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"\nmedians of {args.repeat} interleaved runs; Python {sys.version.split()[0]}; "
+        f"{os.cpu_count()} cores, load average {load} at the end"
+    )
 
 
 if __name__ == "__main__":
