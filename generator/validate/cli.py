@@ -77,7 +77,9 @@ def validate_command(
     and a total. Exit 0 clean, 1 failing findings in any connector (errors; with
     --strict warnings too), 2 usage error or an unreadable path.
 
+    \b
     Example: kintone-connector validate connector --format sarif -o validate.sarif
+    Example: kintone-connector validate connectors/*/ --jobs 2
     """
     try:
         rules = select(only or None, skip)
