@@ -28,6 +28,8 @@ BUILD_AND_RUNTIME = (
     "generator.runtime",
     "generator.standin",
 )
+# The only modules of ours outside generator.validate that the validator commands may load.
+SHARED = {f"generator{m}" for m in ("", ".cli", ".clierrors", ".errors", ".findings")}
 SWAGGER_LIBRARY = ("openapi_spec_validator", "pydantic", "jsonschema", "yaml")
 
 
@@ -60,6 +62,8 @@ def test_validator_commands_import_no_build_or_runtime_code(
     modules = loaded_modules(tmp_path, *args)
     assert "generator.validate" in modules
     assert under(modules, BUILD_AND_RUNTIME) == []
+    ours = set(under(modules, ("generator",)))
+    assert ours - SHARED - set(under(modules, ("generator.validate",))) == set()
 
 
 @pytest.mark.parametrize("args", [("rules",), ("diff", str(GOLDEN), str(GOLDEN))])
