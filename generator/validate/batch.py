@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
@@ -38,9 +39,10 @@ def check_many(
 
 
 def _context() -> BaseContext | None:
-    """Fork where the platform has it: workers start at once, with every module loaded."""
+    """Fork on Linux (this process runs no threads): workers start with every module loaded.
+
+    Elsewhere the platform's default, since macOS system libraries are not fork-safe.
+    """
     import multiprocessing
 
-    if "fork" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("fork")
-    return None
+    return multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
