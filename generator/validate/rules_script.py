@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from generator.csharp.source import Source, brace_depth, matching_brace, scan
 from generator.findings import Finding, Level
 from generator.validate.context import Context
+from generator.validate.csharp_source import Source, brace_depth, matching_brace, scan
 from generator.validate.reader import SCRIPT
 from generator.validate.registry import rule
 from generator.validate.shapes import as_list
