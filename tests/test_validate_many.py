@@ -109,3 +109,15 @@ def test_output_file_holds_the_whole_report(repo: Path) -> None:
         "broken: 1 failing findings (1 errors, 0 warnings, 0 infos)\n"
     )
     assert len(json.loads((repo / "report.json").read_text())) == 2
+
+
+def test_a_solution_among_the_paths_is_validated_with_its_connectors(repo: Path) -> None:
+    packaged = CliRunner().invoke(
+        main, ["package", "--from", "clean", "--target", "solution", "--out", "solution.zip"]
+    )
+    assert packaged.exit_code == 0, packaged.output
+    result = invoke("broken", "solution.zip")
+    assert result.exit_code == 1
+    assert "solution.zip: no errors (0 errors, 0 warnings, 0 infos)\n" in result.stdout
+    assert "broken: 1 failing findings (1 errors, 0 warnings, 0 infos)\n" in result.stdout
+    assert result.stderr == "Error: 2 connectors, 1 failing (1 errors, 0 warnings, 0 infos)\n"
