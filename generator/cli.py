@@ -33,7 +33,7 @@ COMMANDS: dict[str, LazyCommand] = {
     ),
     "validate": LazyCommand(
         "generator.validate.cli:validate_command",
-        "Validate a connector folder, package zip or Power Platform solution offline.",
+        "Validate connector folders, package zips or solutions offline (default: connector).",
     ),
     "rules": LazyCommand(
         "generator.validate.cli:rules_command",

@@ -45,26 +45,9 @@ class _Loader(yaml.SafeLoader):
     """Safe loader; composing nodes ourselves keeps their marks."""
 
 
-class _Composer(yaml.composer.Composer, yaml.resolver.Resolver):
-    """Composes nodes from events already read (and checked) instead of parsing again."""
-
-    def __init__(self, events: list[yaml.Event]) -> None:
-        self.events = events
-        self.index = 0
-        yaml.composer.Composer.__init__(self)
-        yaml.resolver.Resolver.__init__(self)
-
-    def check_event(self, *choices: type[yaml.Event]) -> bool:
-        if self.index >= len(self.events):
-            return False
-        return not choices or isinstance(self.events[self.index], choices)
-
-    def peek_event(self) -> yaml.Event:
-        return self.events[self.index]
-
-    def get_event(self) -> yaml.Event:
-        self.index += 1
-        return self.events[self.index - 1]
+# libyaml composes the same nodes several times faster; its messages differ, so a malformed
+# file is parsed again by the Python loader to report the error the same way everywhere.
+_FAST_LOADER: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(yaml, "CSafeLoader", _Loader)
 
 
 def load_description(path: Path) -> Loaded:
@@ -87,17 +70,16 @@ def load_description(path: Path) -> Loaded:
 def load_text(text: str, source: str) -> Loaded:
     """Parse YAML text into plain data with a pointer → line map.
 
-    The text is read once, as events, which takes no recursion: nesting, aliases that contain
-    themselves, alias expansion (the generator.limits caps) and tags are checked there, so
-    composing the events and converting the nodes afterwards stay bounded.
+    The events are checked first, which takes no recursion: nesting, aliases that contain
+    themselves, alias expansion (the generator.limits caps) and tags, so composing and
+    converting the nodes afterwards stay bounded.
     """
     if len(text) > MAX_DESCRIPTION_BYTES:
         message = f"the description has {len(text):,} characters; at most {MAX_DESCRIPTION_BYTES:,}"
         raise DescriptionError(source, None, "", message)
     try:
-        events = list(yaml.parse(text, Loader=_Loader))
-        _check_events(events, source)
-        node = _Composer(events).get_single_node()
+        _check_events(_events(text), source)
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         context = ""
@@ -111,54 +93,77 @@ def load_text(text: str, source: str) -> Loaded:
     if node is None:
         raise DescriptionError(source, None, "", "the description is empty")
     lines: dict[str, int] = {}
-    data = _convert(node, "", lines, source)
+    data = _Converter(source, lines).convert(node, "")
     if not isinstance(data, dict):
         raise DescriptionError(source, lines[""], "", "the top level must be a mapping")
     return Loaded(source, data, lines)
 
 
-def _convert(node: yaml.Node, at: str, lines: dict[str, int], source: str) -> Any:
-    lines[at] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        return _convert_mapping(node, at, lines, source)
-    if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, f"{at}/{i}", lines, source) for i, item in enumerate(node.value)]
-    return _scalar(node, at, source)
-
-
-def _scalar(node: yaml.Node, at: str, source: str) -> Any:
-    line = node.start_mark.line + 1
-    if node.tag == _INT_TAG:
-        digits = sum(char.isdigit() for char in str(node.value))
-        if digits > MAX_INT_DIGITS:
-            message = f"an integer of {digits:,} digits (at most {MAX_INT_DIGITS:,})"
-            raise DescriptionError(source, line, at, message)
+def _events(text: str) -> list[yaml.Event]:
     try:
-        return _construct(node)
-    except (yaml.YAMLError, ValueError, TypeError) as exc:
-        message = f"cannot read the value {_shorten(str(node.value))}: {exc}"
-        raise DescriptionError(source, line, at, message) from None
+        return list(yaml.parse(text, Loader=_FAST_LOADER))
+    except yaml.YAMLError:
+        return list(yaml.parse(text, Loader=_Loader))  # raises again, with the Python messages
 
 
-def _convert_mapping(
-    node: yaml.MappingNode, at: str, lines: dict[str, int], source: str
-) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key_node, value_node in node.value:
-        line = key_node.start_mark.line + 1
-        if key_node.tag == _MERGE_TAG or key_node.value == "<<":
-            raise DescriptionError(source, line, at, "YAML merge keys (<<) are not supported")
-        if not isinstance(key_node, yaml.ScalarNode):
-            raise DescriptionError(source, line, at, "a mapping key must be a string")
-        key = _scalar(key_node, at, source)
-        if not isinstance(key, str):
-            raise DescriptionError(source, line, at, f"mapping key {key!r} is not a string")
-        if key in result:
-            raise DescriptionError(source, line, at, f"duplicate key {key!r}")
-        child = at + make_pointer(key)
-        result[key] = _convert(value_node, child, lines, source)
-        lines[child] = line
-    return result
+def _compose(text: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=_FAST_LOADER)
+    except yaml.YAMLError:
+        return yaml.compose(text, Loader=_Loader)  # raises again, with the Python messages
+
+
+class _Converter:
+    """Nodes → plain data, noting the line of each pointer; one constructor for all scalars."""
+
+    def __init__(self, source: str, lines: dict[str, int]) -> None:
+        self.source = source
+        self.lines = lines
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def convert(self, node: yaml.Node, at: str) -> Any:
+        self.lines[at] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, at)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, f"{at}/{i}") for i, item in enumerate(node.value)]
+        return self.scalar(node, at)
+
+    def scalar(self, node: yaml.Node, at: str) -> Any:
+        """The value of a scalar node; integers too long for Python and bad values refused."""
+        line = node.start_mark.line + 1
+        if node.tag == _INT_TAG:
+            digits = sum(char.isdigit() for char in str(node.value))
+            if digits > MAX_INT_DIGITS:
+                message = f"an integer of {digits:,} digits (at most {MAX_INT_DIGITS:,})"
+                raise DescriptionError(self.source, line, at, message)
+        try:
+            return self.constructor.construct_object(node)
+        except (yaml.YAMLError, ValueError, TypeError) as exc:
+            message = f"cannot read the value {_shorten(str(node.value))}: {exc}"
+            raise DescriptionError(self.source, line, at, message) from None
+
+    def mapping(self, node: yaml.MappingNode, at: str) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if key_node.tag == _MERGE_TAG or key_node.value == "<<":
+                raise DescriptionError(
+                    self.source, line, at, "YAML merge keys (<<) are not supported"
+                )
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise DescriptionError(self.source, line, at, "a mapping key must be a string")
+            key = self.scalar(key_node, at)
+            if not isinstance(key, str):
+                raise DescriptionError(
+                    self.source, line, at, f"mapping key {key!r} is not a string"
+                )
+            if key in result:
+                raise DescriptionError(self.source, line, at, f"duplicate key {key!r}")
+            child = at + make_pointer(key)
+            result[key] = self.convert(value_node, child)
+            self.lines[child] = line
+        return result
 
 
 _INT_TAG = "tag:yaml.org,2002:int"
@@ -221,17 +226,6 @@ def _alias_size(
     if anchor is None or anchor not in sizes:
         raise DescriptionError(*where, "", f"the alias *{anchor} has no anchor before it")
     return sizes[anchor]
-
-
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
-
-
-def _construct(node: yaml.Node) -> Any:
-    """The value of a scalar node; one constructor serves all (a new loader each took 10 µs)."""
-    try:
-        return _CONSTRUCTOR.construct_object(node)
-    finally:
-        _CONSTRUCTOR.constructed_objects.clear()  # its per-document cache: nothing kept
 
 
 def _shorten(text: str) -> str:

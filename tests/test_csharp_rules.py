@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from generator.csharp.source import scan
 from generator.validate import RULES, read_connector, validate_files
+from generator.validate.csharp_source import scan
 from generator.validate.rules_script import disallowed_namespace, dispatches
 from tests.conftest import DATA, GOLDEN
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from generator.csharp.source import execute_overrides
 from generator.findings import Finding, Level, pointer
 from generator.validate.context import Context
+from generator.validate.csharp_source import execute_overrides
 from generator.validate.reader import ICON, PROPERTIES, SCRIPT, SETTINGS
 from generator.validate.registry import rule
 from generator.validate.shapes import as_list

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from generator.csharp.source import Source, execute_overrides, scan
 from generator.findings import Finding, Level
 from generator.limits import MAX_OPERATION_ALIASES, MAX_SCRIPT_ANALYSED_BYTES
 from generator.validate.context import Context
+from generator.validate.csharp_source import Source, execute_overrides, scan
 from generator.validate.reader import SCRIPT
 from generator.validate.registry import rule
 from generator.validate.shapes import as_list

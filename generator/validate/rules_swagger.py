@@ -7,9 +7,6 @@ from collections.abc import Iterator, Sequence
 from itertools import islice
 from typing import Any
 
-from openapi_spec_validator import OpenAPIV2SpecValidator
-from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
-
 from generator.findings import Finding, Level, pointer
 from generator.limits import MAX_FINDINGS_PER_RULE
 from generator.validate.context import Context
@@ -38,6 +35,9 @@ def swagger_conforms(ctx: Context) -> Iterator[Finding]:
     if not isinstance(document, dict):
         yield ctx.report(SWAGGER, "", f"the root must be an object, not {_shape(document)}")
         return
+    # Imported here: the library and pydantic take ~0.25 s, which `rules` and `diff` never need.
+    from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+
     broken = list(_broken_refs(document))
     for where, message in broken:
         yield ctx.report(SWAGGER, pointer(*where), message)
@@ -187,6 +187,8 @@ def _value_message(error: Any) -> str:
 
 def _schema_errors(document: dict[str, Any]) -> list[Any]:
     """Errors against the Swagger 2.0 JSON schema."""
+    from openapi_spec_validator import OpenAPIV2SpecValidator
+
     errors = OpenAPIV2SpecValidator.schema_validator.iter_errors(document)
     return list(islice(errors, MAX_FINDINGS_PER_RULE + 1))  # the rule reports no more anyway
 
@@ -213,6 +215,8 @@ def _ref_problem(document: dict[str, Any], node: Node) -> str | None:
 
 def _semantic_errors(document: dict[str, Any]) -> list[Any]:
     """The library's checks beyond the schema; they assume a schema-valid document."""
+    from openapi_spec_validator import OpenAPIV2SpecValidator
+
     validator = OpenAPIV2SpecValidator(_without_patterns(document))
     return list(islice(validator.root_validator(validator.schema_path), MAX_FINDINGS_PER_RULE + 1))
 
