@@ -12,6 +12,9 @@ MAX_TOTAL_BYTES = 32 * MIB
 """All connector files of one package together, unpacked."""
 MAX_ZIP_MEMBERS = 1000
 """Entries in a package zip (a real one has about six)."""
+MAX_RUN_BYTES = 160 * MIB
+"""All connector files of one ``validate`` run over several paths, read before validating (the
+619 certified connectors together have 55 MB)."""
 
 # JSON files of a package.
 MAX_JSON_DEPTH = 256

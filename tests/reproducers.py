@@ -333,6 +333,16 @@ def _solution_corrupt(folder: Path) -> list[str]:
     return ["validate", str(package)]
 
 
+@case("validate-six-paths-of-30mb-each", 2, "validate fewer at a time")
+def _many_paths(folder: Path) -> list[str]:
+    paths = []
+    for index in range(6):
+        package = folder / f"p{index}.zip"
+        stored_zip(package, [zeros(SWAGGER, 15 * MB), zeros(PROPERTIES, 15 * MB)])
+        paths.append(str(package))
+    return ["validate", *paths]
+
+
 @case("zip-same-member-twice", 2, "holds script.csx more than once")
 def _zip_twice(folder: Path) -> list[str]:
     package = folder / "twice.zip"

@@ -12,7 +12,7 @@ from generator.errors import ConnectorReadError
 from generator.findings import Finding, Level
 from generator.validate import RULES, Rule, read_connector
 from generator.validate.batch import check_many
-from generator.validate.reader import ConnectorFiles
+from generator.validate.reader import ConnectorFiles, RunBudget
 from generator.validate.registry import select
 from generator.validate.report import (
     FORMATS,
@@ -109,9 +109,12 @@ def _read_all(paths: list[Path]) -> list[ConnectorFiles | Solution]:
     """Each connector or solution; any unreadable path is a usage problem (exit 2), all named."""
     connectors: list[ConnectorFiles | Solution] = []
     problems: list[str] = []
+    budget = RunBudget()
     for path in paths:
         try:
-            connectors.append(read_solution(path) if is_solution(path) else read_connector(path))
+            item = read_solution(path) if is_solution(path) else read_connector(path)
+            budget.spend(path, item.members if isinstance(item, Solution) else item)
+            connectors.append(item)
         except ConnectorReadError as exc:
             problems.append(str(exc))
     if problems:

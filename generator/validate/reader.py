@@ -6,7 +6,7 @@ import json
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from generator.limits import (
     MAX_INT_DIGITS,
     MAX_JSON_DEPTH,
     MAX_JSON_VALUES,
+    MAX_RUN_BYTES,
     MAX_TOTAL_BYTES,
     MAX_ZIP_MEMBERS,
 )
@@ -77,6 +78,22 @@ def _read_folder(folder: Path) -> ConnectorFiles:
         return {e.name: e.read_bytes() for e in entries}
     except OSError as exc:
         raise ConnectorReadError(f"{folder}: cannot read the folder: {exc}") from exc
+
+
+class RunBudget:
+    """Bytes of connector files one run holds at once, all paths together (MAX_RUN_BYTES)."""
+
+    def __init__(self) -> None:
+        self.spent = 0
+
+    def spend(self, path: Path, files: Mapping[str, bytes]) -> None:
+        """Count the files of one path; ConnectorReadError once the run holds too much."""
+        self.spent += sum(len(data) for data in files.values())
+        if self.spent > MAX_RUN_BYTES:
+            raise ConnectorReadError(
+                f"{path}: the paths so far hold more than {MAX_RUN_BYTES:,} bytes of connector "
+                "files; validate fewer at a time"
+            )
 
 
 def check_sizes(where: Path, sizes: list[tuple[str, int]]) -> None:
