@@ -112,6 +112,13 @@ public class Script : ScriptBase
         {
             return upstream;
         }
+        // kintone's integration endpoint is undocumented: a Location it sends is kept as it
+        // is; only without one is a Location built from the webhook id in its body.
+        if (upstream.Headers.Location != null)
+        {
+            upstream.StatusCode = HttpStatusCode.Created;
+            return upstream;
+        }
         JObject upstreamBody = ParseJsonObject(await ReadBytesAsync(upstream.Content).ConfigureAwait(false)) ?? new JObject();
         string location = SubscribeLocation(requestUrl, requestBody, upstreamBody, RemoveWebhookPath);
         if (location == null)
@@ -461,8 +468,9 @@ public class Script : ScriptBase
 
     // Every pair named parameter is dropped (an empty one too, so kintone never sees a
     // parameter it does not know). When the first one has a value, /k/v1/... becomes
-    // /k/guest/<id>/v1/... with the id re-encoded (RFC 3986), so "/" or "?" in it cannot
-    // change the path. Other paths (/k/integration/..., already /k/guest/...) stay as they are.
+    // /k/guest/<id>/v1/... (and /k/integration/v1/... becomes /k/guest/<id>/integration/v1/...)
+    // with the id re-encoded (RFC 3986), so "/" or "?" in it cannot change the path. Other
+    // paths (already /k/guest/...) stay as they are.
     internal static string GuestRewrite(string url, string parameter)
     {
         string[] withoutFragment = SplitFragment(url);
@@ -476,7 +484,7 @@ public class Script : ScriptBase
         string space = QueryValue(parts[1], parameter) ?? "";
         int end = AuthorityEnd(parts[0]);
         string path = parts[0].Substring(end);
-        if (space.Length > 0 && path.StartsWith("/k/v1/", StringComparison.Ordinal))
+        if (space.Length > 0 && (path.StartsWith("/k/v1/", StringComparison.Ordinal) || path.StartsWith("/k/integration/v1/", StringComparison.Ordinal)))
         {
             path = "/k/guest/" + PercentEncodeBytes(PercentDecode(space)) + path.Substring(2);
         }
@@ -523,6 +531,8 @@ public class Script : ScriptBase
     // ---- Webhook subscription -----------------------------------------------------------
 
     // The URL the platform will DELETE later, or null when kintone gave no webhook id.
+    // requestUrl is the guest-rewritten URL: a webhook of a guest-space app is removed through
+    // the same guest space, so its id goes back into the query where RemoveWebhook reads it.
     internal static string SubscribeLocation(string requestUrl, JObject requestBody, JObject upstreamBody, string removeWebhookPath)
     {
         string webhookId = IdText(upstreamBody["id"]);
@@ -531,7 +541,10 @@ public class Script : ScriptBase
             return null;
         }
         string app = PercentEncode(IdText(requestBody["app"]));
-        return "https://" + Authority(requestUrl) + removeWebhookPath + "?app=" + app + "&id=" + PercentEncode(webhookId);
+        string baseUrl = SplitQuery(SplitFragment(requestUrl)[0])[0];
+        string prefix = GuestPrefix(baseUrl.Substring(AuthorityEnd(baseUrl)));
+        string guest = prefix.Length > 0 ? "&" + GuestSpaceParameter + "=" + prefix.Substring("/k/guest/".Length) : "";
+        return "https://" + Authority(requestUrl) + removeWebhookPath + "?app=" + app + "&id=" + PercentEncode(webhookId) + guest;
     }
 
     // ---- Record schema ------------------------------------------------------------------
@@ -866,14 +879,13 @@ public class Script : ScriptBase
         return new JObject { { "schema", RecordsPage(record) } };
     }
 
-    // Get Records and cursor pages share one schema: each has only some of these keys.
+    // A Get Records answer: the records and the total count (null unless asked for).
     private static JObject RecordsPage(JObject record)
     {
         JObject properties = new JObject
         {
             { "records", new JObject { { "type", "array" }, { "items", record } } },
             { "totalCount", new JObject { { "type", "string" }, { "x-nullable", true } } },
-            { "next", new JObject { { "type", "boolean" } } },
         };
         return new JObject { { "type", "object" }, { "properties", properties } };
     }

@@ -378,8 +378,9 @@ def guest_rewrite(url: str, parameter: str) -> str:
 
     Every pair named parameter is dropped (an empty one too, so kintone never sees a
     parameter it does not know). When the first one has a value, /k/v1/... becomes
-    /k/guest/<id>/v1/... with the id re-encoded (RFC 3986), so "/" or "?" in it cannot
-    change the path. Other paths (/k/integration/..., already /k/guest/...) stay as they are.
+    /k/guest/<id>/v1/... (and /k/integration/v1/... becomes /k/guest/<id>/integration/v1/...)
+    with the id re-encoded (RFC 3986), so "/" or "?" in it cannot change the path. Other
+    paths (already /k/guest/...) stay as they are.
     """
     rest, fragment = _split_fragment(url)
     base, query = _split_query(rest)
@@ -390,10 +391,13 @@ def guest_rewrite(url: str, parameter: str) -> str:
     space = _query_value(query, parameter) or ""
     end = _authority_end(base)
     path = base[end:]
-    if space and path.startswith("/k/v1/"):
+    if space and path.startswith(_GUEST_CAPABLE):
         path = "/k/guest/" + quote(_percent_decode(space), safe="") + path[len("/k") :]
     new_query = "&".join(kept)
     return base[:end] + path + ("?" + new_query if new_query else "") + fragment
+
+
+_GUEST_CAPABLE = ("/k/v1/", "/k/integration/v1/")
 
 
 def _indexed_pairs(pair: str, parameters: Sequence[str], counters: dict[str, int]) -> list[str]:
@@ -431,14 +435,22 @@ def subscribe_location(
     request_body: Mapping[str, Any],
     upstream_body: Mapping[str, Any],
     remove_webhook_path: str,
+    guest_parameter: str = GUEST_SPACE_PARAMETER,
 ) -> str | None:
-    """The URL the platform will DELETE later, or None when kintone gave no webhook id."""
+    """The URL the platform will DELETE later, or None when kintone gave no webhook id.
+
+    request_url is the guest-rewritten URL: a webhook of a guest-space app is removed through
+    the same guest space, so its id goes back into the query where RemoveWebhook reads it.
+    """
     webhook_id = _id_text(upstream_body.get("id"))
     if not webhook_id:
         return None
     app = percent_encode(_id_text(request_body.get("app")))
+    end = _authority_end(request_url)
+    prefix = _guest_prefix(_split_query(_split_fragment(request_url)[0])[0][end:])
+    guest = f"&{guest_parameter}={prefix[len('/k/guest/') :]}" if prefix else ""
     host = _authority(request_url)
-    return f"https://{host}{remove_webhook_path}?app={app}&id={percent_encode(webhook_id)}"
+    return f"https://{host}{remove_webhook_path}?app={app}&id={percent_encode(webhook_id)}{guest}"
 
 
 def subscribe_result(
@@ -447,12 +459,22 @@ def subscribe_result(
     upstream_status: int,
     upstream_body: bytes,
     remove_webhook_path: str,
+    upstream_location: str | None = None,
+    guest_parameter: str = GUEST_SPACE_PARAMETER,
 ) -> ScriptResponse:
-    """The answer to a subscribe operation, given kintone's answer to the forwarded request."""
+    """The answer to a subscribe operation, given kintone's answer to the forwarded request.
+
+    kintone's integration endpoint is undocumented: a Location it sends is kept as it is; only
+    without one is a Location built from the webhook id in its body.
+    """
     if not 200 <= upstream_status < 300:
         return ScriptResponse(upstream_status, {}, upstream_body)
+    if upstream_location:
+        return ScriptResponse(201, {"Location": upstream_location}, upstream_body)
     parsed = parse_json_object(upstream_body) or {}
-    location = subscribe_location(request_url, request_body, parsed, remove_webhook_path)
+    location = subscribe_location(
+        request_url, request_body, parsed, remove_webhook_path, guest_parameter
+    )
     if location is None:
         error = dump_json(WEBHOOK_ID_MISSING)
         return ScriptResponse(502, {"Content-Type": JSON_CONTENT_TYPE}, error)
@@ -652,11 +674,10 @@ def record_schema(fields_response: Mapping[str, Any], mode: Mode) -> dict[str, A
 
 
 def _records_page(record: dict[str, Any]) -> dict[str, Any]:
-    """Get Records and cursor pages share one schema: each has only some of these keys."""
+    """A Get Records answer: the records and the total count (null unless asked for)."""
     properties = {
         "records": {"type": "array", "items": record},
         "totalCount": {"type": "string", "x-nullable": True},
-        "next": {"type": "boolean"},
     }
     return {"type": "object", "properties": properties}
 

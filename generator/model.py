@@ -226,7 +226,11 @@ class Operation:
 
     @property
     def runs_script(self) -> bool:
-        """Whether the platform routes this operation through script.csx."""
+        """Whether script.csx does more for it than build kintone's authentication headers.
+
+        Every operation runs the script (render.properties.script_operations); this says
+        whether it also needs the guest-space rewrite, polling or a custom-code branch.
+        """
         return self.custom_code or self.guest_space or self.polling is not None
 
 

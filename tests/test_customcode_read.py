@@ -225,7 +225,8 @@ def test_record_mode_wraps_one_record() -> None:
     }
 
 
-def test_records_mode_describes_get_records_and_cursor_pages() -> None:
+def test_records_mode_describes_get_records_without_a_next_flag() -> None:
+    # Only cursor pages carry next; a Get Records answer never does.
     fields = load("all_types.json")
     assert record_schema(fields, "records") == {
         "schema": {
@@ -233,7 +234,6 @@ def test_records_mode_describes_get_records_and_cursor_pages() -> None:
             "properties": {
                 "records": {"type": "array", "items": read_record_schema(fields)},
                 "totalCount": {"type": "string", "x-nullable": True},
-                "next": {"type": "boolean"},
             },
         }
     }

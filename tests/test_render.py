@@ -188,13 +188,21 @@ def test_record_webhooks_type_their_payload_by_the_apps_fields(
     assert schema["type"] == "object" and schema["description"]
     assert schema["x-ms-dynamic-schema"] == {
         "operationId": "GetRecordSchema",
-        "parameters": {"app": {"parameter": "app"}, "mode": "event"},
+        "parameters": {
+            "app": {"parameter": "app"},
+            "mode": "event",
+            "guestSpaceId": {"parameter": "guestSpaceId"},
+        },
         "value-path": "schema",
     }
     # The inputs come from the subscription's body, where the app is picked.
     assert schema["x-ms-dynamic-properties"] == {
         "operationId": "GetRecordSchema",
-        "parameters": {"app": {"parameterReference": "body/app"}, "mode": {"value": "event"}},
+        "parameters": {
+            "app": {"parameterReference": "body/app"},
+            "mode": {"value": "event"},
+            "guestSpaceId": {"parameterReference": "guestSpaceId"},
+        },
         "itemValuePath": "schema",
     }
 
@@ -284,3 +292,17 @@ def test_guest_space_id_is_an_optional_advanced_parameter_everywhere(
             assert guest is not None, op["operationId"]
             assert guest["in"] == "query" and guest["required"] is False
             assert guest["x-ms-visibility"] == "advanced"
+
+
+def test_every_operation_runs_the_script_that_builds_kintone_authentication(
+    swagger: dict[str, Any], properties: dict[str, Any]
+) -> None:
+    # The policies fill private headers only the script turns into kintone's; an operation
+    # outside scriptOperations (RemoveWebhook was one) would reach kintone without them.
+    ids = [
+        op["operationId"]
+        for item in swagger["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict) and "operationId" in op
+    ]
+    assert sorted(properties["scriptOperations"]) == sorted(ids)

@@ -267,7 +267,13 @@ def _subscribe(context: ScriptContext, request: HttpRequest, up: _Upstream) -> H
     upstream = up.send(request)
     body = parse_json_object(request.body) or {}
     result = subscribe_result(
-        request.url, body, upstream.status, upstream.body, context.remove_webhook_path
+        request.url,
+        body,
+        upstream.status,
+        upstream.body,
+        context.remove_webhook_path,
+        upstream.header("Location"),
+        context.guest_space_parameter or "",
     )
     if _is_passed_through(upstream):
         return upstream
