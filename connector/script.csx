@@ -402,9 +402,10 @@ public class Script : ScriptBase
     }
 
     // add / update describe a record body to write, add-list the records array of AddRecords,
-    // record / records the typed outputs of the read operations, event the payload of the
-    // record webhooks, poll the 200 body of the polling triggers; anything else means add.
-    private static readonly string[] Modes = new[] { "add", "update", "add-list", "record", "records", "event", "poll" };
+    // update-list the records array of UpdateRecords, record / records the typed outputs of
+    // the read operations, event the payload of the record webhooks, poll the 200 body of the
+    // polling triggers; anything else means add.
+    private static readonly string[] Modes = new[] { "add", "update", "add-list", "update-list", "record", "records", "event", "poll" };
 
     internal static string SchemaMode(string requestUrl)
     {
@@ -848,6 +849,29 @@ public class Script : ScriptBase
         return schema;
     }
 
+    // One entry of UpdateRecords' records: the record to change, and its typed fields.
+    internal static JObject UpdateItemSchema(JObject fieldsResponse)
+    {
+        JObject key = Described("object", "Update key", "A field that prohibits duplicate values, and the value that identifies the record.");
+        key["properties"] = new JObject
+        {
+            { "field", Described("string", "Update key field code", "The code of the unique field.") },
+            { "value", Described("string", "Update key value", "The value that identifies the record.") },
+        };
+        key["required"] = new JArray("field", "value");
+        JObject record = WriteRecordSchema(fieldsResponse, false);
+        record["x-ms-summary"] = "Fields";
+        record["description"] = "The field values to change, by field code.";
+        JObject properties = new JObject
+        {
+            { "id", Described("string", "Record ID", "The ID of the record to update; or use an update key.") },
+            { "updateKey", key },
+            { "revision", Described("string", "Expected revision", "The record's current revision; empty or -1 skips the check.") },
+            { "record", record },
+        };
+        return new JObject { { "type", "object" }, { "properties", properties } };
+    }
+
     // {"schema": JSON Schema for mode} for a kintone form-fields response.
     internal static JObject RecordSchema(JObject fieldsResponse, string mode)
     {
@@ -859,6 +883,11 @@ public class Script : ScriptBase
         {
             JObject list = new JObject { { "type", "array" }, { "items", WriteRecordSchema(fieldsResponse, true) } };
             return new JObject { { "schema", list } };
+        }
+        if (mode == "update-list")
+        {
+            JObject updates = new JObject { { "type", "array" }, { "items", UpdateItemSchema(fieldsResponse) } };
+            return new JObject { { "schema", updates } };
         }
         JObject record = ReadRecordSchema(fieldsResponse);
         if (mode == "record")

@@ -11,10 +11,20 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 # GetRecordSchema's mode: add / update describe a record body to write, add-list the records
-# array of AddRecords, record / records the typed outputs of the read operations, event the
-# payload of the record webhooks and poll the 200 body of the polling triggers.
-Mode = Literal["add", "update", "add-list", "record", "records", "event", "poll"]
-MODES: tuple[Mode, ...] = ("add", "update", "add-list", "record", "records", "event", "poll")
+# array of AddRecords, update-list the records array of UpdateRecords, record / records the
+# typed outputs of the read operations, event the payload of the record webhooks and poll the
+# 200 body of the polling triggers.
+Mode = Literal["add", "update", "add-list", "update-list", "record", "records", "event", "poll"]
+MODES: tuple[Mode, ...] = (
+    "add",
+    "update",
+    "add-list",
+    "update-list",
+    "record",
+    "records",
+    "event",
+    "poll",
+)
 
 # Context.SendAsync for the polling operations: (method, url) -> (status, body). Every call
 # carries the incoming request's headers (authentication), so only these two vary.
@@ -655,6 +665,33 @@ def write_record_schema(fields_response: Mapping[str, Any], add: bool) -> dict[s
     return schema
 
 
+def update_item_schema(fields_response: Mapping[str, Any]) -> dict[str, Any]:
+    """One entry of UpdateRecords' records: the record to change, and its typed fields."""
+    key = _described("object", "Update key", _UPDATE_KEY_TEXT)
+    key["properties"] = {
+        "field": _described("string", "Update key field code", "The code of the unique field."),
+        "value": _described("string", "Update key value", "The value that identifies the record."),
+    }
+    key["required"] = ["field", "value"]
+    record = write_record_schema(fields_response, False)
+    record["x-ms-summary"] = "Fields"
+    record["description"] = "The field values to change, by field code."
+    properties = {
+        "id": _described("string", "Record ID", _UPDATE_ID_TEXT),
+        "updateKey": key,
+        "revision": _described("string", "Expected revision", _UPDATE_REVISION_TEXT),
+        "record": record,
+    }
+    return {"type": "object", "properties": properties}
+
+
+_UPDATE_KEY_TEXT = (
+    "A field that prohibits duplicate values, and the value that identifies the record."
+)
+_UPDATE_ID_TEXT = "The ID of the record to update; or use an update key."
+_UPDATE_REVISION_TEXT = "The record's current revision; empty or -1 skips the check."
+
+
 def record_schema(fields_response: Mapping[str, Any], mode: Mode) -> dict[str, Any]:
     """{"schema": JSON Schema for mode} for a kintone form-fields response."""
     if mode in ("add", "update"):
@@ -662,6 +699,8 @@ def record_schema(fields_response: Mapping[str, Any], mode: Mode) -> dict[str, A
     if mode == "add-list":
         items = write_record_schema(fields_response, True)
         return {"schema": {"type": "array", "items": items}}
+    if mode == "update-list":
+        return {"schema": {"type": "array", "items": update_item_schema(fields_response)}}
     record = read_record_schema(fields_response)
     if mode == "record":
         return {"schema": {"type": "object", "properties": {"record": record}}}

@@ -203,6 +203,7 @@ def test_read_schema_has_no_required_lists() -> None:
         ("mode=record", "record"),
         ("mode=records", "records"),
         ("mode=add-list", "add-list"),
+        ("mode=update-list", "update-list"),
         ("mode=event", "event"),
         ("mode=poll", "poll"),
         ("mode=Poll", "add"),
@@ -246,6 +247,19 @@ def test_add_list_mode_is_an_array_of_add_records() -> None:
     assert schema["items"]["required"] == ["Title", "Amount", "Priority"]
 
 
+def test_update_list_mode_is_an_array_of_typed_changes() -> None:
+    fields = load("all_types.json")
+    schema = record_schema(fields, "update-list")["schema"]
+    assert schema["type"] == "array"
+    item = schema["items"]
+    assert list(item["properties"]) == ["id", "updateKey", "revision", "record"]
+    assert item["properties"]["updateKey"]["required"] == ["field", "value"]
+    record = item["properties"]["record"]
+    # The update record schema: typed fields, nothing required (only changed fields are sent).
+    assert record["properties"] == record_schema(fields, "update")["schema"]["properties"]
+    assert "required" not in record and record["x-ms-summary"] == "Fields"
+
+
 @pytest.mark.parametrize("mode", ["add", "update"])
 def test_write_modes_are_unchanged(mode: str) -> None:
     fields = load("all_types.json")
@@ -262,7 +276,7 @@ def session() -> Iterator[ScriptSession]:
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.name)
 @pytest.mark.parametrize(
-    "mode", ["record", "records", "add-list", "add", "update", "event", "poll"]
+    "mode", ["record", "records", "add-list", "update-list", "add", "update", "event", "poll"]
 )
 def test_csharp_schema_matches_python(session: ScriptSession, fixture: Path, mode: str) -> None:
     url = SCHEMA_URL + mode
