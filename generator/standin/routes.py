@@ -7,7 +7,18 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl
 
-from generator.standin import apps, comments, cursors, errors, files, process, records, webhooks
+from generator.standin import (
+    apps,
+    appviews,
+    comments,
+    cursors,
+    errors,
+    files,
+    process,
+    records,
+    spaces,
+    webhooks,
+)
 from generator.standin.request import Handler
 
 ROUTES: dict[tuple[str, str], Handler] = {
@@ -18,6 +29,8 @@ ROUTES: dict[tuple[str, str], Handler] = {
     **files.ROUTES,
     **apps.ROUTES,
     **webhooks.ROUTES,
+    **appviews.ROUTES,
+    **spaces.ROUTES,
 }
 APIS = frozenset(api for _, api in ROUTES)
 OVERRIDABLE = frozenset({"GET", "POST", "PUT", "DELETE"})
