@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import queue
 import subprocess
 import threading
@@ -18,6 +19,7 @@ from generator.errors import ConnectorError
 from generator.runtime.messages import HttpRequest, HttpResponse
 
 PLATFORM_LIMIT_MS = 5000  # the platform stops custom code after 5 s (power-platform.md §3.6)
+CA_VARIABLE = "KINTONE_CONNECTOR_CA_FILE"  # read by Host.cs (ExtraTrust)
 HOST_GRACE_S = 30.0  # on top of the script's limit: mono start-up and JIT on a slow machine
 Headers = tuple[tuple[str, str], ...]
 
@@ -65,6 +67,11 @@ class CompiledScript:
     host: Path
     assembly: Path
     timeout_ms: int = PLATFORM_LIMIT_MS
+    ca_file: Path | None = None  # a CA (PEM) SendAsync trusts besides the system's
+
+    def trusting(self, ca_file: Path | None) -> CompiledScript:
+        """The same script, its SendAsync also trusting the CA certificate in ``ca_file``."""
+        return replace(self, ca_file=ca_file)
 
     def with_timeout(self, timeout_ms: int) -> CompiledScript:
         """The same script with another time limit per execution."""
@@ -173,8 +180,12 @@ class ScriptSession:
             return self._process
         self._answers = queue.Queue()
         self._stderr.clear()
+        env = None
+        if self.script.ca_file is not None:
+            env = {**os.environ, CA_VARIABLE: str(self.script.ca_file)}
         process = subprocess.Popen(
             self.script.command(),
+            env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

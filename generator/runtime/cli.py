@@ -16,6 +16,7 @@ from generator.runtime.connector import ConnectorPackage, OperationSpec
 from generator.runtime.runtime import CallResult, ConnectorRuntime
 from generator.runtime.script import CompiledScriptEngine, ReferenceScript, ScriptEngine
 from generator.runtime.throttle import Limit
+from generator.runtime.transport import trusting_transport
 from generator.runtime.triggers import (
     CallbackServer,
     Poller,
@@ -76,6 +77,13 @@ def _connection_options(command: Any) -> Any:
             help="Basic authentication password.",
         ),
         click.option(
+            "--ca-file",
+            envvar="KINTONE_CA_FILE",
+            type=click.Path(dir_okay=False, exists=True, path_type=Path),
+            default=None,
+            help="Also trust this CA certificate (PEM), e.g. the one `stand-in --https` prints.",
+        ),
+        click.option(
             "--engine",
             type=click.Choice(["reference", "csharp"]),
             default="reference",
@@ -117,7 +125,7 @@ def connection_values(domain: str, options: Mapping[str, str | None]) -> dict[st
 
 @contextmanager
 def _runtime(
-    package_path: Path, connection: dict[str, str], engine: str
+    package_path: Path, connection: dict[str, str], engine: str, ca_file: Path | None
 ) -> Iterator[ConnectorRuntime]:
     from generator.parse import default_description, parse_description
 
@@ -126,15 +134,18 @@ def _runtime(
         for t in parse_description(default_description()).throttling
     )
     package = ConnectorPackage.load(package_path)
-    with _script_engine(engine, package_path) as script:
-        yield ConnectorRuntime(package, connection, limits=limits, script=script)
+    transport = trusting_transport(ca_file)
+    with _script_engine(engine, package_path, ca_file) as script:
+        yield ConnectorRuntime(
+            package, connection, limits=limits, script=script, transport=transport
+        )
 
 
 @contextmanager
-def _script_engine(engine: str, package_path: Path) -> Iterator[ScriptEngine]:
+def _script_engine(engine: str, package_path: Path, ca_file: Path | None) -> Iterator[ScriptEngine]:
     """The Python reference of script.csx, or the script itself compiled with mono."""
     if engine == "csharp":
-        with CompiledScriptEngine.open(package_path) as compiled:
+        with CompiledScriptEngine.open(package_path, ca_file=ca_file) as compiled:
             yield compiled
     else:
         yield ReferenceScript.for_kintone()
@@ -157,6 +168,7 @@ def call_command(
     params: tuple[str, ...],
     body_text: str | None,
     engine: str,
+    ca_file: Path | None,
     **credentials: str | None,
 ) -> None:
     """Run one operation of the connector and print kintone's answer.
@@ -168,7 +180,7 @@ def call_command(
       kintone-connector call GetAppStatus --domain 127.0.0.1:8089 --api-token T --param app=1
     """
     connection = connection_values(domain, credentials)
-    with our_errors(), _runtime(package_path, connection, engine) as runtime:
+    with our_errors(), _runtime(package_path, connection, engine, ca_file) as runtime:
         spec = runtime.package.operation(operation_id)
         query, body = split_inputs(runtime.package, spec, params, _parse_body(body_text))
         result = runtime.call(operation_id, query, body)
@@ -206,6 +218,7 @@ def listen_command(
     timeout: float,
     interval: float,
     engine: str,
+    ca_file: Path | None,
     **credentials: str | None,
 ) -> None:
     """Subscribe a trigger, print each notification, unsubscribe on Ctrl-C.
@@ -219,7 +232,7 @@ def listen_command(
         --api-token T --param app=1
     """
     connection = connection_values(domain, credentials)
-    with our_errors(), _runtime(package_path, connection, engine) as runtime:
+    with our_errors(), _runtime(package_path, connection, engine, ca_file) as runtime:
         spec = runtime.package.operation(trigger_id)
         query, body = split_inputs(runtime.package, spec, params, None)
         if spec.operation.get("x-ms-trigger") == "batch":

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
-import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -90,20 +88,7 @@ def _lookup(table: Mapping[str, str], name: str, exact: bool) -> str | None:
 
 
 def base_url(url: str) -> str:
-    """A host URL with the scheme the runtime uses: loopback hosts (a local stand-in) get http."""
+    """A host URL as the connector declares it; a bare host gets https, as on the platform."""
     if "://" not in url:
         url = "https://" + url
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme == "https" and is_loopback(parts.hostname or ""):
-        parts = parts._replace(scheme="http")
-    return urllib.parse.urlunsplit(parts).rstrip("/")
-
-
-def is_loopback(host: str) -> bool:
-    """127.0.0.0/8, ::1 and localhost; the only hosts the runtime talks plain HTTP to."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return url.rstrip("/")

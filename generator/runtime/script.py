@@ -58,12 +58,13 @@ class CompiledScriptEngine:
 
     @classmethod
     @contextmanager
-    def open(cls, package: Path) -> Iterator[CompiledScriptEngine]:
+    def open(cls, package: Path, ca_file: Path | None = None) -> Iterator[CompiledScriptEngine]:
         """Compile the package's script.csx (cached) and keep one mono host running.
 
+        ``ca_file``: a CA certificate (PEM) the script's SendAsync trusts, e.g. a stand-in's.
         Raises ToolchainMissing or ScriptCompileError, both ConnectorErrors, with their reason.
         """
-        with compile_script(package).script().session() as session:
+        with compile_script(package).script().trusting(ca_file).session() as session:
             yield cls(session)
 
     def execute(self, operation_id: str, request: HttpRequest, send: Transport) -> HttpResponse:

@@ -17,8 +17,10 @@ def describe(standin: StandIn) -> list[str]:
     lines = [
         f"kintone stand-in running at {standin.url}",
         f"kintone domain to enter: {standin.domain}",
-        "API tokens:",
     ]
+    if standin.ca_file is not None:
+        lines.append(f"CA certificate (PEM) to trust: {standin.ca_file}")
+    lines.append("API tokens:")
     for app in seed.apps:
         space = f", guest space {app.space_id}" if app.space_id else ""
         lines.append(f"  app {app.id} {app.name}{space}")
@@ -45,16 +47,37 @@ def describe(standin: StandIn) -> list[str]:
     default=None,
     help="Seed fixture (YAML or JSON). Default: the seed shipped with the tool.",
 )
-def stand_in_command(port: int, host: str, seed_path: Path | None) -> None:
+@click.option(
+    "--https",
+    is_flag=True,
+    help="Serve TLS with a certificate made at start for 127.0.0.1 and localhost.",
+)
+@click.option(
+    "--cert-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="With --https: where to write the CA certificate (PEM) clients should trust. "
+    "Default: a temporary file.",
+)
+def stand_in_command(
+    port: int, host: str, seed_path: Path | None, https: bool, cert_file: Path | None
+) -> None:
     """Run a kintone stand-in: a local, in-memory kintone seeded from a fixture.
 
     Prints the URL, the domain to enter in the connection and the API tokens of the seed,
     then serves until Ctrl-C.
 
-    Example: kintone-connector stand-in --port 8089 --seed my-apps.yaml
+    With --https the CA certificate to trust is written as PEM (to --cert-file or a temporary
+    file) and its path printed; give it to `call` and `listen` as --ca-file.
+
+    Example: kintone-connector stand-in --port 8089 --seed my-apps.yaml --https
     """
+    if cert_file is not None and not https:
+        raise click.UsageError("--cert-file needs --https")
     try:
-        standin = StandIn(seed_path or DEFAULT_SEED, host=host, port=port)
+        standin = StandIn(
+            seed_path or DEFAULT_SEED, host=host, port=port, https=https, cert_file=cert_file
+        )
         standin.start()
     except SeedError as exc:
         raise click.ClickException(str(exc)) from None

@@ -13,6 +13,10 @@ from generator.standin.auth import Need, Principal, authorize
 from generator.standin.errors import JsonObj
 from generator.standin.store import App, Store
 
+# kintone API paths: /k/v1/<api>.json, /k/guest/<space>/v1/<api>.json, /k/v1/integration/...
+_PATH = re.compile(
+    r"^/k(?:/guest/(?P<space>[0-9]+))?/(?P<family>v1|integration/v1)/(?P<api>[A-Za-z0-9_/]+)\.json$"
+)
 # ASCII digits only: str.isdigit() also accepts characters such as "²" that int() refuses.
 INTEGER = re.compile(r"-?[0-9]+")
 
@@ -41,6 +45,15 @@ class Response:
 
 
 Handler = Callable[[Store, Request], "JsonObj | Response"]
+
+
+def parse_path(path: str) -> tuple[str, str | None] | None:
+    """The API name (e.g. `records/cursor`) and guest space ID of a path; None if not an API."""
+    match = _PATH.match(path)
+    if match is None:
+        return None
+    api = match["api"] if match["family"] == "v1" else f"integration/{match['api']}"
+    return api, match["space"]
 
 
 def param(req: Request, name: str) -> Any:

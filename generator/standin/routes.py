@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl
 from generator.standin import (
     apps,
     appviews,
+    bulk,
     comments,
     cursors,
     errors,
@@ -19,7 +20,7 @@ from generator.standin import (
     spaces,
     webhooks,
 )
-from generator.standin.request import Handler
+from generator.standin.request import Handler, parse_path
 
 ROUTES: dict[tuple[str, str], Handler] = {
     **records.ROUTES,
@@ -31,13 +32,11 @@ ROUTES: dict[tuple[str, str], Handler] = {
     **webhooks.ROUTES,
     **appviews.ROUTES,
     **spaces.ROUTES,
+    **bulk.ROUTES,
 }
 APIS = frozenset(api for _, api in ROUTES)
 OVERRIDABLE = frozenset({"GET", "POST", "PUT", "DELETE"})
 
-_PATH = re.compile(
-    r"^/k(?:/guest/(?P<space>\d+))?/(?P<family>v1|integration/v1)/(?P<api>[A-Za-z0-9_/]+)\.json$"
-)
 _INDEXED = re.compile(r"^(?P<name>[^\[\]]+)\[(?P<index>\d*)\]$")
 
 
@@ -50,14 +49,14 @@ def effective_method(method: str, override: str | None) -> str:
 
 def resolve(method: str, path: str) -> tuple[Handler, str, str | None]:
     """The handler, the API name and the guest space ID of a path; 404 or 405 otherwise."""
-    match = _PATH.match(path)
-    if match is None:
+    parsed = parse_path(path)
+    if parsed is None:
         raise errors.unknown_api(path)
-    api = match["api"] if match["family"] == "v1" else f"integration/{match['api']}"
+    api, space = parsed
     handler = ROUTES.get((method, api))
     if handler is None:
         raise errors.method_not_allowed(method, path) if api in APIS else errors.unknown_api(path)
-    return handler, api, match["space"]
+    return handler, api, space
 
 
 def parse_query(query: str) -> dict[str, Any]:

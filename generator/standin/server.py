@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import ssl
 import sys
 import threading
 import traceback
@@ -12,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from generator.standin import errors, routes, support
+from generator.standin import errors, routes, support, tls
 from generator.standin.auth import authenticate
 from generator.standin.domain import create_store
 from generator.standin.errors import BasicAuthRequired, KintoneError
@@ -59,6 +60,8 @@ class StandIn:
         host: str = "127.0.0.1",
         port: int = 0,
         clock: Clock | None = None,
+        https: bool = False,
+        cert_file: Path | str | None = None,
     ) -> None:
         self.store: Store = create_store(seed, clock)
         self.seed = self.store.seed
@@ -69,13 +72,19 @@ class StandIn:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._dispatcher = Dispatcher(self.store.outbox)
+        self.https = https
+        self._cert_file = Path(cert_file) if cert_file is not None else None
+        self.ca_file: Path | None = None
+        """The PEM file of the CA that signed the server certificate (with https, once started)."""
+        self._temporary_ca = False
 
     # ---- lifecycle ----------------------------------------------------------------------
 
     def start(self) -> StandIn:
         if self._server is not None:
             return self
-        self._server = _Server((self._host, self._port), self)
+        context = self._tls_context() if self.https else None
+        self._server = _Server((self._host, self._port), self, context)
         self.store.base_url = self.url
         self._dispatcher.start()
         self._thread = threading.Thread(
@@ -97,8 +106,21 @@ class StandIn:
         if self._thread is not None:
             self._thread.join()
         self._dispatcher.stop()
+        if self._temporary_ca and self.ca_file is not None:
+            self.ca_file.unlink(missing_ok=True)
         self._server = None
         self._thread = None
+
+    def _tls_context(self) -> ssl.SSLContext:
+        """A new certificate for every start, its CA written where clients can read it."""
+        certificates = tls.make_certificates()
+        self.ca_file = tls.write_ca(certificates, self._cert_file)
+        self._temporary_ca = self._cert_file is None
+        return tls.server_context(certificates)
+
+    def client_context(self) -> ssl.SSLContext:
+        """An SSL context that trusts this stand-in's certificate (and the system's CAs)."""
+        return tls.client_context(self.ca_file)
 
     def __enter__(self) -> StandIn:
         return self.start()
@@ -116,7 +138,7 @@ class StandIn:
 
     @property
     def url(self) -> str:
-        return f"http://{self.domain}"
+        return f"{'https' if self.https else 'http'}://{self.domain}"
 
     # ---- test support -----------------------------------------------------------------------
 
@@ -219,10 +241,26 @@ class StandIn:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # Many clients connect at once in load tests; the default of 5 drops their SYNs.
+    request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], standin: StandIn) -> None:
+    def __init__(
+        self, address: tuple[str, int], standin: StandIn, context: ssl.SSLContext | None
+    ) -> None:
         self.standin = standin
         super().__init__(address, _Handler)
+        if context is not None:
+            # The handshake runs on the connection's own thread (its first read), so a slow
+            # or silent client cannot stall accept() for everyone else.
+            self.socket = context.wrap_socket(
+                self.socket, server_side=True, do_handshake_on_connect=False
+            )
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up, times out or fails the TLS handshake is not a stand-in bug."""
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -14,7 +14,7 @@ from typing import Any
 from generator.standin import errors
 from generator.standin.errors import JsonObj
 from generator.standin.fields import timestamp_text
-from generator.standin.outbox import Outbox
+from generator.standin.outbox import Delivery, Outbox
 from generator.standin.seed import Entity, OAuthToken, Seed, SeedApp, SeedSpace, User
 
 Clock = Callable[[], datetime]
@@ -181,6 +181,8 @@ class Store:
         self.outbox = Outbox(seed.webhooks_per_minute, self.now)
         self.base_url = "http://127.0.0.1"
         self._counters: dict[str, int] = {}
+        # While a bulkRequest runs, notifications wait here until it commits (None: send now).
+        self.held_deliveries: list[Delivery] | None = None
 
     def _new_app(self, seed: SeedApp) -> App:
         stamp = timestamp_text(self.now())
@@ -208,6 +210,13 @@ class Store:
 
     def now(self) -> datetime:
         return self.clock()
+
+    def deliver(self, delivery: Delivery) -> None:
+        """Queue a webhook notification, or hold it while a bulkRequest is not yet committed."""
+        if self.held_deliveries is not None:
+            self.held_deliveries.append(delivery)
+        else:
+            self.outbox.put(delivery)
 
     def next_number(self, kind: str) -> int:
         """A domain-wide counter (row IDs, action IDs, webhook IDs...), starting at 1."""

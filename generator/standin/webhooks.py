@@ -56,7 +56,7 @@ def fire(store: Store, app: App, event: str, payload: JsonObj) -> None:
                 "app": {"id": app.id, "name": app.name},
                 **payload,
             }
-            store.outbox.put(Delivery(hook.id, hook.url, body))
+            store.deliver(Delivery(hook.id, hook.url, body))
 
 
 def record_event(store: Store, app: App, record: Record, event: str) -> None:

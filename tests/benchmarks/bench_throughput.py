@@ -25,6 +25,7 @@ from generator.runtime.connector import ConnectorPackage  # noqa: E402
 from generator.runtime.runtime import ConnectorRuntime  # noqa: E402
 from generator.runtime.script import ReferenceScript  # noqa: E402
 from generator.runtime.throttle import Limit  # noqa: E402
+from generator.runtime.transport import trusting_transport  # noqa: E402
 from generator.standin import StandIn  # noqa: E402
 
 APP = "3"  # the Invoices app of the stand-in's default seed
@@ -80,7 +81,10 @@ class CountingRuntime(ConnectorRuntime):
 
 def runtime(kintone: StandIn, clock: SimulatedClock | None) -> CountingRuntime:
     package = ConnectorPackage.load(ROOT / "connector")
-    options: dict[str, Any] = {"script": ReferenceScript.for_kintone()}
+    options: dict[str, Any] = {
+        "script": ReferenceScript.for_kintone(),
+        "transport": trusting_transport(kintone.ca_file),
+    }
     if clock is not None:
         options.update(
             limits=(Limit(100, 60),), clock=clock, sleep=clock.sleep, retry_throttled=True
@@ -118,7 +122,7 @@ Work = Callable[[CountingRuntime, StandIn], None]
 
 def measure(scenario: str, total: int, work: Work, seeded: int = 0) -> Row:
     """Run ``work`` on a fresh stand-in (with ``seeded`` records) under the throttle."""
-    with StandIn() as kintone:
+    with StandIn(https=True) as kintone:
         seed_invoices(kintone, seeded)
         clock, started = SimulatedClock(), time.perf_counter()
         rt = runtime(kintone, clock)

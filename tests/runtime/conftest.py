@@ -10,6 +10,7 @@ from generator.runtime.connector import ConnectorPackage
 from generator.runtime.runtime import ConnectorRuntime
 from generator.runtime.script import ReferenceScript
 from generator.runtime.throttle import Limit
+from generator.runtime.transport import trusting_transport
 from generator.standin import StandIn
 from tests.conftest import GOLDEN
 
@@ -28,7 +29,8 @@ def reference_script() -> ReferenceScript:
 
 @pytest.fixture
 def kintone() -> Iterator[StandIn]:
-    with StandIn() as standin:
+    """The stand-in over HTTPS: the runtime speaks the scheme the connector declares."""
+    with StandIn(https=True) as standin:
         yield standin
 
 
@@ -41,6 +43,7 @@ def connect(
     def make(token: str = "deals-full", **options: object) -> ConnectorRuntime:
         connection = {"domain": kintone.domain, "api_key": token}
         options.setdefault("limits", (Limit(100, 60),))
+        options.setdefault("transport", trusting_transport(kintone.ca_file))
         return ConnectorRuntime(
             package,
             connection,

@@ -10,6 +10,7 @@ import yaml
 from generator.runtime.connector import ConnectorPackage
 from generator.runtime.runtime import ConnectorRuntime
 from generator.runtime.script import ReferenceScript
+from generator.runtime.transport import trusting_transport
 from generator.standin import DEFAULT_SEED, StandIn
 from tests.runtime.test_end_to_end import ok
 
@@ -17,7 +18,9 @@ from tests.runtime.test_end_to_end import ok
 def _runtime(
     package: ConnectorPackage, script: ReferenceScript, kintone: StandIn, **values: str
 ) -> ConnectorRuntime:
-    return ConnectorRuntime(package, {"domain": kintone.domain, **values}, script=script)
+    connection = {"domain": kintone.domain, **values}
+    transport = trusting_transport(kintone.ca_file)
+    return ConnectorRuntime(package, connection, script=script, transport=transport)
 
 
 def test_password_connection_acts_as_the_user(
@@ -53,7 +56,7 @@ def test_oauth_connection_sends_its_bearer_token(
 def basic_kintone() -> Iterator[StandIn]:
     seed = yaml.safe_load(DEFAULT_SEED.read_text(encoding="utf-8"))
     seed.setdefault("domain", {})["basicAuth"] = {"user": "gate", "password": "gate-pass"}
-    with StandIn(seed) as standin:
+    with StandIn(seed, https=True) as standin:
         yield standin
 
 

@@ -12,6 +12,7 @@ from generator.runtime.connector import ConnectorPackage
 from generator.runtime.runtime import ConnectorRuntime
 from generator.runtime.script import CompiledScriptEngine
 from generator.runtime.throttle import Limit
+from generator.runtime.transport import trusting_transport
 from generator.runtime.triggers import CallbackServer, Poller, subscribe, unsubscribe
 from generator.standin import StandIn
 from tests.conftest import GOLDEN
@@ -28,10 +29,11 @@ def require_toolchain() -> None:
         pytest.skip(f"C# toolchain missing: {exc}")
 
 
-@pytest.fixture(scope="module")
-def engine() -> Iterator[CompiledScriptEngine]:
+@pytest.fixture
+def engine(kintone: StandIn) -> Iterator[CompiledScriptEngine]:
+    """mono's SendAsync trusts this test's stand-in CA (a new one per stand-in)."""
     require_toolchain()
-    with CompiledScriptEngine.open(GOLDEN) as compiled:
+    with CompiledScriptEngine.open(GOLDEN, ca_file=kintone.ca_file) as compiled:
         yield compiled
 
 
@@ -39,7 +41,9 @@ def _runtime(
     package: ConnectorPackage, engine: CompiledScriptEngine, kintone: StandIn, **values: str
 ) -> ConnectorRuntime:
     connection = {"domain": kintone.domain, **values}
-    return ConnectorRuntime(package, connection, script=engine, limits=(Limit(100, 60),))
+    transport = trusting_transport(kintone.ca_file)
+    limits = (Limit(100, 60),)
+    return ConnectorRuntime(package, connection, script=engine, limits=limits, transport=transport)
 
 
 def test_dynamic_schema_add_and_typed_read_through_csharp(

@@ -18,6 +18,7 @@ from generator.runtime.connector import ConnectorPackage
 from generator.runtime.requests import FileInput, InputError
 from generator.runtime.runtime import ConnectorRuntime
 from generator.runtime.script import ReferenceScript
+from generator.runtime.transport import trusting_transport
 from generator.standin import StandIn
 from tests.conftest import GOLDEN
 
@@ -86,9 +87,11 @@ def _inputs(operation_id: str) -> st.SearchStrategy[tuple[dict[str, Any], Any]]:
 
 @pytest.fixture(scope="module")
 def runtime() -> Iterator[ConnectorRuntime]:
-    with StandIn() as kintone:
+    with StandIn(https=True) as kintone:
         connection = {"domain": kintone.domain, "api_key": TOKENS}
-        yield ConnectorRuntime(PACKAGE, connection, script=ReferenceScript.for_kintone())
+        transport = trusting_transport(kintone.ca_file)
+        script = ReferenceScript.for_kintone()
+        yield ConnectorRuntime(PACKAGE, connection, script=script, transport=transport)
 
 
 ACTIONS = sorted(op for op, spec in PACKAGE.operations.items() if not spec.is_trigger)

@@ -15,7 +15,8 @@ from tests.runtime.test_end_to_end import TOKENS, ok
 
 
 def _base(kintone: StandIn, token: str = TOKENS) -> list[str]:
-    return ["--package", str(GOLDEN), "--domain", kintone.domain, "--api-token", token]
+    domain = ["--domain", kintone.domain, "--ca-file", str(kintone.ca_file)]
+    return ["--package", str(GOLDEN), *domain, "--api-token", token]
 
 
 def test_call_prints_kintones_answer(kintone: StandIn) -> None:

@@ -73,7 +73,8 @@ def test_host_comes_from_the_domain_policy_and_token_from_the_connection(
     assert result.findings == ()
 
 
-def test_loopback_domain_is_spoken_to_over_plain_http(package: ConnectorPackage) -> None:
+def test_loopback_domain_keeps_the_declared_https(package: ConnectorPackage) -> None:
+    """No plain-http special case on the way to kintone, not even for a local stand-in."""
     runtime = ConnectorRuntime(
         package,
         {"domain": "127.0.0.1:8089", "api_key": "t"},
@@ -82,7 +83,7 @@ def test_loopback_domain_is_spoken_to_over_plain_http(package: ConnectorPackage)
     )
     result = runtime.call("GetApps")
     assert (
-        result.request is not None and result.request.url == "http://127.0.0.1:8089/k/v1/apps.json"
+        result.request is not None and result.request.url == "https://127.0.0.1:8089/k/v1/apps.json"
     )
 
 
