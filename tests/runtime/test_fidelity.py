@@ -7,6 +7,7 @@ from typing import Any
 from generator.runtime.connector import ConnectorPackage
 from generator.runtime.runtime import ConnectorRuntime
 from generator.runtime.script import ReferenceScript
+from generator.runtime.transport import trusting_transport
 from generator.runtime.triggers import CallbackServer, subscribe, unsubscribe
 from generator.standin import StandIn
 from tests.runtime.conftest import Connect
@@ -26,7 +27,8 @@ def test_password_connection_removes_its_webhook(
 ) -> None:
     # RemoveWebhook used to bypass the script: kintone got the raw private headers, and 401.
     connection = {"domain": kintone.domain, "username": "sato", "password": "sato-pass"}
-    runtime = ConnectorRuntime(package, connection, script=reference_script)
+    transport = trusting_transport(kintone.ca_file)
+    runtime = ConnectorRuntime(package, connection, script=reference_script, transport=transport)
     before = len(kintone.store.webhooks)
     with CallbackServer() as callback:
         subscription = subscribe(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from generator.runtime.connector import ConnectorPackage
 from generator.runtime.runtime import ConnectorRuntime
 from generator.runtime.script import ReferenceScript
+from generator.runtime.transport import trusting_transport
 from generator.standin import StandIn
 from tests.runtime.conftest import Connect
 from tests.runtime.test_end_to_end import ok
@@ -14,7 +15,8 @@ def _as_sato(
     package: ConnectorPackage, script: ReferenceScript, kintone: StandIn
 ) -> ConnectorRuntime:
     connection = {"domain": kintone.domain, "username": "sato", "password": "sato-pass"}
-    return ConnectorRuntime(package, connection, script=script)
+    transport = trusting_transport(kintone.ca_file)
+    return ConnectorRuntime(package, connection, script=script, transport=transport)
 
 
 def test_post_to_a_space_thread_with_mentions(
