@@ -150,4 +150,9 @@ def script_context(connector: Connector) -> dict[str, Any]:
             if op.polling is not None
         ],
         "auth_headers": dict(code.auth_headers),
+        "bulk_operations": [
+            {"operation": op.id, "kind": op.bulk}
+            for op in connector.all_operations
+            if op.bulk is not None
+        ],
     }
