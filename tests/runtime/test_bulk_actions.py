@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,9 +11,10 @@ from generator.runtime.connector import ConnectorPackage
 from generator.runtime.runtime import ConnectorRuntime
 from generator.runtime.script import CompiledScriptEngine
 from generator.standin import StandIn
+from tests.conftest import GOLDEN
 from tests.runtime.conftest import Connect
 from tests.runtime.test_compiled_script_end_to_end import _runtime as compiled_runtime
-from tests.runtime.test_compiled_script_end_to_end import engine  # noqa: F401 (fixture)
+from tests.runtime.test_compiled_script_end_to_end import require_toolchain
 from tests.runtime.test_end_to_end import ok
 
 INVOICES = "3"
@@ -174,11 +176,18 @@ def test_bulk_actions_in_a_guest_space(connect: Connect, kintone: StandIn) -> No
         assert len(kintone.store.apps["4"].records) == 1 + 20
 
 
+@pytest.fixture
+def compiled(kintone: StandIn) -> Iterator[CompiledScriptEngine]:
+    require_toolchain()
+    with CompiledScriptEngine.open(GOLDEN, ca_file=kintone.ca_file) as engine:
+        yield engine
+
+
 @pytest.mark.parametrize("size", [2000])
 def test_compiled_csharp_adds_and_updates_2000_records(
-    package: ConnectorPackage, engine: CompiledScriptEngine, kintone: StandIn, size: int
+    package: ConnectorPackage, compiled: CompiledScriptEngine, kintone: StandIn, size: int
 ) -> None:
-    runtime = compiled_runtime(package, engine, kintone, api_key="invoices-full")
+    runtime = compiled_runtime(package, compiled, kintone, api_key="invoices-full")
     added = ok(
         runtime.call(
             "AddRecordsBulk", body={"app": INVOICES, "records": [invoice(i) for i in range(size)]}
