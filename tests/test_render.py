@@ -306,3 +306,33 @@ def test_every_operation_runs_the_script_that_builds_kintone_authentication(
         if isinstance(op, dict) and "operationId" in op
     ]
     assert sorted(properties["scriptOperations"]) == sorted(ids)
+
+
+def test_readme_documents_the_bulk_actions_and_when_to_use_which(files: dict[str, bytes]) -> None:
+    readme = files["README.md"].decode()
+    for summary in (
+        "Add records (up to 2,000)",
+        "Update records (up to 2,000)",
+        "Delete records (up to 2,000)",
+        "Run requests in one transaction",
+        "Post to a space thread",
+        "Get views",
+    ):
+        assert f"#### {summary}\n" in readme, summary
+    guide = readme.split("### Which action for many records?", 1)[1].split("\n## ", 1)[0]
+    assert "5 seconds" in guide and "upsert" in guide and "bulkRequest" in guide
+
+
+def test_bulk_actions_route_through_the_script_with_their_kind(swagger: dict[str, Any]) -> None:
+    connector = parse_description(default_description())
+    kinds = {op.id: op.bulk for op in connector.operations if op.bulk}
+    assert kinds == {
+        "AddRecordsBulk": "add",
+        "UpdateRecordsBulk": "update",
+        "DeleteRecordsBulk": "delete",
+        "BulkRequest": "request",
+    }
+    path = swagger["paths"]["/k/v1/bulkRequest.json"]["post"]
+    item = path["parameters"][0]["schema"]["properties"]["requests"]["items"]
+    assert item["required"] == ["method", "api", "payload"]
+    assert "/k/v1/records.json" in item["properties"]["api"]["enum"]
