@@ -1,130 +1,106 @@
-"""Command line: thin click wrappers over the pipeline; exit 1 for findings, 2 for usage."""
+"""Command line: a lazy click group; each command's module is imported only when it runs.
+
+Exit codes (one place maps exceptions to them, ``generator.clierrors``): 0 success, 1 findings or
+bad input, 2 usage or an unreadable path, 70 an internal error (a bug, reported in one line).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+import importlib
+from typing import Any, NamedTuple
 
 import click
 
 from generator import __version__
-from generator.clierrors import our_errors
-from generator.csharp.cli import check_script_command
-from generator.findings import Finding, Level
-from generator.package import package_drift, write_file_atomically, write_package, zip_bytes
-from generator.pipeline import build, summary_lines
-from generator.runtime.cli import call_command, listen_command
-from generator.standin.cli import stand_in_command
-from generator.validate import read_connector, validate_files
-from generator.validate.cli import diff_command, rules_command, validate_command
-
-DEFAULT_OUT = Path("connector")
-REGENERATE = "kintone-connector build"
-
-_description_option = click.option(
-    "--description",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Connector description (YAML). Default: the kintone description shipped with the tool.",
-)
+from generator.clierrors import as_click_error, debugging
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyCommand(NamedTuple):
+    """Where a command lives and the one-line help ``--help`` lists without importing it."""
+
+    target: str  # "module:attribute"
+    short_help: str
+
+
+COMMANDS: dict[str, LazyCommand] = {
+    "build": LazyCommand(
+        "generator.build_cli:build_command",
+        "Render the connector package, validate it and write it atomically.",
+    ),
+    "package": LazyCommand(
+        "generator.build_cli:package_command",
+        "Zip a validated connector folder for import (maker portal, pac, paconn).",
+    ),
+    "validate": LazyCommand(
+        "generator.validate.cli:validate_command",
+        "Validate a connector folder or package zip offline.",
+    ),
+    "rules": LazyCommand(
+        "generator.validate.cli:rules_command",
+        "List every validation rule with its id, level, what it checks and its source.",
+    ),
+    "diff": LazyCommand(
+        "generator.validate.cli:diff_command",
+        "Report breaking changes between two versions of a connector (folders or zips).",
+    ),
+    "check-script": LazyCommand(
+        "generator.csharp.cli:check_script_command",
+        "Compile a connector's script.csx with mono's mcs and run it as the platform would.",
+    ),
+    "stand-in": LazyCommand(
+        "generator.standin.cli:stand_in_command",
+        "Run a kintone stand-in: a local, in-memory kintone seeded from a fixture.",
+    ),
+    "call": LazyCommand(
+        "generator.runtime.cli:call_command",
+        "Run one operation of the connector and print kintone's answer.",
+    ),
+    "listen": LazyCommand(
+        "generator.runtime.cli:listen_command",
+        "Subscribe a trigger, print each notification, unsubscribe on Ctrl-C.",
+    ),
+}
+
+
+def load_command(name: str) -> click.Command:
+    """Import the module of command ``name`` and return its click command."""
+    module_name, attribute = COMMANDS[name].target.split(":")
+    command = getattr(importlib.import_module(module_name), attribute)
+    if not isinstance(command, click.Command):
+        raise TypeError(f"{COMMANDS[name].target} is not a click command")
+    return command
+
+
+class LazyGroup(click.Group):
+    """A group that imports a subcommand's module only when that subcommand is used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return load_command(cmd_name) if cmd_name in COMMANDS else None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, command.short_help) for name, command in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except Exception as exc:
+            if debugging():
+                raise
+            raise as_click_error(exc) from None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kintone-connector")
 def main() -> None:
-    """Generate, validate and package the kintone custom connector for Power Platform."""
+    """Generate, validate and package the kintone custom connector for Power Platform.
 
-
-@main.command("build")
-@_description_option
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_OUT,
-    show_default=True,
-    help="Folder to write the connector package to.",
-)
-@click.option(
-    "--check", is_flag=True, help="Write nothing; exit 1 if --out differs from a fresh build."
-)
-def build_command(description: Path | None, out: Path, check: bool) -> None:
-    """Render the connector package, validate it and write it atomically.
-
-    Example: kintone-connector build --out connector
+    Exit codes: 0 success, 1 findings or bad input, 2 usage or an unreadable path,
+    70 an internal error (a bug; set KINTONE_CONNECTOR_DEBUG=1 for the traceback).
     """
-    with our_errors():
-        result = build(description)
-        _echo_findings(result.findings)
-        if result.errors:
-            raise click.ClickException(
-                f"validation failed: {len(result.errors)} errors; nothing written"
-            )
-        if check:
-            _check(result.files, out)
-            return
-        write_package(result.files, out)
-    for line in summary_lines(result):
-        click.echo(line)
-    click.echo(f"wrote {out}")
-
-
-def _check(files: dict[str, bytes], out: Path) -> None:
-    drift = package_drift(files, out)
-    if drift:
-        for line in drift:
-            click.echo(line, err=True)
-        raise click.ClickException(
-            f"{out} is out of date; regenerate it with: {REGENERATE} --out {out}"
-        )
-    click.echo(f"{out} is up to date")
-
-
-@main.command("package")
-@click.option(
-    "--from",
-    "source",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_OUT,
-    show_default=True,
-    help="Connector folder to package.",
-)
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("kintone-connector.zip"),
-    show_default=True,
-    help="Zip file to write.",
-)
-@click.option(
-    "--target",
-    type=click.Choice(["portal", "paconn"]),
-    default="portal",
-    show_default=True,
-    help="paconn: drop stackOwner, which paconn create cannot handle.",
-)
-def package_command(source: Path, out: Path, target: str) -> None:
-    """Zip a validated connector folder for import (maker portal, pac, paconn).
-
-    Example: kintone-connector package --target paconn --out kintone-paconn.zip
-    """
-    with our_errors():
-        files = read_connector(source)
-        errors = [f for f in validate_files(files) if f.level is Level.ERROR]
-        _echo_findings(errors)
-        if errors:
-            raise click.ClickException(f"{source} has {len(errors)} errors; nothing packaged")
-        write_file_atomically(out, zip_bytes(files, "paconn" if target == "paconn" else "portal"))
-    click.echo(f"wrote {out} ({len(files)} files)")
-
-
-def _echo_findings(findings: list[Finding]) -> None:
-    for finding in findings:
-        click.echo(finding.render(), err=True)
-
-
-main.add_command(stand_in_command)
-main.add_command(call_command)
-main.add_command(listen_command)
-main.add_command(validate_command)
-main.add_command(rules_command)
-main.add_command(diff_command)
-main.add_command(check_script_command)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
+from generator.cli import COMMANDS, load_command, main
 from tests.conftest import DESCRIPTIONS, GOLDEN
 
 
@@ -18,8 +20,12 @@ def runner() -> CliRunner:
 
 
 def test_every_command_has_help(runner: CliRunner) -> None:
-    for name, command in main.commands.items():
+    for name, lazy in COMMANDS.items():
+        command = load_command(name)
         assert command.help, name
+        assert command.name == name
+        # --help lists the stored line without importing the command; it must not drift.
+        assert command.get_short_help_str(limit=200) == lazy.short_help, name
         result = runner.invoke(main, [name, "--help"])
         assert result.exit_code == 0, name
         assert "Example:" in result.output, name
@@ -103,3 +109,45 @@ def test_package_writes_a_zip(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(main, ["package", "--from", str(GOLDEN), "--out", str(target)])
     assert result.exit_code == 0, result.output
     assert target.is_file() and "wrote" in result.output
+
+
+def test_an_internal_error_is_one_line_with_exit_70(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def explode(description: object) -> None:
+        raise KeyError("boom")
+
+    monkeypatch.setattr("generator.build_cli.build", explode)
+    monkeypatch.delenv("KINTONE_CONNECTOR_DEBUG", raising=False)
+    result = runner.invoke(main, ["build", "--check"])
+    assert result.exit_code == 70
+    assert result.output.startswith("Error: internal error: KeyError: 'boom'")
+    assert "this is a bug in kintone-connector" in result.output
+    assert "KINTONE_CONNECTOR_DEBUG=1" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_debug_variable_shows_the_traceback(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def explode(description: object) -> None:
+        raise KeyError("boom")
+
+    monkeypatch.setattr("generator.build_cli.build", explode)
+    monkeypatch.setenv("KINTONE_CONNECTOR_DEBUG", "1")
+    result = runner.invoke(main, ["build", "--check"])
+    assert isinstance(result.exception, KeyError)
+
+
+def test_help_imports_no_command_module() -> None:
+    code = (
+        "import sys; from generator.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('generator.') "
+        "and m not in {'generator.cli', 'generator.clierrors', 'generator.errors'})\n"
+        "print('LOADED', loaded, 'jinja2' in sys.modules, 'http.server' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert "LOADED [] False False" in result.stdout

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import Message
@@ -87,7 +86,7 @@ def _check_basic(store: Store, headers: Message) -> None:
 def _password_user(store: Store, header: str) -> User:
     try:
         login, _, password = base64.b64decode(header, validate=True).decode().partition(":")
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # binascii.Error, UnicodeDecodeError, or non-ASCII header text
         raise errors.wrong_password() from None
     user = store.users.get(login)
     if user is None or user.password != password:

@@ -20,6 +20,8 @@ def describe(standin: StandIn) -> list[str]:
     ]
     if standin.ca_file is not None:
         lines.append(f"CA certificate (PEM) to trust: {standin.ca_file}")
+    else:
+        lines.append("Plain HTTP: `call` and `listen` speak https; start with --https for them.")
     lines.append("API tokens:")
     for app in seed.apps:
         space = f", guest space {app.space_id}" if app.space_id else ""

@@ -196,7 +196,10 @@ class _Parser:
 
     def count(self) -> int:
         token = self.take()
-        if token.kind != "number" or not token.text.isdigit():
+        # ASCII digits, and few enough for int() (a 5,000-digit limit is a syntax error too).
+        if token.kind != "number" or not token.text.isascii() or not token.text.isdigit():
+            raise syntax_error()
+        if len(token.text) > 18:
             raise syntax_error()
         return int(token.text)
 
@@ -486,12 +489,15 @@ def _from_today(today: date, args: tuple[str, ...]) -> date:
     except ValueError:
         raise KintoneError(400, "GAIA_IL08", "The query is not valid.") from None
     unit = args[1].upper()
-    if unit in units:
-        return today + timedelta(days=amount * units[unit])
-    if unit in ("MONTHS", "YEARS"):
-        months = amount * (12 if unit == "YEARS" else 1) + today.month - 1
-        year, month = today.year + months // 12, months % 12 + 1
-        return today.replace(year=year, month=month, day=min(today.day, 28))
+    try:
+        if unit in units:
+            return today + timedelta(days=amount * units[unit])
+        if unit in ("MONTHS", "YEARS"):
+            months = amount * (12 if unit == "YEARS" else 1) + today.month - 1
+            year, month = today.year + months // 12, months % 12 + 1
+            return today.replace(year=year, month=month, day=min(today.day, 28))
+    except (OverflowError, ValueError):  # a date before year 1 or after 9999
+        raise KintoneError(400, "GAIA_IL08", "The query is not valid.") from None
     msg = "The second argument of FROM_TODAY() must be DAYS, WEEKS, MONTHS or YEARS."
     raise KintoneError(400, "GAIA_IQ25", msg)
 

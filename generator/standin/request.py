@@ -19,6 +19,16 @@ _PATH = re.compile(
 )
 # ASCII digits only: str.isdigit() also accepts characters such as "²" that int() refuses.
 INTEGER = re.compile(r"-?[0-9]+")
+# kintone's IDs and revisions are 64-bit ("format: long" in Cybozu's OpenAPI); checking the
+# length first also keeps int() away from texts past Python's 4,300-digit conversion limit.
+LONG_MAX = 2**63 - 1
+
+
+def long_value(text: str, key: str) -> int:
+    """An INTEGER text as a number within kintone's long; CB_VA01 beyond it."""
+    if len(text) > 40 or not -LONG_MAX - 1 <= int(text) <= LONG_MAX:
+        raise errors.invalid(key, f"must be less than or equal to {LONG_MAX}")
+    return int(text)
 
 
 @dataclass
@@ -76,9 +86,10 @@ def id_text(raw: Any, key: str) -> str:
     text = str(raw).strip()
     if not INTEGER.fullmatch(text):
         raise errors.invalid(key, "must be an integer")
-    if int(text) < 1:
+    value = long_value(text, key)
+    if value < 1:
         raise errors.invalid(key, "must be greater than or equal to 1")
-    return str(int(text))
+    return str(value)
 
 
 def int_param(req: Request, name: str, default: int, low: int, high: int) -> int:
@@ -88,7 +99,7 @@ def int_param(req: Request, name: str, default: int, low: int, high: int) -> int
         return default
     if isinstance(raw, bool) or not INTEGER.fullmatch(str(raw).strip()):
         raise errors.invalid(name, "must be an integer")
-    value = int(str(raw).strip())
+    value = long_value(str(raw).strip(), name)
     if value < low:
         raise errors.invalid(name, f"must be greater than or equal to {low}")
     if value > high:
@@ -112,7 +123,7 @@ def revision_param(raw: Any, key: str = "revision") -> int | None:
         return None
     if isinstance(raw, bool) or not INTEGER.fullmatch(str(raw).strip().lstrip("-")):
         raise errors.invalid(key, "must be an integer")
-    return int(str(raw).strip())
+    return long_value(str(raw).strip(), key)
 
 
 def bool_param(req: Request, name: str) -> bool:

@@ -37,7 +37,8 @@ ROUTES: dict[tuple[str, str], Handler] = {
 APIS = frozenset(api for _, api in ROUTES)
 OVERRIDABLE = frozenset({"GET", "POST", "PUT", "DELETE"})
 
-_INDEXED = re.compile(r"^(?P<name>[^\[\]]+)\[(?P<index>\d*)\]$")
+# Up to six digits: kintone arrays hold at most a few hundred items; longer indexes stay plain keys.
+_INDEXED = re.compile(r"^(?P<name>[^\[\]]+)\[(?P<index>[0-9]{0,6})\]$")
 
 
 def effective_method(method: str, override: str | None) -> str:
@@ -85,7 +86,7 @@ def read_params(query: str, body: bytes, content_type: str) -> dict[str, Any]:
         return params
     try:
         document = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: deep nesting
         raise errors.bad_json() from None
     if not isinstance(document, dict):
         raise errors.bad_json()

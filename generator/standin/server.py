@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from generator.standin import errors, routes, support, tls
+from generator.standin import errors, framing, routes, support, tls
 from generator.standin.auth import authenticate
 from generator.standin.domain import create_store
 from generator.standin.errors import BasicAuthRequired, KintoneError
@@ -25,6 +25,8 @@ from generator.standin.store import Clock, Store
 from generator.standin.webhooks import Dispatcher
 
 HOLD_TIMEOUT = 30.0
+# Seconds a connection may stay silent (idle keep-alive, or mid-request) before it is closed.
+SOCKET_TIMEOUT = 30.0
 
 
 class _Gate:
@@ -62,6 +64,7 @@ class StandIn:
         clock: Clock | None = None,
         https: bool = False,
         cert_file: Path | str | None = None,
+        socket_timeout: float = SOCKET_TIMEOUT,
     ) -> None:
         self.store: Store = create_store(seed, clock)
         self.seed = self.store.seed
@@ -73,6 +76,7 @@ class StandIn:
         self._thread: threading.Thread | None = None
         self._dispatcher = Dispatcher(self.store.outbox)
         self.https = https
+        self.socket_timeout = socket_timeout
         self._cert_file = Path(cert_file) if cert_file is not None else None
         self.ca_file: Path | None = None
         """The PEM file of the CA that signed the server certificate (with https, once started)."""
@@ -180,7 +184,7 @@ class StandIn:
         running = self._gate.enter()
         if running is None:
             limit = self._gate.limit
-            return self._error(errors.too_many_requests(limit, limit + 1))
+            return self.error_response(errors.too_many_requests(limit, limit + 1))
         try:
             response = self._call(method, path, query, headers, body)
         finally:
@@ -200,13 +204,15 @@ class StandIn:
         try:
             return self._run(method, path, query, headers, body)
         except KintoneError as exc:
-            return self._error(exc)
+            return self.error_response(exc)
         except BasicAuthRequired as exc:
             page = b"<html><body><h1>401 Authorization Required</h1></body></html>"
             return Response(401, page, "text/html; charset=utf-8", dict(exc.headers))
         except Exception:  # a stand-in bug: report it as a 500 with the traceback on stderr
             traceback.print_exc(file=sys.stderr)
-            return self._error(KintoneError(500, "STANDIN_IE01", "Internal error in the stand-in."))
+            return self.error_response(
+                KintoneError(500, "STANDIN_IE01", "Internal error in the stand-in.")
+            )
 
     def _run(self, method: str, path: str, query: str, headers: Message, body: bytes) -> Response:
         handler, api, space = routes.resolve(method, path)
@@ -217,7 +223,8 @@ class StandIn:
             result = handler(self.store, req)
         return result if isinstance(result, Response) else Response(body=result)
 
-    def _error(self, exc: KintoneError) -> Response:
+    def error_response(self, exc: KintoneError) -> Response:
+        """kintone's error body for ``exc``, with a fresh error id."""
         with self.store.lock:
             error_id = self.store.error_id()
         return Response(exc.status, exc.body(error_id), headers=dict(exc.headers))
@@ -267,9 +274,28 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "kintone-standin"
     server: _Server
+    # Buffered output flushed once per request, and no Nagle: headers and body leave together,
+    # so a keep-alive client never waits ~40 ms for a delayed ACK between two small writes.
+    wbufsize = 64 * 1024
+    disable_nagle_algorithm = True
+
+    def setup(self) -> None:
+        super().setup()
+        # A socket timeout: a client that stops mid-request cannot hold its thread forever.
+        self.connection.settimeout(self.server.standin.socket_timeout)
 
     def _serve(self) -> None:
-        body = self._read_body()
+        try:
+            body = framing.read_body(self.headers, self.rfile)
+        except KintoneError as exc:
+            self.close_connection = True  # the framing is lost; nothing after it can be read
+            self._send(self.server.standin.error_response(exc))
+            return
+        except TimeoutError:
+            self.close_connection = True
+            late = KintoneError(408, framing.TIMED_OUT, "The request body did not arrive in time.")
+            self._send(self.server.standin.error_response(late))
+            return
         standin = self.server.standin
         if self.path.startswith(support.PREFIX):
             response = support.handle(standin, self.command, self.path, body)
@@ -279,21 +305,40 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
 
-    def _read_body(self) -> bytes:
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            return self._read_chunked()
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length > 0 else b""
+    def _refuse_method(self) -> None:
+        self.close_connection = True  # a body, if any, is not read
+        exc = errors.method_not_allowed(self.command, self.path.partition("?")[0])
+        self._send(self.server.standin.error_response(exc))
 
-    def _read_chunked(self) -> bytes:
-        parts: list[bytes] = []
-        while True:
-            size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-            if size == 0:
-                self.rfile.readline()
-                return b"".join(parts)
-            parts.append(self.rfile.read(size))
-            self.rfile.readline()
+    do_HEAD = do_OPTIONS = do_TRACE = do_CONNECT = _refuse_method
+
+    def handle_expect_100(self) -> bool:
+        """Send "100 Continue" at once: the buffered output would otherwise hold it back."""
+        super().handle_expect_100()
+        self.wfile.flush()
+        return True
+
+    def parse_request(self) -> bool:
+        """http.server's parsing, without HTTP/0.9 (its answers would have no status line)."""
+        if not super().parse_request():
+            return False
+        if self.request_version == "HTTP/0.9":
+            self.send_error(400, "HTTP/0.9 is not supported.")
+            return False
+        return True
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own refusals (request line, headers, methods) in kintone's JSON shape."""
+        self.close_connection = True
+        if self.request_version == "HTTP/0.9":
+            self.request_version = "HTTP/1.0"  # so the status line and headers are written
+        if code == 501:  # an unknown method
+            exc = errors.method_not_allowed(str(self.command), self.path.partition("?")[0])
+        elif code in (413, 414, 431):
+            exc = framing.too_large(message or "The request is too large.", code)
+        else:
+            exc = KintoneError(code, framing.BAD_FRAMING, message or "Bad request.")
+        self._send(self.server.standin.error_response(exc))
 
     def _send(self, response: Response) -> None:
         if isinstance(response.body, bytes):
@@ -305,8 +350,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         for name, value in response.headers.items():
             self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
-        self.wfile.write(data)
+        if self.command != "HEAD":
+            self.wfile.write(data)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: tests and the CLI print what matters themselves."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
@@ -19,16 +20,17 @@ PREFIX = "/_standin/"
 def handle(standin: StandIn, method: str, target: str, body: bytes) -> Response:
     """Route a /_standin/ call; 400 with a message for bad input, 404 for unknown paths."""
     path, _, query = target.partition("?")
-    action = _ACTIONS.get((method, path.removeprefix(PREFIX).strip("/")))
-    if action is None:
-        return Response(404, {"message": f"no test-support action {method} {path}"})
+    found = _ACTIONS.get((method, path.removeprefix(PREFIX).strip("/")))
+    if found is None:
+        message = f"No test-support action {method} {path}; GET {PREFIX} lists them."
+        return standin.error_response(KintoneError(404, "STANDIN_NF01", message))
     try:
         document = json.loads(body.decode("utf-8")) if body.strip() else {}
         params = {**dict(parse_qsl(query)), **(document if isinstance(document, dict) else {})}
-        return Response(body=action(standin, params))
-    except (ValueError, KintoneError) as exc:
+        return Response(body=found[0](standin, params))
+    except (ValueError, TypeError, RecursionError, KintoneError) as exc:  # bad input
         message = exc.message if isinstance(exc, KintoneError) else str(exc)
-        return Response(400, {"message": message})
+        return standin.error_response(KintoneError(400, "STANDIN_VA01", message))
 
 
 def _summary(standin: StandIn, params: dict[str, Any]) -> dict[str, Any]:
@@ -38,7 +40,11 @@ def _summary(standin: StandIn, params: dict[str, Any]) -> dict[str, Any]:
             {"id": a.id, "name": a.name, "spaceId": a.space_id, "records": len(a.records)}
             for a in store.apps.values()
         ]
-    return {"url": standin.url, "domain": standin.domain, "apps": apps}
+    actions = [
+        {"method": method, "path": f"{PREFIX}{name}", "description": description}
+        for (method, name), (_, description) in _ACTIONS.items()
+    ]
+    return {"url": standin.url, "domain": standin.domain, "apps": apps, "actions": actions}
 
 
 def _add_fault(standin: StandIn, params: dict[str, Any]) -> dict[str, Any]:
@@ -87,12 +93,22 @@ def _wait(standin: StandIn, params: dict[str, Any]) -> dict[str, Any]:
     return {"done": standin.store.outbox.wait(min(timeout, 60.0))}
 
 
-_ACTIONS = {
-    ("GET", ""): _summary,
-    ("GET", "faults"): _faults,
-    ("POST", "faults"): _add_fault,
-    ("DELETE", "faults"): _clear_faults,
-    ("POST", "delete-record"): _delete_record,
-    ("GET", "webhooks"): _webhooks,
-    ("POST", "wait-for-deliveries"): _wait,
+Action = Callable[["StandIn", dict[str, Any]], dict[str, Any]]
+_ACTIONS: dict[tuple[str, str], tuple[Action, str]] = {
+    ("GET", ""): (_summary, "This summary: URL, domain, apps and these actions."),
+    ("GET", "faults"): (_faults, "Faults waiting to be injected."),
+    ("POST", "faults"): (
+        _add_fault,
+        "Inject a fault: {method, path, count, status, body, headers} answers the next calls.",
+    ),
+    ("DELETE", "faults"): (_clear_faults, "Forget every pending fault."),
+    ("POST", "delete-record"): (
+        _delete_record,
+        "Delete {app, id} as {user} in kintone's UI (the only deletion that sends DELETE_RECORD).",
+    ),
+    ("GET", "webhooks"): (_webhooks, "Registered webhooks and the delivery log."),
+    ("POST", "wait-for-deliveries"): (
+        _wait,
+        "Wait up to {timeout} seconds until every queued webhook delivery was sent.",
+    ),
 }

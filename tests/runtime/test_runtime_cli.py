@@ -155,14 +155,21 @@ def test_listen_polls_a_polling_trigger(kintone: StandIn, connect: Connect) -> N
             ],
         )
 
+    # The first check sets the watermark (no backfill): add the records only once it is done,
+    # while the second check waits, however slowly the CLI starts on a busy machine.
+    first = kintone.hold_next("GET", "/k/v1/records.json")
     thread = threading.Thread(target=listen)
     thread.start()
-    threading.Event().wait(1.0)  # let the first check set the watermark (no backfill)
+    assert first.arrived.wait(30)
+    second = kintone.hold_next("GET", "/k/v1/records.json")
+    first.release()
+    assert second.arrived.wait(30)
     rows = [
         {"Title": {"value": f"Polled {i}"}, "Amount": {"value": i}, "Priority": {"value": "Low"}}
         for i in range(2)
     ]
     ok(connect(TOKENS).call("AddRecords", body={"app": "2", "records": rows}))
+    second.release()
     thread.join(timeout=20)
     result = outcome["result"]
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]

@@ -167,6 +167,7 @@ def test_cli_help_and_description() -> None:
     assert lines[1] == f"kintone domain to enter: {domain}"
     assert "    deals-full  (view, add, edit, delete, manage)" in lines
     assert "  app 4 Guest tasks, guest space 5" in lines
+    assert "Plain HTTP: `call` and `listen` speak https; start with --https for them." in lines
 
 
 def test_cli_reports_a_bad_seed(tmp_path: Any) -> None:

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import socket
 import ssl
+import subprocess
+import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -121,3 +127,43 @@ def test_call_needs_ca_file_for_the_https_stand_in() -> None:
     assert "CERTIFICATE_VERIFY_FAILED" in refused.output
     assert trusted.exit_code == 0, trusted.output
     assert json.loads(trusted.stdout)["name"] == "Deals"
+
+
+def test_a_silent_or_plain_http_client_does_not_block_the_tls_server() -> None:
+    with StandIn(https=True, socket_timeout=0.5) as kintone:
+        host, port = kintone.domain.rsplit(":", 1)
+        silent = socket.create_connection((host, int(port)), timeout=10)
+        plain = socket.create_connection((host, int(port)), timeout=10)
+        try:
+            started = time.monotonic()
+            assert _get(kintone.url + APPS, kintone.client_context())[0] == 200
+            assert time.monotonic() - started < 2  # the silent handshake waits on its own thread
+            plain.sendall(b"GET /k/v1/app.json?id=2 HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert not plain.recv(100).startswith(b"HTTP")  # closed (maybe after a TLS alert)
+            assert silent.recv(100) == b""  # closed after the socket timeout
+        finally:
+            silent.close()
+            plain.close()
+        assert _get(kintone.url + APPS, kintone.client_context())[0] == 200
+
+
+def test_the_stand_in_command_serves_https_and_prints_the_ca_file(tmp_path: Path) -> None:
+    ca_file = tmp_path / "ca.pem"
+    command = [sys.executable, "-m", "generator", "stand-in", "--https", "--port", "0"]
+    process = subprocess.Popen(
+        [*command, "--cert-file", str(ca_file)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline().strip() for _ in range(3)]
+        url = lines[0].removeprefix("kintone stand-in running at ")
+        assert url.startswith("https://127.0.0.1:")
+        assert lines[2] == f"CA certificate (PEM) to trust: {ca_file}"
+        assert _get(url + APPS, ssl.create_default_context(cafile=str(ca_file)))[0] == 200
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=10)
+    assert process.returncode == 0
