@@ -8,8 +8,10 @@ import click
 
 from generator.clierrors import our_errors
 from generator.findings import Finding, Level
+from generator.outguard import check_zip_replaceable
 from generator.package import package_drift, write_file_atomically, write_package, zip_bytes
 from generator.pipeline import build, summary_lines
+from generator.solution import SolutionOptions, solution_files
 from generator.validate import read_connector, validate_files
 
 DEFAULT_OUT = Path("connector")
@@ -31,36 +33,56 @@ REGENERATE = "kintone-connector build"
     help="Folder to write the connector package to.",
 )
 @click.option(
+    "--settings",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Your organisation's settings (YAML): publisher, contact, brand_color, oauth "
+    "(client_id, domain). Default: the description's values.",
+)
+@click.option(
     "--check", is_flag=True, help="Write nothing; exit 1 if --out differs from a fresh build."
 )
-def build_command(description: Path | None, out: Path, check: bool) -> None:
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace --out even if it holds files this tool did not write; never a folder holding "
+    ".git or pyproject.toml, your home, the current folder, this tool's source, a mount point, "
+    "/ or a folder directly under /.",
+)
+def build_command(
+    description: Path | None, out: Path, settings: Path | None, check: bool, force: bool
+) -> None:
     """Render the connector package, validate it and write it atomically.
 
-    Example: kintone-connector build --out connector
+    --out must be missing, empty, or a package a previous build wrote (it keeps a
+    .kintone-connector manifest of its files); anything else is refused, untouched, exit 1.
+
+    Example: kintone-connector build --settings contoso.yaml --out contoso-connector
     """
     with our_errors():
-        result = build(description)
+        result = build(description, settings)
         _echo_findings(result.findings)
         if result.errors:
             raise click.ClickException(
                 f"validation failed: {len(result.errors)} errors; nothing written"
             )
         if check:
-            _check(result.files, out)
+            extra = f" --settings {settings}" if settings is not None else ""
+            _check(result.files, out, extra)
             return
-        write_package(result.files, out)
+        write_package(result.files, out, force=force)
     for line in summary_lines(result):
         click.echo(line)
     click.echo(f"wrote {out}")
 
 
-def _check(files: dict[str, bytes], out: Path) -> None:
+def _check(files: dict[str, bytes], out: Path, extra: str = "") -> None:
     drift = package_drift(files, out)
     if drift:
         for line in drift:
             click.echo(line, err=True)
         raise click.ClickException(
-            f"{out} is out of date; regenerate it with: {REGENERATE} --out {out}"
+            f"{out} is out of date; regenerate it with: {REGENERATE}{extra} --out {out}"
         )
     click.echo(f"{out} is up to date")
 
@@ -83,24 +105,63 @@ def _check(files: dict[str, bytes], out: Path) -> None:
 )
 @click.option(
     "--target",
-    type=click.Choice(["portal", "paconn"]),
+    type=click.Choice(["portal", "paconn", "solution"]),
     default="portal",
     show_default=True,
-    help="paconn: drop stackOwner, which paconn create cannot handle.",
+    help="paconn: drop stackOwner, which paconn create cannot handle. solution: an unmanaged "
+    "Power Platform solution (connector, auth types, policies, icon, code, connection reference).",
 )
-def package_command(source: Path, out: Path, target: str) -> None:
-    """Zip a validated connector folder for import (maker portal, pac, paconn).
+@click.option(
+    "--publisher-prefix",
+    default=SolutionOptions.publisher_prefix,
+    show_default=True,
+    help="solution: the customization prefix of your publisher (2-8 lowercase letters/digits).",
+)
+@click.option(
+    "--solution-name",
+    default=SolutionOptions.solution_name,
+    show_default=True,
+    help="solution: the solution's unique name.",
+)
+@click.option(
+    "--version",
+    "version",
+    default=None,
+    help="solution: the solution version (default: the connector's version, e.g. 1.0.0.0).",
+)
+def package_command(
+    source: Path,
+    out: Path,
+    target: str,
+    publisher_prefix: str,
+    solution_name: str,
+    version: str | None,
+) -> None:
+    """Zip a validated connector folder for import (maker portal, pac, paconn, solution).
 
-    Example: kintone-connector package --target paconn --out kintone-paconn.zip
+    An existing --out is overwritten only if it is a zip this tool wrote; else exit 1.
+
+    Example: kintone-connector package --target solution --publisher-prefix contoso
+    --out KintoneConnector.zip
     """
+    options = SolutionOptions(publisher_prefix, solution_name, version)
+    if target == "solution" and options.problems():
+        raise click.BadParameter("; ".join(options.problems()), param_hint="--target solution")
     with our_errors():
         files = read_connector(source)
         errors = [f for f in validate_files(files) if f.level is Level.ERROR]
         _echo_findings(errors)
         if errors:
             raise click.ClickException(f"{source} has {len(errors)} errors; nothing packaged")
-        write_file_atomically(out, zip_bytes(files, "paconn" if target == "paconn" else "portal"))
-    click.echo(f"wrote {out} ({len(files)} files)")
+        check_zip_replaceable(out)
+        if target == "solution":
+            members = solution_files(files, options)
+            data = zip_bytes(members)
+        else:
+            members = files
+            data = zip_bytes(files, "paconn" if target == "paconn" else "portal")
+        write_file_atomically(out, data)
+    click.echo(f"wrote {out} ({len(members)} files)")
 
 
 def _echo_findings(findings: list[Finding]) -> None:

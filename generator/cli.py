@@ -29,11 +29,11 @@ COMMANDS: dict[str, LazyCommand] = {
     ),
     "package": LazyCommand(
         "generator.build_cli:package_command",
-        "Zip a validated connector folder for import (maker portal, pac, paconn).",
+        "Zip a validated connector folder for import (maker portal, pac, paconn, solution).",
     ),
     "validate": LazyCommand(
         "generator.validate.cli:validate_command",
-        "Validate a connector folder or package zip offline.",
+        "Validate connector folders, package zips or solutions offline (default: connector).",
     ),
     "rules": LazyCommand(
         "generator.validate.cli:rules_command",

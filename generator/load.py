@@ -38,6 +38,11 @@ class _Loader(yaml.SafeLoader):
     """Safe loader; composing nodes ourselves keeps their marks."""
 
 
+# libyaml composes the same nodes several times faster; its messages differ, so a malformed
+# file is parsed again by the Python loader to report the error the same way everywhere.
+_FAST_LOADER: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(yaml, "CSafeLoader", _Loader)
+
+
 def load_description(path: Path) -> Loaded:
     """Read a YAML description file; raise DescriptionError with file:line on any problem."""
     source = str(path)
@@ -53,7 +58,7 @@ def load_description(path: Path) -> Loaded:
 def load_text(text: str, source: str) -> Loaded:
     """Parse YAML text into plain data with a pointer → line map."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         context = ""
@@ -67,35 +72,51 @@ def load_text(text: str, source: str) -> Loaded:
     if node is None:
         raise DescriptionError(source, None, "", "the description is empty")
     lines: dict[str, int] = {}
-    data = _convert(node, "", lines, source)
+    data = _Converter(source, lines).convert(node, "")
     if not isinstance(data, dict):
         raise DescriptionError(source, lines[""], "", "the top level must be a mapping")
     return Loaded(source, data, lines)
 
 
-def _convert(node: yaml.Node, at: str, lines: dict[str, int], source: str) -> Any:
-    lines[at] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        return _convert_mapping(node, at, lines, source)
-    if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, f"{at}/{i}", lines, source) for i, item in enumerate(node.value)]
-    return _Loader(" ").construct_object(node)
+def _compose(text: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=_FAST_LOADER)
+    except yaml.YAMLError:
+        return yaml.compose(text, Loader=_Loader)  # raises again, with the Python messages
 
 
-def _convert_mapping(
-    node: yaml.MappingNode, at: str, lines: dict[str, int], source: str
-) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key_node, value_node in node.value:
-        key = _Loader(" ").construct_object(key_node)
-        line = key_node.start_mark.line + 1
-        if key == "<<":
-            raise DescriptionError(source, line, at, "YAML merge keys (<<) are not supported")
-        if not isinstance(key, str):
-            raise DescriptionError(source, line, at, f"mapping key {key!r} is not a string")
-        if key in result:
-            raise DescriptionError(source, line, at, f"duplicate key {key!r}")
-        child = at + make_pointer(key)
-        result[key] = _convert(value_node, child, lines, source)
-        lines[child] = line
-    return result
+class _Converter:
+    """Nodes → plain data, noting the line of each pointer; one constructor for all scalars."""
+
+    def __init__(self, source: str, lines: dict[str, int]) -> None:
+        self.source = source
+        self.lines = lines
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def convert(self, node: yaml.Node, at: str) -> Any:
+        self.lines[at] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, at)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, f"{at}/{i}") for i, item in enumerate(node.value)]
+        return self.constructor.construct_object(node)
+
+    def mapping(self, node: yaml.MappingNode, at: str) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self.constructor.construct_object(key_node)
+            line = key_node.start_mark.line + 1
+            if key == "<<":
+                raise DescriptionError(
+                    self.source, line, at, "YAML merge keys (<<) are not supported"
+                )
+            if not isinstance(key, str):
+                raise DescriptionError(
+                    self.source, line, at, f"mapping key {key!r} is not a string"
+                )
+            if key in result:
+                raise DescriptionError(self.source, line, at, f"duplicate key {key!r}")
+            child = at + make_pointer(key)
+            result[key] = self.convert(value_node, child)
+            self.lines[child] = line
+        return result

@@ -14,20 +14,25 @@ from pathlib import Path
 from typing import Literal
 
 from generator.errors import PackageWriteError
+from generator.outguard import ZIP_TIME, check_folder_replaceable, default_mode, with_manifest
 
 ZipTarget = Literal["portal", "paconn"]
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed so that zips are byte-identical across runs
+_ZIP_TIME = ZIP_TIME  # fixed so that zips are byte-identical across runs
 _DIFF_LINES = 40
 
 
-def write_package(files: Mapping[str, bytes], out: Path) -> None:
-    """Replace ``out`` with exactly ``files``; on any error the previous folder stays intact."""
-    if out.exists() and not out.is_dir():
-        raise PackageWriteError(f"{out} exists and is not a folder")
+def write_package(files: Mapping[str, bytes], out: Path, force: bool = False) -> None:
+    """Replace ``out`` with ``files`` and their manifest; on any error ``out`` stays intact.
+
+    Only a missing or empty folder, or one a previous build wrote, is replaced (see outguard).
+    """
+    files = with_manifest(files)
+    check_folder_replaceable(out, files, force)
     parent = out.resolve().parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=parent))
+        staging.chmod(default_mode(folder=True))  # mkdtemp makes it 0700
     except OSError as exc:
         raise PackageWriteError(f"cannot create {out}: {exc.strerror or exc}") from None
     try:
@@ -55,7 +60,8 @@ def _swap(staging: Path, out: Path) -> None:
 
 
 def package_drift(files: Mapping[str, bytes], out: Path) -> list[str]:
-    """Lines describing how ``out`` differs from ``files``; empty when identical."""
+    """Lines describing how ``out`` differs from ``files`` (and its manifest); empty when same."""
+    files = with_manifest(files)
     if not out.is_dir():
         return [f"{out} does not exist"]
     present = {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file()}
@@ -119,6 +125,7 @@ def write_file_atomically(path: Path, data: bytes) -> None:
     try:
         path.resolve().parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.resolve().parent)
+        os.fchmod(fd, default_mode(folder=False))  # mkstemp makes it 0600
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(temp, path)

@@ -41,8 +41,7 @@ class Builder:
         """Build ``cls`` from a mapping, rejecting unknown and missing keys."""
         if not isinstance(data, dict):
             raise self.loaded.error(at, f"expected a mapping for {cls.__name__}, got {_kind(data)}")
-        hints = typing.get_type_hints(cls)
-        fields = {_yaml_key(f): f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        hints, fields = _shape(cls)
         unknown = sorted(set(data) - set(fields))
         if unknown:
             allowed = ", ".join(sorted(fields))
@@ -111,6 +110,18 @@ class Builder:
         if not isinstance(data, dict):
             raise self.loaded.error(at, f"expected a mapping, got {_kind(data)}")
         return data
+
+
+_Shape = tuple[dict[str, Any], dict[str, dataclasses.Field[Any]]]
+_SHAPES: dict[type[Any], _Shape] = {}
+
+
+def _shape(cls: type[Any]) -> _Shape:
+    """The type hints of a dataclass and its fields by YAML key, once per class (hints are slow)."""
+    if cls not in _SHAPES:
+        fields = {_yaml_key(f): f for f in dataclasses.fields(cls)}
+        _SHAPES[cls] = typing.get_type_hints(cls), fields
+    return _SHAPES[cls]
 
 
 def _scalar_matches(hint: Any, data: Any) -> bool:

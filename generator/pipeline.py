@@ -9,6 +9,7 @@ from generator.findings import Finding, Level
 from generator.model import Connector
 from generator.parse import default_description, parse_description
 from generator.render import render_package
+from generator.settings import apply_settings, load_settings
 from generator.validate import validate_files
 
 
@@ -26,9 +27,11 @@ class Build:
         return [f for f in self.findings if f.level is Level.ERROR]
 
 
-def build(description: Path | None = None) -> Build:
-    """Parse the description, render the package and validate it, all in memory."""
+def build(description: Path | None = None, settings: Path | None = None) -> Build:
+    """Parse the description (and the organisation's settings), render and validate, in memory."""
     connector = parse_description(description or default_description())
+    if settings is not None:
+        connector = apply_settings(connector, load_settings(settings))
     files = render_package(connector)
     return Build(connector, files, validate_files(files))
 

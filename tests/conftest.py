@@ -18,3 +18,13 @@ def kintone_build():  # type: ignore[no-untyped-def]
     from generator.pipeline import build
 
     return build()
+
+
+@pytest.fixture(autouse=True)
+def throttle_state(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Each test's own throttle state folder for `call`, never the user's ~/.local/state."""
+    folder = tmp_path_factory.mktemp("throttle-state")
+    monkeypatch.setenv("KINTONE_CONNECTOR_STATE_DIR", str(folder))
+    return folder

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from generator.csharp.source import scan
 from generator.validate import RULES, read_connector, validate_files
+from generator.validate.csharp_source import scan
 from generator.validate.rules_script import disallowed_namespace, dispatches
 from tests.conftest import DATA, GOLDEN
 
@@ -49,9 +49,9 @@ def script_file(name: str) -> str:
 def test_rules_are_registered_with_levels() -> None:
     levels = {rule_id: RULES[rule_id].level.value for rule_id in CODE_RULES}
     assert levels == {
-        "CODE-01": "error",
-        "CODE-02": "error",
-        "CODE-03": "error",
+        "CODE-01": "warning",
+        "CODE-02": "warning",
+        "CODE-03": "warning",
         "CODE-04": "error",
         "CODE-05": "warning",
         "CODE-06": "warning",
@@ -69,14 +69,14 @@ def test_good_connectors_have_no_script_findings(folder: Any) -> None:
 
 def test_unknown_namespace() -> None:
     assert findings(script_file("unknown_namespace.csx")) == [
-        "error CODE-01 script.csx#L6: 'using Contoso.Internal;': Contoso.Internal is not a "
-        "namespace custom code may use; the platform rejects the script on upload"
+        "warning CODE-01 script.csx#L6: 'using Contoso.Internal;': Contoso.Internal is not a "
+        "namespace custom code may use; certification rejects the script"
     ]
 
 
 def test_http_client_in_code_but_not_in_comments_or_strings() -> None:
     assert findings(script_file("http_client.csx")) == [
-        "error CODE-03 script.csx#L12: the script creates its own HttpClient; send requests "
+        "warning CODE-03 script.csx#L12: the script creates its own HttpClient; send requests "
         "with this.Context.SendAsync (Microsoft: own HttpClient instances may be blocked, and "
         "they bypass the connection's policies)"
     ]
@@ -119,10 +119,10 @@ def test_using_directives_and_aliases() -> None:
         "global using System.Runtime.InteropServices;\n"
     )
     assert [line.split(":")[0] for line in findings(script)] == [
-        "error CODE-01 script.csx#L2",
-        "error CODE-02 script.csx#L4",
-        "error CODE-01 script.csx#L6",
-        "error CODE-01 script.csx#L9",
+        "warning CODE-01 script.csx#L2",
+        "warning CODE-02 script.csx#L4",
+        "warning CODE-01 script.csx#L6",
+        "warning CODE-01 script.csx#L9",
     ]
 
 
@@ -139,11 +139,11 @@ def test_qualified_names_in_code() -> None:
         "        return null;\n    }\n}\n"
     )
     assert findings(script) == [
-        "error CODE-02 script.csx#L12: 'Microsoft.CSharp.RuntimeBinder.Binder.IsEvent' uses "
+        "warning CODE-02 script.csx#L12: 'Microsoft.CSharp.RuntimeBinder.Binder.IsEvent' uses "
         "the namespace Microsoft.CSharp, which custom code may not use",
-        "error CODE-02 script.csx#L6: 'System.Globalization.CultureInfo.InvariantCulture' uses "
+        "warning CODE-02 script.csx#L6: 'System.Globalization.CultureInfo.InvariantCulture' uses "
         "the namespace System.Globalization, which custom code may not use",
-        "error CODE-02 script.csx#L8: 'System.Security.Principal.WindowsIdentity.GetCurrent' "
+        "warning CODE-02 script.csx#L8: 'System.Security.Principal.WindowsIdentity.GetCurrent' "
         "uses the namespace System.Security.Principal, which custom code may not use",
     ]
 
@@ -184,7 +184,7 @@ def test_disallowed_namespace(name: str, namespace: str | None) -> None:
 def test_every_way_to_create_an_http_client(line: str) -> None:
     script = HEADER + EXECUTE + f"        {line}\n        return null;\n    }}\n}}\n"
     [finding] = findings(script)
-    assert finding.startswith("error CODE-03 script.csx#L5: ")
+    assert finding.startswith("warning CODE-03 script.csx#L5: ")
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import PackageWriteError
+from generator.outguard import with_manifest
 from generator.package import package_drift, write_file_atomically, write_package, zip_bytes
 
 FILES = {"a.json": b'{"x": 1}\n', "icon.png": b"\x89PNG...", "README.md": b"# t\n"}
@@ -19,16 +20,15 @@ FILES = {"a.json": b'{"x": 1}\n', "icon.png": b"\x89PNG...", "README.md": b"# t\
 def test_write_creates_exactly_the_files(tmp_path: Path) -> None:
     out = tmp_path / "connector"
     write_package(FILES, out)
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == FILES
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == with_manifest(FILES)
     assert [p.name for p in tmp_path.iterdir()] == ["connector"]  # no staging left behind
 
 
-def test_rewrite_replaces_stale_files(tmp_path: Path) -> None:
+def test_rewrite_replaces_files_a_previous_build_wrote(tmp_path: Path) -> None:
     out = tmp_path / "connector"
-    out.mkdir()
-    (out / "stale.txt").write_text("old")
+    write_package({**FILES, "stale.txt": b"old"}, out)
     write_package(FILES, out)
-    assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
+    assert sorted(p.name for p in out.iterdir()) == sorted(with_manifest(FILES))
 
 
 def test_failed_write_keeps_previous_output(tmp_path: Path) -> None:
@@ -36,7 +36,7 @@ def test_failed_write_keeps_previous_output(tmp_path: Path) -> None:
     write_package(FILES, out)
     with pytest.raises(PackageWriteError, match="cannot write"):
         write_package({"sub/dir/file.txt": b"x"}, out)  # a name that cannot be written
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == FILES
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == with_manifest(FILES)
     assert [p.name for p in tmp_path.iterdir()] == ["connector"]
 
 

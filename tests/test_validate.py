@@ -14,7 +14,7 @@ import pytest
 
 from generator.errors import ConnectorReadError
 from generator.findings import Level
-from generator.validate import RULES, Context, Rule, read_connector, validate_files
+from generator.validate import RULES, Context, Rule, read_connector, rule, validate_files
 from generator.validate.reader import JSON_FILES, PROPERTIES, SETTINGS, SWAGGER
 
 DATA = Path(__file__).resolve().parent / "data" / "validate"
@@ -111,7 +111,7 @@ def test_findings_are_sorted_and_unique() -> None:
 
 
 def test_rules_selects_and_skip_removes() -> None:
-    files = {SWAGGER: b'{"info": {}}'}
+    files = {SWAGGER: b'{"info": {"title": "' + b"x" * 31 + b'"}}'}
     assert {f.rule for f in validate_files(files, rules=["CERT-01", "PKG-01"])} == {
         "CERT-01",
         "PKG-01",
@@ -134,12 +134,26 @@ def test_every_rule_is_described(item: Rule) -> None:
     assert item.summary and "\n" not in item.summary and len(item.summary) <= 100
     assert item.source.strip()
     assert callable(item.check)
+    if item.level is Level.ERROR:
+        assert item.reason.startswith(("import: ", "run time: "))
+
+
+def test_an_error_rule_needs_a_reason() -> None:
+    with pytest.raises(ValueError, match="TEST-01 is an error rule without a reason"):
+        rule("TEST-01", Level.ERROR, "summary", "source")(lambda ctx: iter(()))
+    with pytest.raises(ValueError, match="reason must start with"):
+        rule("TEST-02", Level.WARNING, "summary", "source", "because")(lambda ctx: iter(()))
+    assert "TEST-01" not in RULES and "TEST-02" not in RULES
 
 
 def test_a_rule_can_run_on_its_own() -> None:
     ctx = Context.from_files({SWAGGER: b'{"info": {"title": "kintone connector"}}'})
     [finding] = RULES["CERT-02"].run(ctx)
-    assert (finding.rule, finding.pointer, finding.level) == ("CERT-02", "/info/title", Level.ERROR)
+    assert (finding.rule, finding.pointer, finding.level) == (
+        "CERT-02",
+        "/info/title",
+        Level.WARNING,
+    )
 
 
 # --- robustness: any JSON value in any position gives findings, never an exception ----------

@@ -23,12 +23,14 @@ SWAGGER = "apiDefinition.swagger.json"
 
 @pytest.fixture()
 def broken(tmp_path: Path) -> Path:
-    """The clean connector with a long title (an error) and a reserved colour (two warnings)."""
+    """The clean connector with a URL as host (an error), a long title and a reserved colour
+    (three warnings)."""
     folder = tmp_path / "broken"
     shutil.copytree(CLEAN, folder)
     swagger = (folder / SWAGGER).read_text()
+    swagger = swagger.replace('"title": "kintone"', '"title": "k' + "x" * 40 + '"')
     (folder / SWAGGER).write_text(
-        swagger.replace('"title": "kintone"', '"title": "k' + "x" * 40 + '"')
+        swagger.replace('"host": "placeholder.cybozu.com"', '"host": "https://x.cybozu.com"')
     )
     props = (folder / "apiProperties.json").read_text()
     (folder / "apiProperties.json").write_text(props.replace("#f5b400", "#ffffff"))
@@ -50,16 +52,20 @@ def test_text_lines_have_rule_pointer_line_and_column(broken: Path) -> None:
     code, output = run("validate", str(broken))
     assert code == 1
     assert (
-        "error CERT-01 apiDefinition.swagger.json#/info/title (4:14): "
+        "error VAL-45 apiDefinition.swagger.json#/host (13:11): "
+        "host 'https://x.cybozu.com' must be a bare host name"
+    ) in output
+    assert (
+        "warning CERT-01 apiDefinition.swagger.json#/info/title (4:14): "
         "title has 41 characters; at most 30 allowed"
     ) in output
     assert "warning CERT-20 apiProperties.json#/properties/iconBrandColor (23:23)" in output
-    assert "Error: " in output and "1 failing findings (1 errors, 2 warnings, 0 infos)" in output
+    assert "Error: " in output and "1 failing findings (1 errors, 3 warnings, 0 infos)" in output
 
 
 def test_warnings_fail_only_with_strict(broken: Path) -> None:
-    assert run("validate", str(broken), "--skip", "CERT-01")[0] == 0
-    assert run("validate", str(broken), "--skip", "CERT-01", "--strict")[0] == 1
+    assert run("validate", str(broken), "--skip", "VAL-45")[0] == 0
+    assert run("validate", str(broken), "--skip", "VAL-45", "--strict")[0] == 1
 
 
 def test_rule_selects_and_unknown_rule_is_a_usage_error(broken: Path) -> None:
@@ -80,17 +86,17 @@ def test_json_report(broken: Path) -> None:
     code, output = run("validate", str(broken), "--format", "json")
     document = json.loads(output.split("Error:")[0])
     assert code == 1
-    assert document["summary"] == {"error": 1, "warning": 2, "info": 0}
-    assert document["findings"][0] == {
-        "rule": "CERT-01",
+    assert document["summary"] == {"error": 1, "warning": 3, "info": 0}
+    assert {
+        "rule": "VAL-45",
         "level": "error",
         "file": SWAGGER,
         "path": f"{broken}/{SWAGGER}",
-        "pointer": "/info/title",
-        "line": 4,
-        "column": 14,
-        "message": "title has 41 characters; at most 30 allowed",
-    }
+        "pointer": "/host",
+        "line": 13,
+        "column": 11,
+        "message": "host 'https://x.cybozu.com' must be a bare host name",
+    } in document["findings"]
 
 
 def test_sarif_report_has_rules_results_and_regions(broken: Path, tmp_path: Path) -> None:
@@ -103,18 +109,36 @@ def test_sarif_report_has_rules_results_and_regions(broken: Path, tmp_path: Path
     rules = run_["tool"]["driver"]["rules"]
     assert [r["id"] for r in rules] == list(RULES)
     cert01 = rules[list(RULES).index("CERT-01")]
-    assert cert01["defaultConfiguration"] == {"level": "error"}
+    assert cert01["defaultConfiguration"] == {"level": "warning"}
+    assert "breaks" not in cert01["properties"]
+    val45 = rules[list(RULES).index("VAL-45")]
+    assert val45["properties"]["breaks"] == RULES["VAL-45"].reason
     assert cert01["helpUri"].endswith("certification-submission")
-    result = next(r for r in run_["results"] if r["ruleId"] == "CERT-01")
+    result = next(r for r in run_["results"] if r["ruleId"] == "VAL-45")
     assert result["level"] == "error"
-    assert result["ruleIndex"] == list(RULES).index("CERT-01")
+    assert result["ruleIndex"] == list(RULES).index("VAL-45")
     location = result["locations"][0]["physicalLocation"]
     assert location == {
         "artifactLocation": {"uri": f"{broken}/{SWAGGER}"},
-        "region": {"startLine": 4, "startColumn": 14},
+        "region": {"startLine": 13, "startColumn": 11},
     }
     warning = next(r for r in run_["results"] if r["ruleId"] == "CERT-20")
     assert warning["level"] == "warning"
+
+
+def test_sarif_region_of_a_json_parse_error(tmp_path: Path) -> None:
+    """A file that does not parse has no JSON pointers; its finding still has line and column."""
+    out = tmp_path / "report.sarif"
+    code, _ = run("validate", str(DATA / "swagger-not-json"), "--format", "sarif", "-o", str(out))
+    results = json.loads(out.read_text())["runs"][0]["results"]
+    result = next(r for r in results if r["ruleId"] == "JSON-01")
+    assert code == 1
+    assert result["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 3,
+        "startColumn": 31,
+    }
+    code, output = run("validate", str(DATA / "swagger-not-json"))
+    assert "error JSON-01 apiDefinition.swagger.json#L3C31 (3:31): not valid JSON" in output
 
 
 def test_sarif_for_a_zip_names_the_zip(broken: Path, tmp_path: Path) -> None:
@@ -122,11 +146,11 @@ def test_sarif_for_a_zip_names_the_zip(broken: Path, tmp_path: Path) -> None:
     with zipfile.ZipFile(package, "w") as archive:
         for path in broken.iterdir():
             archive.write(path, path.name)
-    code, output = run("validate", str(package), "--format", "sarif", "--rule", "CERT-01")
+    code, output = run("validate", str(package), "--format", "sarif", "--rule", "VAL-45")
     result = json.loads(output.split("Error:")[0])["runs"][0]["results"][0]
     assert code == 1
     assert result["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": str(package)}}
-    assert result["message"]["text"].endswith("(/info/title)")
+    assert result["message"]["text"].endswith("(/host)")
 
 
 def test_rules_lists_every_rule() -> None:
@@ -135,10 +159,14 @@ def test_rules_lists_every_rule() -> None:
     lines = output.splitlines()
     assert len(lines) == len(RULES)
     assert lines[0].split()[:2] == [next(iter(RULES)), RULES[next(iter(RULES))].level.value]
+    assert lines[0].endswith("  breaks: " + RULES["JSON-01"].reason)
     code, output = run("rules", "--format", "json")
     listed = json.loads(output)
     assert [r["id"] for r in listed] == list(RULES)
-    assert set(listed[0]) == {"id", "level", "summary", "source", "helpUri"}
+    assert set(listed[0]) == {"id", "level", "summary", "source", "reason", "helpUri"}
+    assert listed[0]["reason"].startswith("import: ")
+    cert01 = listed[list(RULES).index("CERT-01")]
+    assert (cert01["level"], cert01["reason"]) == ("warning", None)
 
 
 def test_help_uris() -> None:

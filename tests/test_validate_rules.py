@@ -83,13 +83,15 @@ CASES = [
     overlay(
         "swagger-not-json",
         "JSON-01",
-        "error S: not valid JSON: Expecting ',' delimiter at line 3, column 31",
+        "error S#L3C31: not valid JSON: Expecting ',' delimiter at line 3, column 31",
     ),
-    overlay("properties-not-utf8", "JSON-01", "error P: not UTF-8: byte 0xe9 at line 3, column 22"),
+    overlay(
+        "properties-not-utf8", "JSON-01", "error P#L3C22: not UTF-8: byte 0xe9 at line 3, column 22"
+    ),
     overlay(
         "settings-with-nan",
         "JSON-01",
-        "error T: not valid JSON: NaN is not a JSON value at line 2, column 18",
+        "error T#L2C18: not valid JSON: NaN is not a JSON value at line 2, column 18",
     ),
     case(
         "swagger-missing",
@@ -122,12 +124,44 @@ CASES = [
         [("S", "/security", {})],
         "warning S#/security: {} is not of type 'array'",
     ),
+    # one construct, one finding: SWAGGER-01 leaves these to the rule named in the id
+    case("responses-empty-object-left-to-val-26", "SWAGGER-01", [("S", UNHOOK + "/responses", {})]),
+    case("body-without-schema-left-to-val-46", "SWAGGER-01", [("S", BODY + "/schema", DROP)]),
     case(
-        "responses-empty-object-in-swagger",
+        "query-with-schema-left-to-val-46",
         "SWAGGER-01",
-        [("S", UNHOOK + "/responses", {})],
-        f"warning S#{UNHOOK}/responses: an object is not allowed here",
-        f"warning S#{UNHOOK}/responses: {{}} should be non-empty",
+        [("S", APPS + "/parameters", [{"name": "q", "in": "query", "schema": {"type": "string"}}])],
+    ),
+    case(
+        "optional-path-parameter-left-to-val-23",
+        "SWAGGER-01",
+        [("S", UNHOOK + "/parameters/0/required", False)],
+    ),
+    case(
+        "path-variable-unresolved-left-to-val-23", "SWAGGER-01", [("S", UNHOOK + "/parameters", [])]
+    ),
+    case(
+        "duplicate-operation-id-left-to-val-22",
+        "SWAGGER-01",
+        [("S", APPS + "/operationId", "AddRecord")],
+    ),
+    case("base-path-without-slash-left-to-val-45", "SWAGGER-01", [("S", "/basePath", "k")]),
+    case("body-with-type-left-to-val-46", "SWAGGER-01", [("S", BODY + "/type", "object")]),
+    case(
+        "repeated-parameter-left-to-val-27",
+        "SWAGGER-01",
+        [("S", APPS + "/parameters", [{"name": "q", "in": "query", "type": "string"}] * 2)],
+    ),
+    case(
+        "path-without-slash-left-to-val-28",
+        "SWAGGER-01",
+        [
+            (
+                "S",
+                "/paths/k~1x",
+                {"get": {"operationId": "X", "responses": {"200": {"description": "ok"}}}},
+            )
+        ],
     ),
     case(
         "parameter-type-list-with-null",
@@ -153,7 +187,8 @@ CASES = [
         "operation-unknown-key",
         "SWAGGER-01",
         [("S", APPS + "/nullable", True)],
-        f"error S#{APPS}: 'nullable' does not match any of the regexes: '^x-'",
+        f"warning S#{APPS}: 'nullable' does not match any of the regexes: '^x-' "
+        "(not a Swagger 2.0 key, so it is ignored)",
     ),
     case(
         "required-empty-array",
@@ -180,10 +215,9 @@ CASES = [
     ),
     case(
         "unresolved-path-parameter",
-        "SWAGGER-01",
+        "VAL-23",
         [("S", UNHOOK + "/parameters", DROP)],
-        "error S: Path parameter 'webhookId' for 'delete' operation in "
-        "'/k/v1/webhooks/{webhookId}' was not resolved",
+        f"error S#{UNHOOK}: path variable '{{webhookId}}' has no 'in: path' parameter",
     ),
     case(
         "ref-to-nowhere",
@@ -221,42 +255,32 @@ CASES = [
         "swagger-too-large",
         "CERT-18",
         [("S", "/info/x-padding", "x" * 1_048_576)],
-        "error S: the file has 1054147 bytes; at most 1,048,576 allowed",
+        "warning S: the file has 1054147 bytes; at most 1,048,576 allowed",
     ),
     # info and metadata
     case(
         "title-too-long",
         "CERT-01",
         [("S", "/info/title", "kintone records and apps manager")],
-        "error S#/info/title: title has 32 characters; at most 30 allowed",
-    ),
-    case(
-        "title-too-long-first-party",
-        "CERT-01",
-        [
-            ("S", "/info/title", "kintone records and apps manager"),
-            ("P", "/properties/publisher", "Microsoft"),
-        ],
-        "warning S#/info/title: title has 32 characters; at most 30 allowed "
-        "(Microsoft's own connectors are exempt)",
+        "warning S#/info/title: title has 32 characters; at most 30 allowed",
     ),
     case(
         "title-missing",
-        "CERT-01",
+        "SWAGGER-01",
         [("S", "/info/title", DROP)],
-        "error S#/info: 'title' is required",
+        "error S#/info: 'title' is a required property",
     ),
     case(
         "title-with-api",
         "CERT-02",
         [("S", "/info/title", "kintone API")],
-        "error S#/info/title: title contains the restricted word 'API'",
+        "warning S#/info/title: title contains the restricted word 'API'",
     ),
     case(
         "title-with-connector",
         "CERT-02",
         [("S", "/info/title", "Kintone Connector")],
-        "error S#/info/title: title contains the restricted word 'Connector'",
+        "warning S#/info/title: title contains the restricted word 'Connector'",
     ),
     case(
         "description-too-short",
@@ -375,9 +399,9 @@ CASES = [
     ),
     case(
         "responses-missing",
-        "VAL-26",
+        "SWAGGER-01",
         [("S", UNHOOK + "/responses", DROP)],
-        f"error S#{UNHOOK}: no responses",
+        f"error S#{UNHOOK}: 'responses' is a required property",
     ),
     case(
         "responses-empty-object",
@@ -415,7 +439,7 @@ CASES = [
         "VAL-23",
         [("S", UNHOOK + "/parameters/0/name", "id")],
         f"error S#{UNHOOK}: path variable '{{webhookId}}' has no 'in: path' parameter",
-        f"error S#{UNHOOK}/parameters/0: path parameter 'id' is not in the path template "
+        f"warning S#{UNHOOK}/parameters/0: path parameter 'id' is not in the path template "
         "/k/v1/webhooks/{webhookId}",
     ),
     case(
@@ -559,8 +583,8 @@ CASES = [
         "policy-unknown-operation",
         "AP-08",
         [("P", POLICY + "/parameters/x-ms-apimTemplate-operationName/1", "ListSpaces")],
-        f"error P#{POLICY}/parameters/x-ms-apimTemplate-operationName/1: "
-        "no swagger operation has the operationId 'ListSpaces'",
+        f"warning P#{POLICY}/parameters/x-ms-apimTemplate-operationName/1: "
+        "no swagger operation has the operationId 'ListSpaces'; it is unused",
     ),
     case(
         "script-operation-unknown",
@@ -609,7 +633,9 @@ CASES = [
     ),
     # other files
     overlay("icon-not-png", "PKG-02", "error I: not a PNG image (no PNG signature and IHDR chunk)"),
-    overlay("icon-not-square", "PKG-02", "error I: the icon is 3x2; it must be square"),
+    overlay(
+        "icon-not-square", "CERT-21", "warning I: the icon is 3x2; certification expects 230x230"
+    ),
     overlay("script-without-script-class", "PKG-03", "error C: no 'class Script : ScriptBase'"),
     overlay("script-without-execute-async", "PKG-03", "error C: no override of ExecuteAsync()"),
     case(
@@ -623,20 +649,25 @@ CASES = [
         "script-operations-without-script",
         "PKG-03",
         [("C", None, DROP)],
-        "error P#/properties/scriptOperations: "
+        "warning P#/properties/scriptOperations: "
         "scriptOperations are listed but script.csx is missing",
     ),
     case(
         "settings-unknown-key",
         "PKG-04",
         [("T", "/clientSecret", "secret")],
-        "error T#/clientSecret: 'clientSecret' is not a paconn setting",
+        "warning T#/clientSecret: 'clientSecret' is not a paconn setting and is ignored",
     ),
     case(
         "settings-environment-not-guid",
         "PKG-04",
         [("T", "/environment", "Default-0d6a4f2b")],
-        "error T#/environment: 'environment' must be a GUID",
+        "error T#/environment: 'environment' must be an environment id (a GUID, or Default-<GUID>)",
+    ),
+    case(
+        "settings-environment-default",
+        "PKG-04",
+        [("T", "/environment", "Default-0d6a4f2b-57b1-4c0f-9d5e-2f0c8a1b7e44")],
     ),
     case(
         "settings-root-array",
@@ -662,25 +693,25 @@ CASES = [
         "dynamic-list-items-path-undeclared",
         "VAL-17",
         [("S", APP + "/x-ms-dynamic-list/itemsPath", "applications")],
-        f"error S#{APP}/x-ms-dynamic-list/itemsPath: "
+        f"warning S#{APP}/x-ms-dynamic-list/itemsPath: "
         "'applications' is not declared in the 2xx response of 'ListApps'",
     ),
     case(
         "dynamic-list-items-path-not-array",
         "VAL-17",
         [("S", APPS + "/responses/200/schema/properties/apps/type", "object")],
-        f"error S#{APP}/x-ms-dynamic-list/itemsPath: "
+        f"warning S#{APP}/x-ms-dynamic-list/itemsPath: "
         "'apps' in the response of 'ListApps' is not an array",
-        f"error S#{APP}/x-ms-dynamic-values/value-collection: "
+        f"warning S#{APP}/x-ms-dynamic-values/value-collection: "
         "'apps' in the response of 'ListApps' is not an array",
-        f"error S#{HOOK_BODY}/schema/properties/app/x-ms-dynamic-values/value-collection: "
+        f"warning S#{HOOK_BODY}/schema/properties/app/x-ms-dynamic-values/value-collection: "
         "'apps' in the response of 'ListApps' is not an array",
     ),
     case(
         "dynamic-schema-value-path-undeclared",
         "VAL-17",
         [("S", RECORD + "/x-ms-dynamic-schema/value-path", "fields")],
-        f"error S#{RECORD}/x-ms-dynamic-schema/value-path: "
+        f"warning S#{RECORD}/x-ms-dynamic-schema/value-path: "
         "'fields' is not declared in the 2xx response of 'GetRecordSchema'",
     ),
     case(
@@ -699,14 +730,14 @@ CASES = [
             ("S", RECORD + "/x-ms-dynamic-schema/value-path", "schema/properties"),
             ("S", RECORD + "/x-ms-dynamic-properties/itemValuePath", "schema/properties"),
         ],
-        f"error S#{RECORD}/x-ms-dynamic-properties/itemValuePath: "
+        f"warning S#{RECORD}/x-ms-dynamic-properties/itemValuePath: "
         "itemValuePath 'schema/properties' should be 'schema' to match value-path",
     ),
     case(
         "dynamic-schema-parameter-unknown-to-invoked",
         "VAL-24",
         [("S", RECORD + "/x-ms-dynamic-schema/parameters", {"appId": {"parameter": "app"}})],
-        f"error S#{RECORD}/x-ms-dynamic-schema/parameters/appId: "
+        f"warning S#{RECORD}/x-ms-dynamic-schema/parameters/appId: "
         "'appId' is not a parameter of 'GetRecordSchema'",
     ),
     case(
@@ -746,14 +777,14 @@ CASES = [
         "webhook-without-notification-content",
         "VAL-25",
         [("S", HOOKS + "/x-ms-notification-content", DROP)],
-        f"error S#{HOOKS}: webhook trigger 'OnRecordAdded' needs path-level "
+        f"warning S#{HOOKS}: webhook trigger 'OnRecordAdded' needs path-level "
         "'x-ms-notification-content'",
     ),
     case(
         "notification-content-without-schema",
         "VAL-25",
         [("S", HOOKS + "/x-ms-notification-content/schema", DROP)],
-        f"error S#{HOOKS}/x-ms-notification-content: 'schema' (an object) is required",
+        f"warning S#{HOOKS}/x-ms-notification-content: 'schema' (an object) is required",
     ),
     case(
         "webhook-without-notification-url",
@@ -771,20 +802,26 @@ CASES = [
         "notification-url-not-string",
         "VAL-56",
         [("S", CALLBACK + "/type", "object")],
-        f"error S#{CALLBACK}: the 'x-ms-notification-url' property must be a string",
+        f"error S#{CALLBACK}: the 'x-ms-notification-url' property must be a string, not 'object'",
+    ),
+    case(
+        "notification-url-untyped",
+        "VAL-56",
+        [("S", CALLBACK + "/type", DROP)],
+        f"warning S#{CALLBACK}: the 'x-ms-notification-url' property should say 'type: string'",
     ),
     case(
         "notification-url-not-internal",
         "VAL-56",
         [("S", CALLBACK + "/x-ms-visibility", "advanced")],
-        f"error S#{CALLBACK}: the 'x-ms-notification-url' property must be "
+        f"warning S#{CALLBACK}: the 'x-ms-notification-url' property must be "
         "'x-ms-visibility: internal'",
     ),
     case(
         "notification-url-not-required",
         "VAL-56",
         [("S", HOOK_BODY + "/schema/required", ["app"])],
-        f"error S#{HOOK_BODY}/schema: "
+        f"warning S#{HOOK_BODY}/schema: "
         "'callbackUrl' must be listed in 'required' (it leads to the callback url)",
     ),
     case(
@@ -800,6 +837,8 @@ CASES = [
         f"warning S#{HOOK}/responses/201/schema: "
         "the webhook's output belongs in 'x-ms-notification-content'",
     ),
+    # an empty schema is CERT-15's finding, not output in the wrong place
+    case("webhook-empty-response-schema", "VAL-54", [("S", HOOK + "/responses/201/schema", {})]),
 ]
 
 
@@ -852,6 +891,16 @@ def test_defect_gives_exactly_these_findings(
 ) -> None:
     findings = [f.render() for f in validate_files(defective(changes)) if f.rule == rule]
     assert findings == [_expand(rule, line) for line in expected]
+
+
+def test_every_error_says_what_it_breaks() -> None:
+    """Each rule that reports an error for some defect states why an error (import or run)."""
+    erring = set()
+    for path in sorted(Path(__file__).parent.glob("test_validate*.py")):
+        module = importlib.import_module(f"tests.{path.stem}")
+        for param in getattr(module, "CASES", []):
+            erring |= {param.values[0] for line in param.values[2] if line.startswith("error ")}
+    assert erring and sorted(r for r in erring if not RULES[r].reason) == []
 
 
 def test_every_rule_has_a_defect() -> None:

@@ -123,13 +123,13 @@ CASES: list[Any] = [
                 CLEAN_SWAGGER.replace(b'"version": "1.0.0",', b'"version": "1.0.0",\n  },', 1),
             )
         ],
-        "error S: not valid JSON: a trailing comma before '}' at line 6, column 23",
+        "error S#L6C23: not valid JSON: a trailing comma before '}' at line 6, column 23",
     ),
     case(
         "swagger-with-comment",
         "JSON-01",
         [("S", None, CLEAN_SWAGGER.replace(TITLE, TITLE + b" // the name", 1))],
-        "error S: not valid JSON: a comment (JSON has no comments) at line 4, column 25",
+        "error S#L4C25: not valid JSON: a comment (JSON has no comments) at line 4, column 25",
     ),
     case(
         "tenant-not-hidden",
@@ -232,8 +232,13 @@ CASES: list[Any] = [
         "aws-key-in-tooltip",
         "PKG-06",
         [("P", PARAMS + "/api_key/uiDefinition/tooltip", "AKIAABCDEFGHIJKLMNOP")],
-        "error P#/properties/connectionParameters/api_key/uiDefinition/tooltip:"
+        "warning P#/properties/connectionParameters/api_key/uiDefinition/tooltip:"
         " contains an AWS access key; remove it and rotate the credential",
+    ),
+    case(
+        "aws-documentation-example-key",
+        "PKG-06",
+        [("P", PARAMS + "/api_key/uiDefinition/tooltip", "e.g. AKIAIOSFODNN7EXAMPLE")],
     ),
     case(
         "client-secret-in-settings",
@@ -252,7 +257,7 @@ CASES: list[Any] = [
         "polling-policy-on-action",
         "TRIG-01",
         [("P", "/properties/policyTemplateInstances/1", POLLING_POLICY)],
-        "error P#/properties/policyTemplateInstances/1/parameters/x-ms-apimTemp"
+        "warning P#/properties/policyTemplateInstances/1/parameters/x-ms-apimTemp"
         "late-operationName/0: the pollingtrigger policy names 'ListApps',"
         " which is not a trigger",
     ),
@@ -497,7 +502,7 @@ CASES: list[Any] = [
         "visibility-hidden",
         "VAL-44",
         [("S", APPS + "/x-ms-visibility", "hidden")],
-        "error S#/paths/~1k~1v1~1apps.json/get/x-ms-visibility:"
+        "warning S#/paths/~1k~1v1~1apps.json/get/x-ms-visibility:"
         " 'x-ms-visibility' must be one of: important, advanced, internal",
     ),
     case(
@@ -511,6 +516,20 @@ CASES: list[Any] = [
         "VAL-45",
         [("S", "/host", "https://x.cybozu.com")],
         "error S#/host: host 'https://x.cybozu.com' must be a bare host name",
+    ),
+    case(
+        "body-with-type",
+        "VAL-46",
+        [("S", "/paths/~1k~1v1~1record.json/post/parameters/0/type", "object")],
+        "warning S#/paths/~1k~1v1~1record.json/post/parameters/0/type"
+        ": a body parameter has no 'type' (its 'schema' says it); it is ignored",
+    ),
+    case(
+        "trigger-kind-unknown",
+        "VAL-44",
+        [("S", "/paths/~1k~1v1~1webhooks.json/post/x-ms-trigger", "sometimes")],
+        "error S#/paths/~1k~1v1~1webhooks.json/post/x-ms-trigger"
+        ": 'x-ms-trigger' must be one of: single, batch",
     ),
     case(
         "query-with-schema",
@@ -544,14 +563,13 @@ CASES: list[Any] = [
         "security-undefined",
         "VAL-52",
         [("S", "/security", [{"oauth": []}])],
-        "error S#/security/0/oauth: security scheme 'oauth' is not defined",
+        "warning S#/security/0/oauth: security scheme 'oauth' is not defined, so it is ignored",
     ),
     case(
         "security-without-any-scheme",
         "VAL-52",
         [("S", "/securityDefinitions", DROP)],
-        "warning S#/security/0/api_key: security scheme 'api_key' is not defined; "
-        "no scheme is, so it is ignored",
+        "warning S#/security/0/api_key: security scheme 'api_key' is not defined, so it is ignored",
     ),
     case(
         "tag-twice",

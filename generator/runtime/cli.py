@@ -12,10 +12,13 @@ from typing import Any
 import click
 
 from generator.clierrors import our_errors
+from generator.runtime.cliinputs import normalize_domain, read_body, unknown_input
 from generator.runtime.connector import ConnectorPackage, OperationSpec
 from generator.runtime.runtime import CallResult, ConnectorRuntime
 from generator.runtime.script import CompiledScriptEngine, ReferenceScript, ScriptEngine
+from generator.runtime.stopsignals import stop_signals
 from generator.runtime.throttle import Limit
+from generator.runtime.throttlestate import share_throttle
 from generator.runtime.transport import trusting_transport
 from generator.runtime.triggers import (
     CallbackServer,
@@ -41,7 +44,8 @@ def _connection_options(command: Any) -> Any:
             "--domain",
             envvar="KINTONE_DOMAIN",
             required=True,
-            help="kintone domain, e.g. example.cybozu.com, or a stand-in's 127.0.0.1:PORT.",
+            help="kintone domain, e.g. example.cybozu.com (https:// and a path are dropped), "
+            "or a stand-in's 127.0.0.1:PORT.",
         ),
         click.option(
             "--api-token",
@@ -115,7 +119,7 @@ _CONNECTION_VALUES = {
 
 def connection_values(domain: str, options: Mapping[str, str | None]) -> dict[str, str]:
     """The connection as the platform holds it: connection parameter name → value."""
-    values = {"domain": domain}
+    values = {"domain": normalize_domain(domain)}
     values.update({_CONNECTION_VALUES[k]: v for k, v in options.items() if v})
     chosen = [k for k in ("api_key", "username", "token") if k in values]
     if len(chosen) != 1:
@@ -173,16 +177,22 @@ def call_command(
 ) -> None:
     """Run one operation of the connector and print kintone's answer.
 
-    Throttling (100 calls per 60 seconds) and the custom code apply as on the platform.
+    Throttling (100 calls per 60 seconds) and the custom code apply as on the platform. Separate
+    runs share the count: a state file per connection (domain and a hash of the credential) in
+    $KINTONE_CONNECTOR_STATE_DIR, else $XDG_STATE_HOME/kintone-connector, else
+    ~/.local/state/kintone-connector. An unknown --param or an unreadable --body @FILE is a
+    usage error (exit 2).
 
     \b
     Example:
       kintone-connector call GetAppStatus --domain 127.0.0.1:8089 --api-token T --param app=1
     """
     connection = connection_values(domain, credentials)
+    body_value = read_body(body_text)
     with our_errors(), _runtime(package_path, connection, engine, ca_file) as runtime:
+        runtime.throttle = share_throttle(runtime.throttle, runtime.connection)
         spec = runtime.package.operation(operation_id)
-        query, body = split_inputs(runtime.package, spec, params, _parse_body(body_text))
+        query, body = split_inputs(runtime.package, spec, params, body_value)
         result = runtime.call(operation_id, query, body)
     _print_result(result)
     if not 200 <= result.response.status < 300:
@@ -225,6 +235,8 @@ def listen_command(
 
     Each notification is printed as one JSON line, checked against the trigger's schema.
     Polling triggers are checked every --interval seconds instead, as the platform would.
+    Ctrl-C, SIGTERM and SIGHUP stop it the same way: it unsubscribes, then exits 0 (1 if
+    kintone refuses the unsubscription; the message says so).
 
     \b
     Example:
@@ -232,22 +244,35 @@ def listen_command(
         --api-token T --param app=1
     """
     connection = connection_values(domain, credentials)
-    with our_errors(), _runtime(package_path, connection, engine, ca_file) as runtime:
+    with (
+        our_errors(),
+        _runtime(package_path, connection, engine, ca_file) as runtime,
+        stop_signals() as stop,
+    ):
         spec = runtime.package.operation(trigger_id)
         query, body = split_inputs(runtime.package, spec, params, None)
         if spec.operation.get("x-ms-trigger") == "batch":
             _poll_loop(Poller(runtime, trigger_id, query), count, timeout, interval)
             return
         with CallbackServer(port=callback_port) as server:
-            subscription = subscribe(runtime, trigger_id, callback_url or server.url, query, body)
-            click.echo(f"subscribed; kintone will post to {subscription.callback_url}", err=True)
+            subscription: Subscription | None = None
             try:
+                with stop.deferred():  # a stop signal waits until kintone answered
+                    subscription = subscribe(
+                        runtime, trigger_id, callback_url or server.url, query, body
+                    )
+                click.echo(
+                    f"subscribed; kintone will post to {subscription.callback_url}", err=True
+                )
+                stop.raise_pending()
                 _print_notifications(runtime, subscription, server, count, timeout)
             except KeyboardInterrupt:
                 pass
             finally:
-                unsubscribe(runtime, subscription)
-                click.echo("unsubscribed", err=True)
+                if subscription is not None:
+                    with stop.deferred():
+                        unsubscribe(runtime, subscription)
+                    click.echo("unsubscribed", err=True)
 
 
 def _poll_loop(poller: Poller, count: int, timeout: float, interval: float) -> None:
@@ -302,10 +327,19 @@ def split_inputs(
             raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="--param")
         if name in declared:
             query[name] = _typed(declared[name].get("type"), value)
-        else:
+        elif name in properties or _open_body(package, spec, properties):
             kind = properties.get(name, {}).get("type")
             merged = {**(merged or {}), name: _typed(kind, value)}
+        else:
+            raise unknown_input(name, spec.id, [*declared, *properties])
     return query, merged
+
+
+def _open_body(
+    package: ConnectorPackage, spec: OperationSpec, properties: Mapping[str, Any]
+) -> bool:
+    """True when the operation takes a body that declares no properties: any name may go in."""
+    return not properties and any(p.get("in") == "body" for p in package.parameters(spec))
 
 
 def _body_properties(package: ConnectorPackage, spec: OperationSpec) -> dict[str, Any]:
@@ -331,17 +365,6 @@ def _maybe_json(value: str) -> Any:
         return json.loads(value)
     except json.JSONDecodeError:
         return value
-
-
-def _parse_body(text: str | None) -> Any:
-    if text is None:
-        return None
-    if text.startswith("@"):
-        text = Path(text[1:]).read_text(encoding="utf-8")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise click.BadParameter(f"not JSON: {exc}", param_hint="--body") from None
 
 
 def _print_result(result: CallResult) -> None:

@@ -29,6 +29,11 @@ class Throttle:
         self._clock = clock
         self._calls: deque[float] = deque()
 
+    @property
+    def limits(self) -> tuple[Limit, ...]:
+        """The limits this throttle enforces."""
+        return self._limits
+
     def try_acquire(self) -> float:
         """0 when the call may go now (and is counted); else the seconds to wait."""
         now = self._clock()

@@ -108,6 +108,9 @@ def authorize(store: Store, principal: Principal, app: App, need: Need) -> None:
 
 
 def _check_token(store: Store, principal: Principal, app: App, need: Need) -> None:
+    # Tokens of other apps may ride along (lookups, bulkRequest); a token no app issued may not.
+    if any(token not in store.token_owner for token in principal.tokens):
+        raise errors.token_mismatch()
     mine = [token for token in principal.tokens if store.token_owner.get(token) == app.id]
     if len(mine) > 1:
         raise errors.token_duplicated()

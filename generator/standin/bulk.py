@@ -104,14 +104,14 @@ def bulk_request(store: Store, req: Request) -> Response:
 def _failure(store: Store, exc: KintoneError, index: int, count: int) -> Response:
     """kintone's documented shape: the error at the failing index, {} everywhere else.
 
-    Cybozu's pages and openapi.yaml document only the body; the HTTP status of a failed batch
-    is not documented (the SDK's KintoneRestAPIError takes it from the response as is). The
-    stand-in answers 400 whatever the inner status, as issue 10 records for kintone; clients
-    should key on the inner `code`.
+    Cybozu's pages and openapi.yaml document only the body; the HTTP status of a failed batch is
+    not documented. The stand-in answers with the failing request's own status: cli-kintone's
+    end-to-end tests against a real kintone see 403 GAIA_NO01 from `record import` and
+    `record delete`, which fail only inside bulkRequest. Clients should key on the inner `code`.
     """
     results: list[JsonObj] = [{} for _ in range(count)]
     results[index] = exc.body(store.error_id())
-    return Response(400, {"results": results}, headers=dict(exc.headers))
+    return Response(exc.status, {"results": results}, headers=dict(exc.headers))
 
 
 def _requests(req: Request) -> list[Any]:

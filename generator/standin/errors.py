@@ -92,7 +92,8 @@ def no_privilege() -> KintoneError:
 
 
 def token_mismatch() -> KintoneError:
-    return KintoneError(400, "GAIA_IA02", "The API token does not match the app.")
+    msg = "The specified API token does not match the API token generated via an app."
+    return KintoneError(400, "GAIA_IA02", msg)
 
 
 def token_not_allowed() -> KintoneError:
@@ -100,7 +101,8 @@ def token_not_allowed() -> KintoneError:
 
 
 def token_duplicated() -> KintoneError:
-    return KintoneError(400, "GAIA_DA03", "Multiple API tokens for the same app were specified.")
+    msg = "You cannot specify a duplicate API token for the same app."
+    return KintoneError(400, "GAIA_DA03", msg)
 
 
 def too_many_tokens() -> KintoneError:

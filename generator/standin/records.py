@@ -245,23 +245,21 @@ def _plan_update(
     if record is not None:
         check_revision(record, revision_param(item.get("revision"), f"{where}revision"))
     prefix = f"{where}record."
-    values = build_values(
-        store, Write(app, req.principal, prefix, record), item.get("record"), problems
-    )
+    given = item.get("record")
     if record is None and isinstance(item.get("updateKey"), Mapping):
-        key = item["updateKey"]
-        values[str(key.get("field"))] = _by_key_value(store, app, key)
+        given = _with_update_key(given, item["updateKey"])
+    values = build_values(store, Write(app, req.principal, prefix, record), given, problems)
     record_id = record.id if record else None
     uniques.check(values, record_id, prefix, problems)
     uniques.claim(values, record_id)
     return record, values
 
 
-def _by_key_value(store: Store, app: App, key: Mapping[str, Any]) -> Any:
-    """An upserted record gets its update-key value, normalised as the field stores it."""
-    prop = app.fields[str(key.get("field"))]
-    env = make_env(store, Principal("token"))
-    return check_value(prop, key.get("value"), "updateKey", Problems(), env)
+def _with_update_key(given: Any, key: Mapping[str, Any]) -> Any:
+    """An upserted record takes its update-key value, before required fields are checked."""
+    if given is not None and not isinstance(given, Mapping):
+        return given  # build_values reports the malformed record
+    return {**(given or {}), str(key.get("field")): {"value": key.get("value")}}
 
 
 def _commit(

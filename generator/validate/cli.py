@@ -3,37 +3,32 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import click
 
 from generator.errors import ConnectorReadError
 from generator.findings import Finding, Level
-from generator.validate import RULES, read_connector, validate_files
-from generator.validate.diff import Impact, diff_files
-from generator.validate.diff import render_json as diff_json
-from generator.validate.diff import render_text as diff_text
+from generator.validate import RULES, Rule, read_connector
+from generator.validate.batch import check_many
 from generator.validate.reader import ConnectorFiles
 from generator.validate.registry import select
 from generator.validate.report import (
     FORMATS,
+    Located,
     counts,
     help_uri,
-    locate,
     render_json,
+    render_json_many,
     render_sarif,
+    render_sarif_many,
     render_text,
+    render_text_many,
 )
+from generator.validate.solution import Solution, is_solution, locate_solution, read_solution
 
 DEFAULT_PATH = Path("connector")
-
-
-def _read(path: Path) -> ConnectorFiles:
-    """The connector files; an unreadable path is a usage problem (exit 2)."""
-    try:
-        return read_connector(path)
-    except ConnectorReadError as exc:
-        raise click.BadParameter(str(exc), param_hint="PATH") from None
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -49,7 +44,7 @@ def _failing(findings: list[Finding], strict: bool) -> list[Finding]:
 
 
 @click.command("validate")
-@click.argument("path", type=click.Path(path_type=Path), default=DEFAULT_PATH)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[PATH]...")
 @click.option(
     "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
     help="text for people, json for scripts, sarif for GitHub code scanning.",
@@ -61,48 +56,133 @@ def _failing(findings: list[Finding], strict: bool) -> list[Finding]:
     "--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
     help="Write the report to this file instead of standard output.",
 )  # fmt: skip
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+    help="Validate this many connectors at a time, each in its own process.",
+)  # fmt: skip
 def validate_command(
-    path: Path,
+    paths: tuple[Path, ...],
     fmt: str,
     strict: bool,
     only: tuple[str, ...],
     skip: tuple[str, ...],
     output: Path | None,
+    jobs: int,
 ) -> None:
-    """Validate a connector folder or package zip offline.
+    """Validate connector folders, package zips or solutions offline (default: connector).
 
     Reads apiDefinition.swagger.json, apiProperties.json, settings.json, icon.png,
     script.csx and readme.md, and checks Swagger 2.0, Power Platform shapes,
-    certification rules and cross-references. Exit 0 clean, 1 failing findings
-    (errors; with --strict warnings too), 2 usage error or unreadable input.
+    certification rules and cross-references. A solution (zip or folder, exported or
+    unpacked) has each of its connectors validated; findings name the solution's files
+    (Connector/<name>_openapidefinition.json). Several paths are validated in one
+    process (--jobs N spreads them over N processes), with a summary line for each
+    and a total. Exit 0 clean, 1 failing findings in any connector (errors; with
+    --strict warnings too), 2 usage error or an unreadable path.
 
+    \b
     Example: kintone-connector validate connector --format sarif -o validate.sarif
+    Example: kintone-connector validate connectors/*/ --jobs 2
     """
     try:
         rules = select(only or None, skip)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--rule/--skip") from None
-    files = _read(path)
-    findings = validate_files(files, rules=[r.id for r in rules])
-    located = locate(findings, files)
-    base = str(path)
+    targets = list(paths) or [DEFAULT_PATH]
+    connectors = _read_all(targets)
+    located = _check_all(connectors, [r.id for r in rules], jobs)
+    reports = [(str(path), found) for path, found in zip(targets, located, strict=True)]
+    quiet = fmt != "text" and output is None
+    if len(reports) == 1:
+        _emit(_render_one(fmt, reports[0], rules), output)
+        _conclude([item.finding for item in reports[0][1]], strict, reports[0][0], quiet=quiet)
+        return
+    _emit(_render_many(fmt, reports, rules), output)
+    _conclude_many(reports, strict, quiet=quiet)
+
+
+def _read_all(paths: list[Path]) -> list[ConnectorFiles | Solution]:
+    """Each connector or solution; any unreadable path is a usage problem (exit 2), all named."""
+    connectors: list[ConnectorFiles | Solution] = []
+    problems: list[str] = []
+    for path in paths:
+        try:
+            connectors.append(read_solution(path) if is_solution(path) else read_connector(path))
+        except ConnectorReadError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise click.BadParameter("; ".join(problems), param_hint="PATH")
+    return connectors
+
+
+def _check_all(
+    items: list[ConnectorFiles | Solution], rules: list[str], jobs: int
+) -> list[list[Located]]:
+    """Located findings per path: plain connectors through check_many, solutions one by one."""
+    found: list[list[Located]] = [[] for _ in items]
+    plain = [(i, item) for i, item in enumerate(items) if not isinstance(item, Solution)]
+    checked = check_many([item for _, item in plain], rules, jobs)
+    for (i, _), located in zip(plain, checked, strict=True):
+        found[i] = located
+    for i, item in enumerate(items):
+        if isinstance(item, Solution):
+            found[i] = locate_solution(item, rules)
+    return found
+
+
+def _render_one(fmt: str, report: tuple[str, list[Located]], rules: list[Rule]) -> str:
+    base, located = report
     if fmt == "json":
-        _emit(render_json(located, base), output)
-    elif fmt == "sarif":
-        _emit(render_sarif(located, rules, base), output)
-    else:
-        _emit(render_text(located), output)
-    _conclude(findings, strict, base, quiet=fmt != "text" and output is None)
+        return render_json(located, base)
+    if fmt == "sarif":
+        return render_sarif(located, rules, base)
+    return render_text(located)
+
+
+def _render_many(fmt: str, reports: list[tuple[str, list[Located]]], rules: list[Rule]) -> str:
+    if fmt == "json":
+        return render_json_many(reports)
+    if fmt == "sarif":
+        return render_sarif_many([(_relative(base), found) for base, found in reports], rules)
+    return render_text_many(reports)
+
+
+def _relative(base: str) -> str:
+    """The path from the working folder (SARIF viewers resolve artifacts against it)."""
+    try:
+        return Path(os.path.relpath(base)).as_posix()
+    except ValueError:  # another drive (Windows): no relative path exists
+        return Path(base).as_posix()
 
 
 def _conclude(findings: list[Finding], strict: bool, base: str, *, quiet: bool) -> None:
-    tally = counts(findings)
-    summary = ", ".join(f"{n} {level}s" for level, n in tally.items())
-    failing = _failing(findings, strict)
+    failing, summary = _judge(findings, strict)
     if failing:
-        raise click.ClickException(f"{base}: {len(failing)} failing findings ({summary})")
+        raise click.ClickException(f"{base}: {failing} failing findings ({summary})")
     if not quiet:
         click.echo(f"{base}: no errors ({summary})")
+
+
+def _conclude_many(reports: list[tuple[str, list[Located]]], strict: bool, *, quiet: bool) -> None:
+    failed = 0
+    for base, located in reports:
+        failing, summary = _judge([item.finding for item in located], strict)
+        failed += bool(failing)
+        if not quiet:
+            verdict = f"{failing} failing findings" if failing else "no errors"
+            click.echo(f"{base}: {verdict} ({summary})")
+    _, summary = _judge([item.finding for _, found in reports for item in found], strict)
+    total = f"{len(reports)} connectors, {failed} failing ({summary})"
+    if failed:
+        raise click.ClickException(total)
+    if not quiet:
+        click.echo(total)
+
+
+def _judge(findings: list[Finding], strict: bool) -> tuple[int, str]:
+    """How many findings fail, and the count of each level as text."""
+    summary = ", ".join(f"{n} {level}s" for level, n in counts(findings).items())
+    return len(_failing(findings, strict)), summary
 
 
 @click.command("rules")
@@ -113,6 +193,10 @@ def _conclude(findings: list[Finding], strict: bool, base: str, *, quiet: bool) 
 def rules_command(fmt: str) -> None:
     """List every validation rule with its id, level, what it checks and its source.
 
+    An error means the platform refuses the import or the connector fails at run time;
+    each rule that can report one says which ("breaks:"). A warning is a certification
+    guideline, style, or something the platform tolerates.
+
     Example: kintone-connector rules --format json
     """
     if fmt == "json":
@@ -122,6 +206,7 @@ def rules_command(fmt: str) -> None:
                 "level": r.level.value,
                 "summary": r.summary,
                 "source": r.source,
+                "reason": r.reason or None,
                 "helpUri": help_uri(r.source),
             }
             for r in RULES.values()
@@ -130,7 +215,8 @@ def rules_command(fmt: str) -> None:
         return
     width = max(len(r.id) for r in RULES.values())
     for r in RULES.values():
-        click.echo(f"{r.id:<{width}}  {r.level.value:<7}  {r.summary}  [{r.source}]")
+        breaks = f"  breaks: {r.reason}" if r.reason else ""
+        click.echo(f"{r.id:<{width}}  {r.level.value:<7}  {r.summary}  [{r.source}]{breaks}")
 
 
 @click.command("diff")
@@ -149,6 +235,10 @@ def diff_command(old: Path, new: Path, fmt: str) -> None:
 
     Example: kintone-connector diff released/ connector/
     """
+    from generator.validate.diff import Impact, diff_files
+    from generator.validate.diff import render_json as diff_json
+    from generator.validate.diff import render_text as diff_text
+
     changes = diff_files(_read_side(old, "OLD"), _read_side(new, "NEW"))
     click.echo(diff_json(changes) if fmt == "json" else diff_text(changes), nl=False)
     breaking = [c for c in changes if c.impact is Impact.BREAKING]

@@ -37,7 +37,14 @@ def is_readme(name: str) -> bool:
 
 
 def read_connector(path: Path) -> ConnectorFiles:
-    """Map file name to bytes for the known files of a connector folder or package zip."""
+    """Map file name to bytes for the known files of a connector folder or package zip.
+
+    A Power Platform solution (zip or folder) with one custom connector reads as that connector.
+    """
+    from generator.validate.solution import is_solution, single_connector
+
+    if is_solution(path):
+        return single_connector(path)
     if path.is_dir():
         return _read_folder(path)
     if path.is_file() and zipfile.is_zipfile(path):
@@ -175,3 +182,12 @@ def _constant_position(source: str) -> tuple[int, int]:
 def _line_column(before: str) -> tuple[int, int]:
     """1-based line and column of the character that follows ``before``."""
     return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+
+
+_PROBLEM_POSITION = re.compile(r" at line ([1-9][0-9]*), column ([1-9][0-9]*)$")
+
+
+def problem_position(problem: str) -> tuple[int, int] | None:
+    """(line, column) that a problem from ``decode`` ends with, when it names one."""
+    match = _PROBLEM_POSITION.search(problem)
+    return (int(match.group(1)), int(match.group(2))) if match is not None else None

@@ -18,7 +18,7 @@ from generator.validate.shapes import parse_pointer
 
 FORMATS = ("text", "json", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-_LINE_POINTER = re.compile(r"L([1-9][0-9]*)")
+_LINE_POINTER = re.compile(r"L([1-9][0-9]*)(?:C([1-9][0-9]*))?")
 _SARIF_LEVELS = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "note"}
 _LEARN = "https://learn.microsoft.com/en-us/connectors/custom-connectors/"
 _PPC = "https://github.com/microsoft/PowerPlatformConnectors"
@@ -82,8 +82,8 @@ def _positions(data: bytes | None, name: str) -> Positions | None:
 
 def _where(positions: Positions | None, finding: Finding) -> tuple[int | None, int | None]:
     line = _LINE_POINTER.fullmatch(finding.pointer)
-    if line is not None:  # text files (script.csx) point at a line: L12
-        return int(line.group(1)), 1
+    if line is not None:  # text files point at a line (script.csx: L12), unparsed JSON: L3C7
+        return int(line.group(1)), int(line.group(2) or 1)
     if positions is None:
         return None, None
     tokens = parse_pointer(finding.pointer)
@@ -111,12 +111,15 @@ def render_text(located: Sequence[Located]) -> str:
 
 def render_json(located: Sequence[Located], base: str) -> str:
     """A JSON document with the findings and a count per level."""
-    document = {
+    return json.dumps(_json_document(located, base), indent=2, ensure_ascii=False) + "\n"
+
+
+def _json_document(located: Sequence[Located], base: str) -> dict[str, Any]:
+    return {
         "path": base,
         "summary": counts([item.finding for item in located]),
         "findings": [_json_finding(item, base) for item in located],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def _json_finding(item: Located, base: str) -> dict[str, Any]:
@@ -133,13 +136,37 @@ def _json_finding(item: Located, base: str) -> dict[str, Any]:
     }
 
 
+def render_text_many(reports: Sequence[tuple[str, Sequence[Located]]]) -> str:
+    """Each connector's finding lines, prefixed by its path."""
+    return "".join(
+        f"{base}: {line}\n"
+        for base, located in reports
+        for line in render_text(located).splitlines()
+    )
+
+
+def render_json_many(reports: Sequence[tuple[str, Sequence[Located]]]) -> str:
+    """A JSON list with one document per connector, each as ``render_json`` writes it."""
+    documents = [_json_document(located, base) for base, located in reports]
+    return json.dumps(documents, indent=2, ensure_ascii=False) + "\n"
+
+
 def render_sarif(located: Sequence[Located], rules: Sequence[Rule], base: str) -> str:
     """A SARIF 2.1.0 log with one run: the rules that ran and their results."""
+    return render_sarif_many([(base, located)], rules)
+
+
+def render_sarif_many(
+    reports: Sequence[tuple[str, Sequence[Located]]], rules: Sequence[Rule]
+) -> str:
+    """A SARIF 2.1.0 log with one run holding the results of every connector."""
     index = {r.id: i for i, r in enumerate(rules)}
     run = {
         "tool": {"driver": _driver(rules)},
         "columnKind": "unicodeCodePoints",
-        "results": [_sarif_result(item, index, base) for item in located],
+        "results": [
+            _sarif_result(item, index, base) for base, located in reports for item in located
+        ],
     }
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
@@ -160,6 +187,8 @@ def _sarif_rule(item: Rule) -> dict[str, Any]:
         "defaultConfiguration": {"level": _SARIF_LEVELS[item.level]},
         "properties": {"source": item.source},
     }
+    if item.reason:  # what an error of this rule breaks: the import or the run
+        described["properties"]["breaks"] = item.reason
     uri = help_uri(item.source)
     if uri is not None:
         described["helpUri"] = uri

@@ -169,6 +169,15 @@ _SECRET_FORMATS = (
     ("a Google API key", re.compile(r"AIza[0-9A-Za-z_\-]{35}\b")),
     ("a storage account key", re.compile(r"AccountKey=[A-Za-z0-9+/]{40,}={0,2}")),
 )
+# Keys vendors publish in their documentation as examples; they grant nothing.
+EXAMPLE_KEYS = frozenset(
+    {
+        "AKIAIOSFODNN7EXAMPLE",  # AWS access key id
+        "AKIAI44QH8DHBEXAMPLE",  # AWS access key id
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",  # AWS secret access key
+        "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",  # AWS secret access key
+    }
+)
 _SECRET_NAMES = re.compile(r"secret|password|passwd|api[_-]?key|token|code|signature", re.I)
 _STRING_MEMBER = re.compile(r'"([^"\\\n]{1,100})"\s*:\s*"')
 _STRING_BODY = re.compile(r'(?:[^"\\]|\\.)*')
@@ -190,8 +199,8 @@ def _looks_random(value: str) -> bool:
 
 @rule(
     "PKG-06",
-    Level.ERROR,
-    "no credentials in the files: known key formats (error), secret-like values (warning)",
+    Level.WARNING,
+    "no credentials in the files: known key formats, secret-like values (not the docs' examples)",
     "PPC README; PPC .pipelines/security.yml (CredScan)",
 )
 def secrets(ctx: Context) -> Iterator[Finding]:
@@ -237,7 +246,7 @@ def _file_secrets(ctx: Context, name: str) -> Iterator[Finding]:
 
 def _known_formats(ctx: Context, name: str, where: str, value: str) -> Iterator[Finding]:
     for what, pattern in _SECRET_FORMATS:
-        if pattern.search(value):
+        if any(match.group() not in EXAMPLE_KEYS for match in pattern.finditer(value)):
             yield ctx.report(name, where, f"contains {what}; remove it and rotate the credential")
 
 
@@ -250,7 +259,10 @@ def _secret_value(tokens: tuple[str | int, ...], value: str) -> bool:
 
 
 def _secret_like(value: str) -> bool:
-    return not _PLACEHOLDER.match(value.strip()) and _looks_random(value)
+    stripped = value.strip()
+    if _PLACEHOLDER.match(stripped) or stripped in EXAMPLE_KEYS:
+        return False
+    return _looks_random(value)
 
 
 def _secret_defaults(ctx: Context) -> Iterator[Finding]:

@@ -44,6 +44,7 @@ def _constraints(node: Node) -> Node | None:
     Level.ERROR,
     "token:TenantId: a string with sourceType AzureActiveDirectoryTenant (hidden, optional: warn)",
     "PPC schemas/paconn-apiProperties.schema.json; PR#1421",
+    "import: the service's apiProperties validator refuses another shape of token:TenantId",
 )
 def tenant_claim(ctx: Context) -> Iterator[Finding]:
     for name, node in _parameters(ctx):
@@ -70,6 +71,7 @@ def tenant_claim(ctx: Context) -> Iterator[Finding]:
     Level.WARNING,
     "oAuthSettings: a known identityProvider, its customParameters, a known redirectMode",
     "PPC schemas/paconn-apiProperties.schema.json; MIRROR-STATS",
+    "run time: an oauthSetting without oAuthSettings or identityProvider cannot sign in (error)",
 )
 def oauth_settings(ctx: Context) -> Iterator[Finding]:
     for _, node in _parameters(ctx):

@@ -171,8 +171,9 @@ def polling_triggers(ctx: Context) -> Iterator[Finding]:
     for name, where in _policy_targets(ctx):
         target = index.get(name)
         if target is not None and not target.is_trigger:
+            # nothing shows that this breaks the action (our inference only): a warning
             message = f"the pollingtrigger policy names '{name}', which is not a trigger"
-            yield ctx.report(PROPERTIES, where, message, Level.ERROR)
+            yield ctx.report(PROPERTIES, where, message)
 
 
 def _polling_policy_operations(ctx: Context) -> tuple[set[str], bool]:

@@ -120,8 +120,10 @@ CATALOGUE: dict[str, Extension] = {
     "x-ms-agentic-protocol": Extension(_at(_O), _any),
     "x-ms-mcp": Extension(_at(_O, Role.ROOT), _any),
 }
-# A wrong value of these changes what the platform does, so it is an error.
-for _name in ("x-ms-visibility", "x-ms-trigger", "x-ms-notification-url", "x-ms-url-encoding"):
+# A wrong x-ms-trigger value leaves the operation no trigger kind, so it is an error. A wrong
+# x-ms-visibility or x-ms-url-encoding falls back to the default (certified connectors ship
+# "Advanced" and ""): a warning. A webhook without a true x-ms-notification-url is VAL-25's error.
+for _name in ("x-ms-trigger",):
     CATALOGUE[_name] = Extension(CATALOGUE[_name].roles, CATALOGUE[_name].shape, Level.ERROR)
 
 
@@ -130,6 +132,8 @@ for _name in ("x-ms-visibility", "x-ms-trigger", "x-ms-notification-url", "x-ms-
     Level.WARNING,
     "x-ms-* extensions are known, in an allowed position, with an allowed value shape",
     "D-EXT; D-VAL (AdditionalPropertyNotAllowed); PPC schemas/apiDefinition.swagger.schema.json",
+    "run time: an x-ms-trigger value other than single or batch leaves the operation no trigger "
+    "kind (error; other extensions: warning)",
 )
 def extension_catalogue(ctx: Context) -> Iterator[Finding]:
     for role, node in role_list(ctx.swagger):
@@ -192,6 +196,7 @@ def next_link_name(ctx: Context) -> Iterator[Finding]:
     Level.ERROR,
     "x-ms-notification only on polling triggers, naming an existing webhook trigger",
     "D-VAL (NotificationExtensionNotSupportedInWebhookOperation, ...MustBeWebhook)",
+    "run time: the polling trigger hands over to an operation that is not a webhook trigger",
 )
 def notification_extension(ctx: Context) -> Iterator[Finding]:
     index = operation_index(ctx.swagger)

@@ -98,7 +98,13 @@ def operation_id_style(ctx: Context) -> Iterator[Finding]:
             yield ctx.report(SWAGGER, op.at("operationId"), message)
 
 
-@rule("VAL-22", Level.ERROR, "every operation has an operationId, and they are unique", "D-VAL")
+@rule(
+    "VAL-22",
+    Level.ERROR,
+    "every operation has an operationId, and they are unique",
+    "D-VAL",
+    "import: the platform names each action and trigger by its operationId",
+)
 def operation_ids(ctx: Context) -> Iterator[Finding]:
     first: dict[str, Operation] = {}
     for op in operations(ctx.swagger):
@@ -115,8 +121,9 @@ def operation_ids(ctx: Context) -> Iterator[Finding]:
 @rule(
     "VAL-23",
     Level.ERROR,
-    "path template variables match the 'in: path' parameters, which are required",
+    "path variables have required 'in: path' parameters (parameters without a variable: warning)",
     "D-VAL",
+    "run time: a {variable} without its parameter (or an optional one) leaves the URL unfilled",
 )
 def path_parameters(ctx: Context) -> Iterator[Finding]:
     for op in operations(ctx.swagger):
@@ -128,8 +135,9 @@ def path_parameters(ctx: Context) -> Iterator[Finding]:
                 continue
             declared.add(name)
             if name not in variables:
+                # its value is not used, which the call survives: a warning
                 message = f"path parameter '{name}' is not in the path template {op.path}"
-                yield ctx.report(SWAGGER, param.pointer, message)
+                yield ctx.report(SWAGGER, param.pointer, message, Level.WARNING)
             if param.value.get("required") is not True:
                 message = f"path parameter '{name}' must be required"
                 yield ctx.report(SWAGGER, param.pointer, message)

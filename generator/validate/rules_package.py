@@ -27,22 +27,33 @@ SETTINGS_KEYS = frozenset(
         "flowApiVersion",
     }
 )
-_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
+# A default environment's id is "Default-" followed by the tenant's GUID.
+_ENVIRONMENT_ID = re.compile(
+    r"^(?:Default-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE
+)
+JPEG_SIGNATURE = b"\xff\xd8\xff"
 _SCRIPT_CLASS = re.compile(r"\bclass\s+Script\s*:\s*ScriptBase\b")
 _EXECUTE = re.compile(r"\boverride\b[^;{}()]*\bExecuteAsync\s*\(")
 
 
 @rule(
-    "PKG-02", Level.ERROR, "icon.png is a PNG image and square", "PPC pull_request_template; D-CERT"
+    "PKG-02",
+    Level.ERROR,
+    "icon.png is a PNG image (a JPEG: warning; its size: CERT-21)",
+    "PPC pull_request_template; D-CERT",
+    "import: the icon is uploaded with the connector; a file that is no image is refused",
 )
 def icon(ctx: Context) -> Iterator[Finding]:
     if ctx.icon is None:
         return
     size = png_size(ctx.icon)
-    if size is None:
+    if size is not None and 0 in size:
+        yield ctx.report(ICON, "", f"the PNG image is {size[0]}x{size[1]}")
+    elif size is None and ctx.icon.startswith(JPEG_SIGNATURE):
+        # the maker portal takes PNG or JPG; certification asks for PNG
+        yield ctx.report(ICON, "", "a JPEG image, not a PNG", Level.WARNING)
+    elif size is None:
         yield ctx.report(ICON, "", "not a PNG image (no PNG signature and IHDR chunk)")
-    elif size[0] != size[1] or size[0] == 0:
-        yield ctx.report(ICON, "", f"the icon is {size[0]}x{size[1]}; it must be square")
 
 
 def png_size(data: bytes) -> tuple[int, int] | None:
@@ -55,8 +66,9 @@ def png_size(data: bytes) -> tuple[int, int] | None:
 @rule(
     "PKG-03",
     Level.ERROR,
-    "script.csx: at most 1 MB, Script : ScriptBase with ExecuteAsync; needed by scriptOperations",
+    "script.csx: at most 1 MB, Script : ScriptBase with ExecuteAsync; scriptOperations (warning)",
     "D-CODE; PPC tools/paconn-cli/README.md",
+    "run time: the platform runs class Script's ExecuteAsync, and takes code of at most 1 MB",
 )
 def script(ctx: Context) -> Iterator[Finding]:
     yield from _script_operations(ctx)
@@ -77,14 +89,17 @@ def _script_operations(ctx: Context) -> Iterator[Finding]:
     listed = as_list(props.get("scriptOperations")) if props is not None else None
     if listed and ctx.script is None:
         where = pointer("properties", "scriptOperations")
-        yield ctx.report(PROPERTIES, where, "scriptOperations are listed but script.csx is missing")
+        # the listed operations then run without code (certified connectors ship this)
+        message = "scriptOperations are listed but script.csx is missing"
+        yield ctx.report(PROPERTIES, where, message, Level.WARNING)
 
 
 @rule(
     "PKG-04",
     Level.ERROR,
-    "settings.json has only the paconn keys; environment is a GUID",
+    "settings.json: environment is an environment id (GUID); other keys are paconn's (warning)",
     "PPC schemas/paconn-settings.schema.json; settingsserializer.py",
+    "import: paconn sends the environment id to the service, which refuses a malformed one",
 )
 def settings(ctx: Context) -> Iterator[Finding]:
     if SETTINGS not in ctx.documents:
@@ -94,7 +109,11 @@ def settings(ctx: Context) -> Iterator[Finding]:
         yield ctx.report(SETTINGS, "", "the root must be an object")
         return
     for key in sorted(values.keys() - SETTINGS_KEYS):
-        yield ctx.report(SETTINGS, pointer(key), f"'{key}' is not a paconn setting")
+        # paconn reads the keys it knows and ignores the rest (settingsserializer.py)
+        message = f"'{key}' is not a paconn setting and is ignored"
+        yield ctx.report(SETTINGS, pointer(key), message, Level.WARNING)
     environment = values.get("environment")
-    if "environment" in values and not (isinstance(environment, str) and _GUID.match(environment)):
-        yield ctx.report(SETTINGS, pointer("environment"), "'environment' must be a GUID")
+    valid = isinstance(environment, str) and _ENVIRONMENT_ID.match(environment)
+    if "environment" in values and not valid:
+        message = "'environment' must be an environment id (a GUID, or Default-<GUID>)"
+        yield ctx.report(SETTINGS, pointer("environment"), message)

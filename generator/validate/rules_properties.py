@@ -40,6 +40,7 @@ def _properties(ctx: Context) -> Node | None:
     Level.ERROR,
     "the root holds only 'properties' (and '$schema'); stray descriptive keys are warnings",
     "PPC schema; MIRROR-STATS",
+    "run time: auth, policies and script operations are read from 'properties' only",
 )
 def root_shape(ctx: Context) -> Iterator[Finding]:
     if PROPERTIES not in ctx.documents:
@@ -63,7 +64,13 @@ def root_shape(ctx: Context) -> Iterator[Finding]:
             yield ctx.report(PROPERTIES, pointer(key), f"{message} and is ignored", Level.WARNING)
 
 
-@rule("AP-02", Level.ERROR, "properties.iconBrandColor is present", "PPC schema")
+@rule(
+    "AP-02",
+    Level.ERROR,
+    "properties.iconBrandColor is present",
+    "PPC schema",
+    "import: the apiProperties schema requires it, and pac and paconn send it",
+)
 def brand_color_present(ctx: Context) -> Iterator[Finding]:
     props = _properties(ctx)
     if props is not None and not isinstance(props.value.get("iconBrandColor"), str):
@@ -98,6 +105,7 @@ def publisher(ctx: Context) -> Iterator[Finding]:
     Level.ERROR,
     "iconBrandColor is #RRGGBB (error) and not #ffffff or #007ee5 (warning)",
     "PPC pull_request_template; PPC README",
+    "import: the apiProperties schema requires a #RRGGBB colour",
 )
 def brand_color(ctx: Context) -> Iterator[Finding]:
     props = _properties(ctx)
@@ -156,6 +164,7 @@ def policies(ctx: Context) -> Iterator[Node]:
     Level.ERROR,
     "policy template instances have a templateId and that template's required parameters",
     "PPC schema",
+    "run time: a policy without its template or the template's parameters cannot be applied",
 )
 def policy_templates(ctx: Context) -> Iterator[Finding]:
     props = _properties(ctx)
@@ -219,7 +228,8 @@ def parameter_maps(props: JsonObject | None) -> Iterator[Node]:
     "AP-04",
     Level.ERROR,
     "connection parameters: key pattern, type, uiDefinition keys and constraint types",
-    "PPC schema; MIRROR-STATS",
+    "PPC schema; MIRROR-STATS; PR#1421",
+    "import: the service's apiProperties validator checks these shapes and types (PR#1421)",
 )
 def connection_parameters(ctx: Context) -> Iterator[Finding]:
     yield from _parameter_containers(ctx)
@@ -260,15 +270,32 @@ def _connection_parameter(ctx: Context, params: Node, name: str) -> Iterator[Fin
     if node is None:
         yield ctx.report(PROPERTIES, where, "a connection parameter must be an object")
         return
-    kind = node.value.get("type")
-    if not isinstance(kind, str) or kind not in PARAMETER_TYPES:
-        allowed = ", ".join(sorted(PARAMETER_TYPES))
-        yield ctx.report(PROPERTIES, node.at("type"), f"'type' must be one of: {allowed}")
+    yield from _parameter_type(ctx, node)
     if "uiDefinition" in node.value:
         yield from _ui_definition(ctx, node, node.child("uiDefinition"))
 
 
+def _parameter_type(ctx: Context, node: Node) -> Iterator[Finding]:
+    kind = node.value.get("type")
+    if isinstance(kind, str) and kind in PARAMETER_TYPES:
+        return
+    allowed = ", ".join(sorted(PARAMETER_TYPES))
+    folded = {name.lower(): name for name in PARAMETER_TYPES}
+    if isinstance(kind, str) and kind.lower() in folded:
+        # the service reads the type case-insensitively (a certified connector writes
+        # 'oAuthSetting')
+        message = f"'type' is spelled '{kind}'; write '{folded[kind.lower()]}'"
+        yield ctx.report(PROPERTIES, node.at("type"), message, Level.WARNING)
+    else:
+        yield ctx.report(PROPERTIES, node.at("type"), f"'type' must be one of: {allowed}")
+
+
 def _ui_definition(ctx: Context, parameter: Node, ui: Node | None) -> Iterator[Finding]:
+    if ui is None and parameter.value.get("uiDefinition") is None:
+        # null means no uiDefinition; OAuth parameters need none (certified connectors)
+        message = "uiDefinition is null; leave it out or give an object"
+        yield ctx.report(PROPERTIES, parameter.at("uiDefinition"), message, Level.WARNING)
+        return
     if ui is None:
         yield ctx.report(PROPERTIES, parameter.at("uiDefinition"), "must be an object")
         return

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from generator.csharp.source import Source, brace_depth, matching_brace, scan
 from generator.findings import Finding, Level, pointer
 from generator.validate.context import Context
+from generator.validate.csharp_source import Source, brace_depth, matching_brace, scan
 from generator.validate.reader import PROPERTIES, SCRIPT
 from generator.validate.registry import rule
 from generator.validate.shapes import JsonObject, as_list
@@ -177,11 +177,14 @@ _ALIAS = re.compile(
 # ---- Namespaces ---------------------------------------------------------------------------
 
 
+# CODE-01 to CODE-03 are certification rules: the platform compiles the script against the
+# .NET Framework (PPC discussion #2922), so other namespaces and an own HttpClient work
+# (PR#3478: "my code works as custom connector"); certification reviews reject them.
 @rule(
     "CODE-01",
-    Level.ERROR,
+    Level.WARNING,
     "script.csx: using directives import only the allowed namespaces",
-    SOURCE,
+    SOURCE + "; PR#3478",
 )
 def using_directives(ctx: Context) -> Iterator[Finding]:
     source = _source(ctx)
@@ -193,16 +196,16 @@ def using_directives(ctx: Context) -> Iterator[Finding]:
             continue  # static and alias targets are type names: CODE-02 checks them
         message = (
             f"'using {name};': {name} is not a namespace custom code may use; "
-            "the platform rejects the script on upload"
+            "certification rejects the script"
         )
         yield ctx.report(SCRIPT, _where(source, match.start("name")), message)
 
 
 @rule(
     "CODE-02",
-    Level.ERROR,
+    Level.WARNING,
     "script.csx: qualified names (System.X.Y, using aliases) stay in allowed namespaces",
-    SOURCE,
+    SOURCE + "; PR#3478",
 )
 def qualified_names(ctx: Context) -> Iterator[Finding]:
     source = _source(ctx)
@@ -247,7 +250,7 @@ _ALLOWED_OR_ROOT = ALLOWED_NAMESPACES | {"System"}
 
 @rule(
     "CODE-03",
-    Level.ERROR,
+    Level.WARNING,
     "script.csx: no new HttpClient; outgoing calls use Context.SendAsync",
     SOURCE,
 )
@@ -269,6 +272,7 @@ def no_http_client(ctx: Context) -> Iterator[Finding]:
     Level.ERROR,
     "script.csx: the ExecuteAsync override is public Task<HttpResponseMessage> ExecuteAsync()",
     SOURCE,
+    "run time: any other signature does not override ScriptBase.ExecuteAsync; no compile",
 )
 def execute_signature(ctx: Context) -> Iterator[Finding]:
     source = _source(ctx)
@@ -287,7 +291,9 @@ def execute_signature(ctx: Context) -> Iterator[Finding]:
 def _declaration_header(code: str, override_at: int, paren_at: int) -> str:
     """The declaration text before "(": from the end of the previous member to the name."""
     start = max(code.rfind(char, 0, override_at) for char in ";{}]") + 1
-    return code[start:paren_at].strip()
+    lines = code[start:paren_at].splitlines()
+    # preprocessor lines (#region, #endregion, #if ...) are not part of the declaration
+    return "\n".join(line for line in lines if not line.lstrip().startswith("#")).strip()
 
 
 def _signature_problems(header: str, parameters: str) -> list[str]:

@@ -119,15 +119,15 @@ def responses_with_schema(ctx: Context) -> Iterator[Finding]:
 @rule(
     "VAL-26",
     Level.WARNING,
-    "every operation has responses, one of them 2xx (no responses key at all: error)",
+    "every operation's responses include a 2xx (SWAGGER-01: the responses key is present)",
     "D-VAL (OperationMustHaveResponse, OperationShouldHaveSuccessfulResponse); D-CERT",
 )
 def success_response(ctx: Context) -> Iterator[Finding]:
     for op in operations(ctx.swagger):
         node = op.node.child("responses")
         if node is None:
-            yield ctx.report(SWAGGER, op.at(), "no responses", Level.ERROR)
-        elif not node.value:
+            continue  # Swagger 2.0 requires the key: SWAGGER-01 reports it as an error
+        if not node.value:
             # certified webhook triggers declare "responses": {} (the platform accepts it)
             yield ctx.report(SWAGGER, node.pointer, "no responses (an empty object)")
         elif not any(is_success_code(code) for code in node.value):
@@ -139,6 +139,7 @@ def success_response(ctx: Context) -> Iterator[Finding]:
     Level.ERROR,
     "parameters are unique by name and location; at most one body; body and formData never mixed",
     "D-VAL (OperationParametersAreNotUnique, ...ContainMultipleBodyParameters); D-VAL (VAL-37)",
+    "run time: inputs are sent by name and place and as one body; the request cannot be built",
 )
 def unique_parameters(ctx: Context) -> Iterator[Finding]:
     for holder in of_role(ctx.swagger, Role.PATH, Role.OPERATION):
@@ -170,6 +171,7 @@ def _parameter_key(raw: object) -> tuple[str, str] | None:
     Level.ERROR,
     "paths start with '/', have balanced {variables} without defaults; no '?' or '#' (warning)",
     "D-VAL (OperationPathMustStartWithSlash, ...TemplateNotValid, ...MayNotContainQueryOrFragment)",
+    "run time: the request URL is built from the path template, which cannot be filled",
 )
 def path_shape(ctx: Context) -> Iterator[Finding]:
     paths = as_object((ctx.swagger or {}).get("paths"))
@@ -193,6 +195,7 @@ def path_shape(ctx: Context) -> Iterator[Finding]:
     Level.ERROR,
     f"at most {MAX_OPERATIONS} operations per connector",
     "D-FAQ; D-VAL (TotalOperationsCountExceedsMaxAllowed)",
+    "import: the platform limits a connector to 256 operations (D-FAQ)",
 )
 def operation_count(ctx: Context) -> Iterator[Finding]:
     count = sum(1 for _ in operations(ctx.swagger))
@@ -288,6 +291,7 @@ def _with_refs(swagger: JsonObject | None) -> Iterator[tuple[Role, Node]]:
     Level.ERROR,
     "schemes are http or https; host is a bare host name; basePath starts with '/'",
     "D-VAL (SchemeNotSupported, HostNameNotValid, BasePathNotValid)",
+    "run time: the request URL is scheme://host/basePath/path; these values break it",
 )
 def host_and_schemes(ctx: Context) -> Iterator[Finding]:
     swagger = ctx.swagger or {}
@@ -306,8 +310,9 @@ def host_and_schemes(ctx: Context) -> Iterator[Finding]:
 @rule(
     "VAL-46",
     Level.ERROR,
-    "body parameters have a schema and no type; other parameters have a type and no schema",
+    "body parameters have a schema (a type too: warning); other parameters a type and no schema",
     "D-VAL (BodyParameterSchemaRequired, NonBodyParameterSchemaNotValid)",
+    "import: the platform reads a body's shape from 'schema' and other inputs from 'type'",
 )
 def parameter_kinds(ctx: Context) -> Iterator[Finding]:
     for param in of_role(ctx.swagger, Role.PARAMETER):
@@ -317,7 +322,9 @@ def parameter_kinds(ctx: Context) -> Iterator[Finding]:
             if not isinstance(param.value.get("schema"), dict):
                 yield ctx.report(SWAGGER, param.pointer, "a body parameter needs a 'schema'")
             if "type" in param.value:
-                yield ctx.report(SWAGGER, param.at("type"), "a body parameter has no 'type'")
+                # the shape comes from 'schema'; the stray key is ignored like other unknown keys
+                message = "a body parameter has no 'type' (its 'schema' says it); it is ignored"
+                yield ctx.report(SWAGGER, param.at("type"), message, Level.WARNING)
         elif "schema" in param.value:
             message = f"an 'in: {param.value['in']}' parameter has no 'schema' (use 'type')"
             yield ctx.report(SWAGGER, param.at("schema"), message)
@@ -325,7 +332,7 @@ def parameter_kinds(ctx: Context) -> Iterator[Finding]:
 
 @rule(
     "VAL-52",
-    Level.ERROR,
+    Level.WARNING,
     "security requirements name defined security schemes; only OAuth lists scopes",
     "D-VAL (SecurityRequirementMustBeDefined, ...MustHaveEmptyValue)",
 )
@@ -337,18 +344,14 @@ def security(ctx: Context) -> Iterator[Finding]:
             for name, scopes in members(requirement):
                 where = holder.at("security", index, name)
                 scheme = as_object(defined.get(name))
-                if scheme is None and not defined:
-                    # No scheme at all: the platform takes auth from apiProperties and ignores
-                    # the requirement (certified connectors ship this).
-                    message = (
-                        f"security scheme '{name}' is not defined; no scheme is, so it is ignored"
-                    )
-                    yield ctx.report(SWAGGER, where, message, Level.WARNING)
-                elif scheme is None:
-                    yield ctx.report(SWAGGER, where, f"security scheme '{name}' is not defined")
+                if scheme is None:
+                    # The platform takes auth from apiProperties (connectionParameters), not
+                    # from these requirements; 17 certified connectors name undefined schemes.
+                    message = f"security scheme '{name}' is not defined, so it is ignored"
+                    yield ctx.report(SWAGGER, where, message)
                 elif scheme.get("type") != "oauth2" and scopes not in ([], None):
                     message = f"'{name}' is not OAuth 2.0; its requirement must be []"
-                    yield ctx.report(SWAGGER, where, message, Level.WARNING)
+                    yield ctx.report(SWAGGER, where, message)
 
 
 @rule(

@@ -82,6 +82,7 @@ def _is_ip(name: str) -> bool:
     Level.ERROR,
     "info.description is present (paconn create reads it unconditionally)",
     "PPC tools/paconn-cli/paconn/operations/upsert.py",
+    "import: paconn create reads info.description and fails without it",
 )
 def paconn_description(ctx: Context) -> Iterator[Finding]:
     swagger = ctx.swagger

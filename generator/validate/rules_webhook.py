@@ -67,8 +67,10 @@ def webhooks(swagger: JsonObject | None) -> Iterator[tuple[Operation, list[list[
 @rule(
     "VAL-25",
     Level.ERROR,
-    "webhook triggers: notification url, path-level notification content, a DELETE (warning)",
+    "webhook triggers: notification url; path-level notification content and a DELETE (warnings)",
     "D-VAL; D-WH",
+    "run time: without a notification url property the platform cannot hand the service its "
+    "callback, so the trigger never fires",
 )
 def webhook_pieces(ctx: Context) -> Iterator[Finding]:
     found = [op for op, _ in webhooks(ctx.swagger)]
@@ -88,18 +90,20 @@ def webhook_pieces(ctx: Context) -> Iterator[Finding]:
 def _notification_content(ctx: Context, op: Operation) -> Iterator[Finding]:
     content = op.path_item.value.get(NOTIFICATION_CONTENT)
     if content is None:
+        # the trigger still fires; only the designer's knowledge of its output is missing
         message = f"webhook trigger '{op.operation_id}' needs path-level '{NOTIFICATION_CONTENT}'"
-        yield ctx.report(SWAGGER, op.path_item.pointer, message)
+        yield ctx.report(SWAGGER, op.path_item.pointer, message, Level.WARNING)
     elif not isinstance((as_object(content) or {}).get("schema"), dict):
         where = op.path_item.at(NOTIFICATION_CONTENT)
-        yield ctx.report(SWAGGER, where, "'schema' (an object) is required")
+        yield ctx.report(SWAGGER, where, "'schema' (an object) is required", Level.WARNING)
 
 
 @rule(
     "VAL-56",
-    Level.ERROR,
-    "the notification url property is a string, internal and required at every level",
+    Level.WARNING,
+    "the notification url property is a string (another type: error), internal and required",
     "D-VAL; D-EXT",
+    "run time: the platform writes its callback URL, a string, into the property",
 )
 def notification_url_property(ctx: Context) -> Iterator[Finding]:
     for op, chains in webhooks(ctx.swagger):
@@ -117,9 +121,14 @@ def _body_required(ctx: Context, op: Operation) -> Iterator[Finding]:
 
 def _url_property(ctx: Context, chain: list[Link]) -> Iterator[Finding]:
     prop = chain[-1].child
-    if prop.value.get("type") != "string":
-        message = f"the '{NOTIFICATION_URL}' property must be a string"
+    kind = prop.value.get("type")
+    if kind is None:
+        # untyped accepts the URL string (a certified connector ships it so)
+        message = f"the '{NOTIFICATION_URL}' property should say 'type: string'"
         yield ctx.report(SWAGGER, prop.pointer, message)
+    elif kind != "string":
+        message = f"the '{NOTIFICATION_URL}' property must be a string, not {kind!r}"
+        yield ctx.report(SWAGGER, prop.pointer, message, Level.ERROR)
     if not any(link.child.value.get("x-ms-visibility") == "internal" for link in chain):
         message = f"the '{NOTIFICATION_URL}' property must be 'x-ms-visibility: internal'"
         yield ctx.report(SWAGGER, prop.pointer, message)
@@ -140,6 +149,8 @@ def webhook_output(ctx: Context) -> Iterator[Finding]:
         responses = op.node.child("responses")
         for code in responses.value if responses is not None else ():
             response = resolve(ctx.swagger, responses.child(code)) if responses else None
-            if is_success_code(code) and response is not None and "schema" in response.value:
+            # an empty schema describes no output: CERT-15 reports it, once
+            schema = response.value.get("schema") if response is not None else None
+            if is_success_code(code) and response is not None and schema not in (None, {}):
                 message = f"the webhook's output belongs in '{NOTIFICATION_CONTENT}'"
                 yield ctx.report(SWAGGER, response.at("schema"), message)

@@ -51,8 +51,9 @@ _CONNECTION_PARAMETER = re.compile(r"@connectionParameters\(\s*['\"]([^'\"]*)['\
 @rule(
     "VAL-17",
     Level.ERROR,
-    "x-ms-dynamic-* name an existing operation whose 2xx response declares the referenced path",
+    "x-ms-dynamic-* name an existing operation (its 2xx response declaring the path: warning)",
     "D-VAL; D-EXT",
+    "run time: the designer calls the named operation to fill the field; it does not exist",
 )
 def invoked_operations(ctx: Context) -> Iterator[Finding]:
     index = operation_index(ctx.swagger)
@@ -74,24 +75,26 @@ def _response_path(ctx: Context, ext: Extension, invoked: Operation) -> Iterator
     if path is None:
         return
     where, op_id = ext.node.at(field), invoked.operation_id
+    # The path is read from the actual response at run time, so a path the declared schema
+    # lacks is a documentation gap, not a failure (16 certified connectors ship one).
     schema = success_schema(ctx.swagger, invoked)
     if schema is None:
-        # The call still works at run time (certified connectors do this); only the check and
-        # the designer's knowledge of the response are lost.
         message = f"'{op_id}' declares no 2xx response schema, so '{path}' cannot be checked"
         yield ctx.report(SWAGGER, where, message, Level.WARNING)
         return
     reach, target = follow(ctx.swagger, schema, path)
     if reach is Reach.MISSING:
         message = f"'{path}' is not declared in the 2xx response of '{op_id}'"
-        yield ctx.report(SWAGGER, where, message)
+        yield ctx.report(SWAGGER, where, message, Level.WARNING)
     elif wants_array and target is not None and not is_array(target):
-        yield ctx.report(SWAGGER, where, f"'{path}' in the response of '{op_id}' is not an array")
+        message = f"'{path}' in the response of '{op_id}' is not an array"
+        yield ctx.report(SWAGGER, where, message, Level.WARNING)
 
 
+# The legacy designer reads value-path, the current one itemValuePath; each works on its own.
 @rule(
     "VAL-12",
-    Level.ERROR,
+    Level.WARNING,
     "dynamic-properties itemValuePath equals dynamic-schema value-path without a last 'properties'",
     "D-VAL",
 )
@@ -117,8 +120,10 @@ def _without_properties(path: str) -> str:
 @rule(
     "VAL-24",
     Level.ERROR,
-    "dynamic-call parameters are inputs of the invoked operation; references name real inputs",
+    "dynamic-call references name real inputs; parameters are inputs of the invoked operation",
     "D-VAL; D-EXT",
+    "run time: a reference to no input gives the dynamic call no value (error; an unknown "
+    "parameter name of the invoked operation is not sent: warning)",
 )
 def dynamic_parameters(ctx: Context) -> Iterator[Finding]:
     index = operation_index(ctx.swagger)
@@ -127,16 +132,20 @@ def dynamic_parameters(ctx: Context) -> Iterator[Finding]:
         params = ext.node.child("parameters")
         for name, value in params.value.items() if params is not None else ():
             where = ext.node.at("parameters", name)
-            if invoked is not None and name not in _input_names(ctx.swagger, invoked):
+            if invoked is not None and not _is_input(ctx.swagger, invoked, name):
                 message = f"'{name}' is not a parameter of '{invoked.operation_id}'"
-                yield ctx.report(SWAGGER, where, message)
+                yield ctx.report(SWAGGER, where, message, Level.WARNING)
             yield from _reference(ctx, ext, name, value)
 
 
-def _input_names(swagger: JsonObject | None, op: Operation) -> set[str]:
-    """Parameter names of an operation plus the top-level properties of its body."""
+def _is_input(swagger: JsonObject | None, op: Operation, wanted: str) -> bool:
+    """Whether a dynamic-call parameter name is an input of ``op``: a parameter, a top-level body
+    property, or a "body/x/y" path into the body (as x-ms-dynamic-properties writes them)."""
     names = {name for p in parameters(swagger, op) if (name := text(p.value.get("name")))}
-    return names | set(schema_properties(swagger, body_schema(swagger, op)))
+    if wanted in names | set(schema_properties(swagger, body_schema(swagger, op))):
+        return True
+    segments = [part for part in wanted.split("/") if part]
+    return len(segments) > 1 and _resolves_in(swagger, op, segments)
 
 
 def _reference(ctx: Context, ext: Extension, name: str, value: object) -> Iterator[Finding]:
@@ -181,9 +190,11 @@ def _resolves_in(swagger: JsonObject | None, op: Operation, segments: list[str])
     return body is not None and follow(swagger, body, "/".join(segments))[0] is Reach.FOUND
 
 
+# A policy or script entry naming no operation applies to nothing; the platform accepts it
+# (certified connectors keep names of removed or renamed operations).
 @rule(
     "AP-08",
-    Level.ERROR,
+    Level.WARNING,
     "policy operationName entries and scriptOperations are swagger operationIds",
     "PPC schema (cross-file check: our inference)",
 )
@@ -194,15 +205,8 @@ def known_operations(ctx: Context) -> Iterator[Finding]:
     for value, tokens in _operation_references(ctx):
         if value in index:
             continue
-        message = f"no swagger operation has the operationId '{value}'"
-        if tokens[:2] == ("properties", "scriptOperations"):
-            # an extra name only means the script never sees that operation (certified
-            # connectors keep names of removed operations); a policy scoped to it is lost
-            yield ctx.report(
-                PROPERTIES, pointer(*tokens), f"{message}; it is unused", Level.WARNING
-            )
-        else:
-            yield ctx.report(PROPERTIES, pointer(*tokens), message)
+        message = f"no swagger operation has the operationId '{value}'; it is unused"
+        yield ctx.report(PROPERTIES, pointer(*tokens), message)
 
 
 def _operation_references(ctx: Context) -> Iterator[tuple[str, tuple[str | int, ...]]]:
@@ -225,6 +229,7 @@ def _operation_references(ctx: Context) -> Iterator[tuple[str, tuple[str | int, 
     Level.ERROR,
     "@connectionParameters('x') in policy parameters names a defined connection parameter",
     "D-DHU (cross-file check: our inference)",
+    "run time: the policy expression has no value to insert, so every call it applies to fails",
 )
 def policy_connection_parameters(ctx: Context) -> Iterator[Finding]:
     defined = {name for params in parameter_maps(ctx.properties) for name in params.value}

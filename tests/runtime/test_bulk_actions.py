@@ -129,7 +129,7 @@ def test_delete_records_bulk_with_a_stale_revision_deletes_nothing(
     result = runtime.call(
         "DeleteRecordsBulk", body={"app": INVOICES, "ids": added["ids"], "revisions": revisions}
     )
-    assert result.response.status == 400 and result.body["code"] == "GAIA_CO02"
+    assert result.response.status >= 400 and result.body["code"] == "GAIA_CO02"
     assert len(stored_codes(kintone, "BULK-")) == 250
     ok(runtime.call("DeleteRecordsBulk", body={"app": INVOICES, "ids": added["ids"]}))
     assert stored_codes(kintone, "BULK-") == []
@@ -151,7 +151,7 @@ def test_bulk_request_across_apps_all_or_nothing(connect: Connect, kintone: Stan
     assert len(results[0]["ids"]) == 1 and "revision" in results[1]
     stale = {**update, "payload": {**update["payload"], "revision": "1"}}
     failed = runtime.call("BulkRequest", body={"requests": [add, stale]})
-    assert failed.response.status == 400
+    assert failed.response.status >= 400  # the status is undocumented: key on the code
     assert failed.body["results"][0] == {} and failed.body["results"][1]["code"] == "GAIA_CO02"
     assert stored_codes(kintone, "BULK-") == [
         "BULK-1"

@@ -25,6 +25,8 @@ def get_record(kintone: StandIn, headers: dict[str, str], app: int = 2) -> Any:
         (token_headers("customers-view", "deals-view"), 200, None),
         (token_headers("customers-view"), 400, "GAIA_IA02"),
         (token_headers("no-such-token"), 400, "GAIA_IA02"),
+        # cli-kintone's end-to-end tests on kintone: a valid token beside an unknown one fails.
+        (token_headers("deals-view", "no-such-token"), 400, "GAIA_IA02"),
         (token_headers("deals-add"), 403, "GAIA_NO01"),
         (token_headers("deals-view", "deals-full"), 400, "GAIA_DA03"),
         (token_headers(*[f"t{i}" for i in range(10)]), 400, "CB_VA01"),
@@ -41,6 +43,7 @@ def get_record(kintone: StandIn, headers: dict[str, str], app: int = 2) -> Any:
         "token-list",
         "other-app",
         "unknown",
+        "valid-and-unknown",
         "no-permission",
         "duplicate",
         "ten-tokens",
@@ -57,6 +60,18 @@ def test_credentials(
 ) -> None:
     reply = get_record(kintone, headers)
     assert (reply.status, reply.code) == (status, code)
+
+
+def test_token_error_messages_are_kintones(kintone: StandIn) -> None:
+    # The words real kintone answers, as cli-kintone's end-to-end tests record them
+    # (features/record/common.feature "Incorrect API token").
+    reply = get_record(kintone, token_headers("no-such-token"))
+    assert reply.body["message"] == (
+        "The specified API token does not match the API token generated via an app."
+    )
+    # features/record/import.feature "A duplicate API token for the same app".
+    reply = get_record(kintone, token_headers("deals-view", "deals-full"))
+    assert reply.body["message"] == "You cannot specify a duplicate API token for the same app."
 
 
 def test_token_permissions_per_operation(kintone: StandIn) -> None:

@@ -104,7 +104,7 @@ def test_a_failure_undoes_every_earlier_request(kintone: StandIn, both: Client) 
             ]
         },
     )
-    assert answer.status == 400  # GAIA_RE01 alone is a 404
+    assert answer.status == 404  # the failing request's own status (GAIA_RE01)
     results = answer.body["results"]
     assert results[:4] == [{}, {}, {}, {}] and results[5] == {}
     assert results[4]["code"] == "GAIA_RE01"
@@ -133,7 +133,7 @@ def test_each_request_needs_its_own_apps_token(kintone: StandIn) -> None:
     refused = Client(kintone.url, token_headers("deals-view")).post(
         "bulkRequest", {"requests": [call("PUT", "record", app=2, id=1, record=title("x"))]}
     )
-    assert refused.status == 400 and refused.body["results"][0]["code"] == "GAIA_NO01"
+    assert refused.status == 403 and refused.body["results"][0]["code"] == "GAIA_NO01"
 
 
 def test_revision_conflict_and_validation_errors_come_back_at_their_index(
@@ -147,7 +147,7 @@ def test_revision_conflict_and_validation_errors_come_back_at_their_index(
             ]
         },
     )
-    assert stale.status == 400 and stale.body["results"][0]["code"] == "GAIA_CO02"
+    assert stale.status == 409 and stale.body["results"][0]["code"] == "GAIA_CO02"
     invalid = both.post(
         "bulkRequest",
         {
@@ -240,7 +240,7 @@ def test_webhooks_follow_a_committed_batch_and_never_a_failed_one(
             ]
         },
     )
-    assert failed.status == 400
+    assert failed.status == 409  # the stale revision's GAIA_CO02
     kintone.wait_for_deliveries()
     assert receiver.calls == [] and kintone.store.outbox.log == []
     done = both.post(
@@ -292,7 +292,7 @@ def test_an_upload_attached_in_a_failed_batch_stays_an_upload(
             ]
         },
     )
-    assert failed.status == 400 and key in kintone.store.uploads
+    assert failed.status == 404 and key in kintone.store.uploads
     assert state(kintone) == before and kintone.store.uploads[key].app == owner
     added = both.post("record", {"app": 2, "record": attached})
     assert added.status == 200, added.body

@@ -387,3 +387,26 @@ def test_files_upload_attach_download(deals: Client, kintone: StandIn) -> None:
         f"{kintone.url}/k/v1/file.json", "POST", headers=headers, raw=f"--{boundary}--\r\n".encode()
     )
     assert no_part.errors == {"file": ["Required field."]}
+
+
+def test_upsert_by_update_key_inserts_the_key_into_a_required_field(kintone: StandIn) -> None:
+    # cybozu.dev update-records: in upsert mode an updateKey that matches nothing adds a record;
+    # the key's value is the new record's value (cli-kintone's import --update-key leaves the key
+    # field out of `record` and relies on this), so a required key field is not "missing".
+    customers = Client(kintone.url, token_headers("customers-full"))
+    reply = customers.put(
+        "records",
+        {
+            "app": 1,
+            "upsert": True,
+            "records": [
+                {
+                    "updateKey": {"field": "Customer_ID", "value": "C-100"},
+                    "record": {"Name": {"value": "New"}},
+                }
+            ],
+        },
+    )
+    assert reply.body == {"records": [{"id": "4", "operation": "INSERT", "revision": "1"}]}
+    record = customers.get("record", app=1, id=4).body["record"]
+    assert (record["Customer_ID"]["value"], record["Name"]["value"]) == ("C-100", "New")

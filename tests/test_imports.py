@@ -1,0 +1,79 @@
+"""What each command imports: validate, rules and diff load none of the build or runtime code."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import GOLDEN, ROOT
+
+# Runs the CLI as the console script does, then writes the names of the loaded modules.
+WRAPPER = """
+import atexit, json, sys
+atexit.register(lambda: open(sys.argv[1], "w").write(json.dumps(sorted(sys.modules))))
+from generator.cli import main
+main(sys.argv[2:], prog_name="kintone-connector")
+"""
+BUILD_AND_RUNTIME = (
+    "jinja2",
+    "http.server",
+    "generator.build_cli",
+    "generator.csharp",
+    "generator.pipeline",
+    "generator.render",
+    "generator.runtime",
+    "generator.standin",
+)
+# The only modules of ours outside generator.validate that the validator commands may load.
+SHARED = {f"generator{m}" for m in ("", ".cli", ".clierrors", ".errors", ".findings")}
+SWAGGER_LIBRARY = ("openapi_spec_validator", "pydantic", "jsonschema", "yaml")
+
+
+def loaded_modules(tmp_path: Path, *args: str) -> list[str]:
+    listing = tmp_path / "modules.json"
+    command = [sys.executable, "-c", WRAPPER, str(listing), *args]
+    completed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    modules: list[str] = json.loads(listing.read_text())
+    return modules
+
+
+def under(modules: list[str], packages: tuple[str, ...]) -> list[str]:
+    return [m for m in modules if any(m == p or m.startswith(p + ".") for p in packages)]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("validate", str(GOLDEN)),
+        ("validate", str(GOLDEN), str(GOLDEN), "--format", "json"),
+        ("rules",),
+        ("diff", str(GOLDEN), str(GOLDEN)),
+    ],
+    ids=["validate", "validate-many", "rules", "diff"],
+)
+def test_validator_commands_import_no_build_or_runtime_code(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    modules = loaded_modules(tmp_path, *args)
+    assert "generator.validate" in modules
+    assert under(modules, BUILD_AND_RUNTIME) == []
+    ours = set(under(modules, ("generator",)))
+    assert ours - SHARED - set(under(modules, ("generator.validate",))) == set()
+
+
+@pytest.mark.parametrize("args", [("rules",), ("diff", str(GOLDEN), str(GOLDEN))])
+def test_rules_and_diff_do_not_load_the_swagger_library(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    assert under(loaded_modules(tmp_path, *args), SWAGGER_LIBRARY) == []
+
+
+def test_help_imports_no_command_module(tmp_path: Path) -> None:
+    modules = loaded_modules(tmp_path, "--help")
+    ours = [m for m in modules if m.startswith("generator")]
+    assert ours == ["generator", "generator.cli", "generator.clierrors", "generator.errors"]
