@@ -68,6 +68,14 @@ public class Script : ScriptBase
                 return await this.ForwardIndexedAsync(new string[] { "ids", "codes", "spaceIds", }).ConfigureAwait(false);
             case "GetPreviewAppDeploy":
                 return await this.ForwardIndexedAsync(new string[] { "apps", }).ConfigureAwait(false);
+            case "AddRecordsBulk":
+                return await this.BulkRecordsAsync("add").ConfigureAwait(false);
+            case "UpdateRecordsBulk":
+                return await this.BulkRecordsAsync("update").ConfigureAwait(false);
+            case "DeleteRecordsBulk":
+                return await this.BulkRecordsAsync("delete").ConfigureAwait(false);
+            case "BulkRequest":
+                return await this.BulkRequestAsync().ConfigureAwait(false);
             case "OnRecordsAdded":
                 return await this.PollAddedAsync().ConfigureAwait(false);
             case "OnRecordsUpdated":
@@ -112,6 +120,13 @@ public class Script : ScriptBase
         {
             return upstream;
         }
+        // kintone's integration endpoint is undocumented: a Location it sends is kept as it
+        // is; only without one is a Location built from the webhook id in its body.
+        if (upstream.Headers.Location != null)
+        {
+            upstream.StatusCode = HttpStatusCode.Created;
+            return upstream;
+        }
         JObject upstreamBody = ParseJsonObject(await ReadBytesAsync(upstream.Content).ConfigureAwait(false)) ?? new JObject();
         string location = SubscribeLocation(requestUrl, requestBody, upstreamBody, RemoveWebhookPath);
         if (location == null)
@@ -128,6 +143,208 @@ public class Script : ScriptBase
     {
         HttpRequestMessage request = this.Context.Request;
         request.RequestUri = new Uri(IndexedQuery(request.RequestUri.AbsoluteUri, parameters));
+        return await this.Context.SendAsync(request, this.CancellationToken).ConfigureAwait(false);
+    }
+
+    // ---- Bulk writes through bulkRequest -------------------------------------------------
+    // Same rules as customcode.bulk_records: the list is cut into chunks of 100 sent as the
+    // requests of ONE bulkRequest (at most 20), which kintone runs all or nothing; the results
+    // are merged into the 100-record action's answer. On failure the failing request's error is
+    // the answer, with error keys renumbered to the position in the whole list.
+
+    private const int BulkChunk = 100;
+    private const int BulkMax = 2000;
+    private const string BulkPath = "/k/v1/bulkRequest.json";
+    private static readonly string[] Renumbered = new[] { "records[", "ids[", "revisions[" };
+
+    private async Task<HttpResponseMessage> BulkRecordsAsync(string kind)
+    {
+        HttpRequestMessage request = this.Context.Request;
+        JObject body = ParseJsonObject(await ReadBytesAsync(request.Content).ConfigureAwait(false));
+        if (body == null)
+        {
+            return JsonResponse(HttpStatusCode.BadRequest, KintoneError("CONNECTOR_BK01", "The request body is not a JSON object."));
+        }
+        string name = kind == "delete" ? "ids" : "records";
+        JArray items = body[name] as JArray;
+        if (items == null || items.Count > BulkMax)
+        {
+            return JsonResponse(HttpStatusCode.BadRequest, BulkTooMany(name));
+        }
+        if (items.Count == 0)
+        {
+            return JsonResponse(HttpStatusCode.OK, BulkMerged(kind, new JArray()));
+        }
+        string api = KintoneUrl(this.requestUrl, RecordsPath, "").TrimEnd('?');
+        api = api.Substring(AuthorityEnd(api));
+        string method = kind == "add" ? "POST" : kind == "update" ? "PUT" : "DELETE";
+        JArray requests = new JArray();
+        for (int start = 0; start < items.Count; start += BulkChunk)
+        {
+            requests.Add(new JObject { { "method", method }, { "api", api }, { "payload", BulkPayload(kind, body, start) } });
+        }
+        request.Method = HttpMethod.Post;
+        request.RequestUri = new Uri(KintoneUrl(this.requestUrl, BulkPath, "").TrimEnd('?'));
+        request.Content = CreateJsonContent(new JObject { { "requests", requests } }.ToString(Formatting.None));
+        HttpResponseMessage upstream = await this.Context.SendAsync(request, this.CancellationToken).ConfigureAwait(false);
+        byte[] answer = await ReadBytesAsync(upstream.Content).ConfigureAwait(false);
+        if (!upstream.IsSuccessStatusCode)
+        {
+            JObject error = BulkError(ParseJsonObject(answer));
+            return error == null ? upstream : JsonResponse(upstream.StatusCode, error);
+        }
+        JObject parsed = ParseJsonObject(answer);
+        JArray results = parsed == null ? null : parsed["results"] as JArray;
+        if (results == null || results.Count != requests.Count)
+        {
+            return JsonResponse(HttpStatusCode.BadGateway, KintoneError("CONNECTOR_BK03", "kintone returned a bulkRequest response without results."));
+        }
+        return JsonResponse(HttpStatusCode.OK, BulkMerged(kind, results));
+    }
+
+    internal static JObject BulkTooMany(string name)
+    {
+        return KintoneError("CONNECTOR_BK02", name + " must be an array of at most " + BulkMax + " items.");
+    }
+
+    // One records.json payload: the app, this chunk, and the options that apply to it.
+    private static JObject BulkPayload(string kind, JObject body, int start)
+    {
+        string name = kind == "delete" ? "ids" : "records";
+        JObject payload = new JObject { { "app", body["app"] != null ? body["app"].DeepClone() : JValue.CreateNull() } };
+        if (kind == "update" && body["upsert"] != null)
+        {
+            payload["upsert"] = body["upsert"].DeepClone();
+        }
+        payload[name] = Chunk((JArray)body[name], start);
+        JArray revisions = body["revisions"] as JArray;
+        if (kind == "delete" && revisions != null)
+        {
+            payload["revisions"] = Chunk(revisions, start);
+        }
+        return payload;
+    }
+
+    private static JArray Chunk(JArray items, int start)
+    {
+        JArray chunk = new JArray();
+        for (int i = start; i < items.Count && i < start + BulkChunk; i++)
+        {
+            chunk.Add(items[i].DeepClone());
+        }
+        return chunk;
+    }
+
+    // The results of the chunks as one answer of the 100-record action.
+    private static JObject BulkMerged(string kind, JArray results)
+    {
+        if (kind == "add")
+        {
+            JArray ids = new JArray();
+            JArray revisions = new JArray();
+            foreach (JToken result in results)
+            {
+                AddAll(ids, AsObject(result)["ids"]);
+                AddAll(revisions, AsObject(result)["revisions"]);
+            }
+            return new JObject { { "ids", ids }, { "revisions", revisions } };
+        }
+        if (kind == "update")
+        {
+            JArray records = new JArray();
+            foreach (JToken result in results)
+            {
+                AddAll(records, AsObject(result)["records"]);
+            }
+            return new JObject { { "records", records } };
+        }
+        return new JObject();
+    }
+
+    private static void AddAll(JArray into, JToken items)
+    {
+        JArray list = items as JArray;
+        if (list == null)
+        {
+            return;
+        }
+        foreach (JToken item in list)
+        {
+            into.Add(item.DeepClone());
+        }
+    }
+
+    // kintone's error of the failing chunk, keys renumbered; null: pass kintone's answer on.
+    private static JObject BulkError(JObject answer)
+    {
+        JArray results = answer == null ? null : answer["results"] as JArray;
+        if (results == null)
+        {
+            return null;
+        }
+        for (int index = 0; index < results.Count; index++)
+        {
+            JObject result = results[index] as JObject;
+            if (result == null || result.Count == 0)
+            {
+                continue;
+            }
+            JObject error = (JObject)result.DeepClone();
+            JObject errors = result["errors"] as JObject;
+            if (errors != null)
+            {
+                JObject renumbered = new JObject();
+                foreach (JProperty property in errors.Properties())
+                {
+                    renumbered[Renumber(property.Name, index * BulkChunk)] = property.Value.DeepClone();
+                }
+                error["errors"] = renumbered;
+            }
+            return error;
+        }
+        return null;
+    }
+
+    // records[5].Title.value with offset 100 becomes records[105].Title.value; other keys stay.
+    internal static string Renumber(string key, int offset)
+    {
+        foreach (string prefix in Renumbered)
+        {
+            int end = key.IndexOf(']', Math.Min(prefix.Length, key.Length));
+            if (key.StartsWith(prefix, StringComparison.Ordinal) && end > prefix.Length)
+            {
+                long? number = DigitsValue(key.Substring(prefix.Length, end - prefix.Length));
+                if (number != null)
+                {
+                    return prefix + (number.Value + offset) + key.Substring(end);
+                }
+            }
+        }
+        return key;
+    }
+
+    // BulkRequest: the caller's requests as they are; in a guest space, each inner /k/v1/
+    // path moves into the guest space like the outer one.
+    private async Task<HttpResponseMessage> BulkRequestAsync()
+    {
+        HttpRequestMessage request = this.Context.Request;
+        string baseUrl = SplitQuery(SplitFragment(this.requestUrl)[0])[0];
+        string prefix = GuestPrefix(baseUrl.Substring(AuthorityEnd(baseUrl)));
+        JObject body = prefix.Length > 0 ? ParseJsonObject(await ReadBytesAsync(request.Content).ConfigureAwait(false)) : null;
+        JArray requests = body == null ? null : body["requests"] as JArray;
+        if (requests != null)
+        {
+            foreach (JToken item in requests)
+            {
+                JObject inner = item as JObject;
+                string api = inner == null ? null : StringOf(inner["api"]);
+                if (api != null && api.StartsWith("/k/v1/", StringComparison.Ordinal))
+                {
+                    inner["api"] = prefix + api.Substring(2);
+                }
+            }
+            request.Content = CreateJsonContent(body.ToString(Formatting.None));
+        }
         return await this.Context.SendAsync(request, this.CancellationToken).ConfigureAwait(false);
     }
 
@@ -395,9 +612,10 @@ public class Script : ScriptBase
     }
 
     // add / update describe a record body to write, add-list the records array of AddRecords,
-    // record / records the typed outputs of the read operations, event the payload of the
-    // record webhooks, poll the 200 body of the polling triggers; anything else means add.
-    private static readonly string[] Modes = new[] { "add", "update", "add-list", "record", "records", "event", "poll" };
+    // update-list the records array of UpdateRecords, record / records the typed outputs of
+    // the read operations, event the payload of the record webhooks, poll the 200 body of the
+    // polling triggers; anything else means add.
+    private static readonly string[] Modes = new[] { "add", "update", "add-list", "update-list", "record", "records", "event", "poll" };
 
     internal static string SchemaMode(string requestUrl)
     {
@@ -461,8 +679,9 @@ public class Script : ScriptBase
 
     // Every pair named parameter is dropped (an empty one too, so kintone never sees a
     // parameter it does not know). When the first one has a value, /k/v1/... becomes
-    // /k/guest/<id>/v1/... with the id re-encoded (RFC 3986), so "/" or "?" in it cannot
-    // change the path. Other paths (/k/integration/..., already /k/guest/...) stay as they are.
+    // /k/guest/<id>/v1/... (and /k/integration/v1/... becomes /k/guest/<id>/integration/v1/...)
+    // with the id re-encoded (RFC 3986), so "/" or "?" in it cannot change the path. Other
+    // paths (already /k/guest/...) stay as they are.
     internal static string GuestRewrite(string url, string parameter)
     {
         string[] withoutFragment = SplitFragment(url);
@@ -476,7 +695,7 @@ public class Script : ScriptBase
         string space = QueryValue(parts[1], parameter) ?? "";
         int end = AuthorityEnd(parts[0]);
         string path = parts[0].Substring(end);
-        if (space.Length > 0 && path.StartsWith("/k/v1/", StringComparison.Ordinal))
+        if (space.Length > 0 && (path.StartsWith("/k/v1/", StringComparison.Ordinal) || path.StartsWith("/k/integration/v1/", StringComparison.Ordinal)))
         {
             path = "/k/guest/" + PercentEncodeBytes(PercentDecode(space)) + path.Substring(2);
         }
@@ -523,6 +742,8 @@ public class Script : ScriptBase
     // ---- Webhook subscription -----------------------------------------------------------
 
     // The URL the platform will DELETE later, or null when kintone gave no webhook id.
+    // requestUrl is the guest-rewritten URL: a webhook of a guest-space app is removed through
+    // the same guest space, so its id goes back into the query where RemoveWebhook reads it.
     internal static string SubscribeLocation(string requestUrl, JObject requestBody, JObject upstreamBody, string removeWebhookPath)
     {
         string webhookId = IdText(upstreamBody["id"]);
@@ -531,7 +752,10 @@ public class Script : ScriptBase
             return null;
         }
         string app = PercentEncode(IdText(requestBody["app"]));
-        return "https://" + Authority(requestUrl) + removeWebhookPath + "?app=" + app + "&id=" + PercentEncode(webhookId);
+        string baseUrl = SplitQuery(SplitFragment(requestUrl)[0])[0];
+        string prefix = GuestPrefix(baseUrl.Substring(AuthorityEnd(baseUrl)));
+        string guest = prefix.Length > 0 ? "&" + GuestSpaceParameter + "=" + prefix.Substring("/k/guest/".Length) : "";
+        return "https://" + Authority(requestUrl) + removeWebhookPath + "?app=" + app + "&id=" + PercentEncode(webhookId) + guest;
     }
 
     // ---- Record schema ------------------------------------------------------------------
@@ -835,6 +1059,29 @@ public class Script : ScriptBase
         return schema;
     }
 
+    // One entry of UpdateRecords' records: the record to change, and its typed fields.
+    internal static JObject UpdateItemSchema(JObject fieldsResponse)
+    {
+        JObject key = Described("object", "Update key", "A field that prohibits duplicate values, and the value that identifies the record.");
+        key["properties"] = new JObject
+        {
+            { "field", Described("string", "Update key field code", "The code of the unique field.") },
+            { "value", Described("string", "Update key value", "The value that identifies the record.") },
+        };
+        key["required"] = new JArray("field", "value");
+        JObject record = WriteRecordSchema(fieldsResponse, false);
+        record["x-ms-summary"] = "Fields";
+        record["description"] = "The field values to change, by field code.";
+        JObject properties = new JObject
+        {
+            { "id", Described("string", "Record ID", "The ID of the record to update; or use an update key.") },
+            { "updateKey", key },
+            { "revision", Described("string", "Expected revision", "The record's current revision; empty or -1 skips the check.") },
+            { "record", record },
+        };
+        return new JObject { { "type", "object" }, { "properties", properties } };
+    }
+
     // {"schema": JSON Schema for mode} for a kintone form-fields response.
     internal static JObject RecordSchema(JObject fieldsResponse, string mode)
     {
@@ -846,6 +1093,11 @@ public class Script : ScriptBase
         {
             JObject list = new JObject { { "type", "array" }, { "items", WriteRecordSchema(fieldsResponse, true) } };
             return new JObject { { "schema", list } };
+        }
+        if (mode == "update-list")
+        {
+            JObject updates = new JObject { { "type", "array" }, { "items", UpdateItemSchema(fieldsResponse) } };
+            return new JObject { { "schema", updates } };
         }
         JObject record = ReadRecordSchema(fieldsResponse);
         if (mode == "record")
@@ -866,14 +1118,13 @@ public class Script : ScriptBase
         return new JObject { { "schema", RecordsPage(record) } };
     }
 
-    // Get Records and cursor pages share one schema: each has only some of these keys.
+    // A Get Records answer: the records and the total count (null unless asked for).
     private static JObject RecordsPage(JObject record)
     {
         JObject properties = new JObject
         {
             { "records", new JObject { { "type", "array" }, { "items", record } } },
             { "totalCount", new JObject { { "type", "string" }, { "x-nullable", true } } },
-            { "next", new JObject { { "type", "boolean" } } },
         };
         return new JObject { { "type", "object" }, { "properties", properties } };
     }

@@ -11,10 +11,20 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 # GetRecordSchema's mode: add / update describe a record body to write, add-list the records
-# array of AddRecords, record / records the typed outputs of the read operations, event the
-# payload of the record webhooks and poll the 200 body of the polling triggers.
-Mode = Literal["add", "update", "add-list", "record", "records", "event", "poll"]
-MODES: tuple[Mode, ...] = ("add", "update", "add-list", "record", "records", "event", "poll")
+# array of AddRecords, update-list the records array of UpdateRecords, record / records the
+# typed outputs of the read operations, event the payload of the record webhooks and poll the
+# 200 body of the polling triggers.
+Mode = Literal["add", "update", "add-list", "update-list", "record", "records", "event", "poll"]
+MODES: tuple[Mode, ...] = (
+    "add",
+    "update",
+    "add-list",
+    "update-list",
+    "record",
+    "records",
+    "event",
+    "poll",
+)
 
 # Context.SendAsync for the polling operations: (method, url) -> (status, body). Every call
 # carries the incoming request's headers (authentication), so only these two vary.
@@ -378,8 +388,9 @@ def guest_rewrite(url: str, parameter: str) -> str:
 
     Every pair named parameter is dropped (an empty one too, so kintone never sees a
     parameter it does not know). When the first one has a value, /k/v1/... becomes
-    /k/guest/<id>/v1/... with the id re-encoded (RFC 3986), so "/" or "?" in it cannot
-    change the path. Other paths (/k/integration/..., already /k/guest/...) stay as they are.
+    /k/guest/<id>/v1/... (and /k/integration/v1/... becomes /k/guest/<id>/integration/v1/...)
+    with the id re-encoded (RFC 3986), so "/" or "?" in it cannot change the path. Other
+    paths (already /k/guest/...) stay as they are.
     """
     rest, fragment = _split_fragment(url)
     base, query = _split_query(rest)
@@ -390,10 +401,13 @@ def guest_rewrite(url: str, parameter: str) -> str:
     space = _query_value(query, parameter) or ""
     end = _authority_end(base)
     path = base[end:]
-    if space and path.startswith("/k/v1/"):
+    if space and path.startswith(_GUEST_CAPABLE):
         path = "/k/guest/" + quote(_percent_decode(space), safe="") + path[len("/k") :]
     new_query = "&".join(kept)
     return base[:end] + path + ("?" + new_query if new_query else "") + fragment
+
+
+_GUEST_CAPABLE = ("/k/v1/", "/k/integration/v1/")
 
 
 def _indexed_pairs(pair: str, parameters: Sequence[str], counters: dict[str, int]) -> list[str]:
@@ -431,14 +445,22 @@ def subscribe_location(
     request_body: Mapping[str, Any],
     upstream_body: Mapping[str, Any],
     remove_webhook_path: str,
+    guest_parameter: str = GUEST_SPACE_PARAMETER,
 ) -> str | None:
-    """The URL the platform will DELETE later, or None when kintone gave no webhook id."""
+    """The URL the platform will DELETE later, or None when kintone gave no webhook id.
+
+    request_url is the guest-rewritten URL: a webhook of a guest-space app is removed through
+    the same guest space, so its id goes back into the query where RemoveWebhook reads it.
+    """
     webhook_id = _id_text(upstream_body.get("id"))
     if not webhook_id:
         return None
     app = percent_encode(_id_text(request_body.get("app")))
+    end = _authority_end(request_url)
+    prefix = _guest_prefix(_split_query(_split_fragment(request_url)[0])[0][end:])
+    guest = f"&{guest_parameter}={prefix[len('/k/guest/') :]}" if prefix else ""
     host = _authority(request_url)
-    return f"https://{host}{remove_webhook_path}?app={app}&id={percent_encode(webhook_id)}"
+    return f"https://{host}{remove_webhook_path}?app={app}&id={percent_encode(webhook_id)}{guest}"
 
 
 def subscribe_result(
@@ -447,12 +469,22 @@ def subscribe_result(
     upstream_status: int,
     upstream_body: bytes,
     remove_webhook_path: str,
+    upstream_location: str | None = None,
+    guest_parameter: str = GUEST_SPACE_PARAMETER,
 ) -> ScriptResponse:
-    """The answer to a subscribe operation, given kintone's answer to the forwarded request."""
+    """The answer to a subscribe operation, given kintone's answer to the forwarded request.
+
+    kintone's integration endpoint is undocumented: a Location it sends is kept as it is; only
+    without one is a Location built from the webhook id in its body.
+    """
     if not 200 <= upstream_status < 300:
         return ScriptResponse(upstream_status, {}, upstream_body)
+    if upstream_location:
+        return ScriptResponse(201, {"Location": upstream_location}, upstream_body)
     parsed = parse_json_object(upstream_body) or {}
-    location = subscribe_location(request_url, request_body, parsed, remove_webhook_path)
+    location = subscribe_location(
+        request_url, request_body, parsed, remove_webhook_path, guest_parameter
+    )
     if location is None:
         error = dump_json(WEBHOOK_ID_MISSING)
         return ScriptResponse(502, {"Content-Type": JSON_CONTENT_TYPE}, error)
@@ -633,6 +665,33 @@ def write_record_schema(fields_response: Mapping[str, Any], add: bool) -> dict[s
     return schema
 
 
+def update_item_schema(fields_response: Mapping[str, Any]) -> dict[str, Any]:
+    """One entry of UpdateRecords' records: the record to change, and its typed fields."""
+    key = _described("object", "Update key", _UPDATE_KEY_TEXT)
+    key["properties"] = {
+        "field": _described("string", "Update key field code", "The code of the unique field."),
+        "value": _described("string", "Update key value", "The value that identifies the record."),
+    }
+    key["required"] = ["field", "value"]
+    record = write_record_schema(fields_response, False)
+    record["x-ms-summary"] = "Fields"
+    record["description"] = "The field values to change, by field code."
+    properties = {
+        "id": _described("string", "Record ID", _UPDATE_ID_TEXT),
+        "updateKey": key,
+        "revision": _described("string", "Expected revision", _UPDATE_REVISION_TEXT),
+        "record": record,
+    }
+    return {"type": "object", "properties": properties}
+
+
+_UPDATE_KEY_TEXT = (
+    "A field that prohibits duplicate values, and the value that identifies the record."
+)
+_UPDATE_ID_TEXT = "The ID of the record to update; or use an update key."
+_UPDATE_REVISION_TEXT = "The record's current revision; empty or -1 skips the check."
+
+
 def record_schema(fields_response: Mapping[str, Any], mode: Mode) -> dict[str, Any]:
     """{"schema": JSON Schema for mode} for a kintone form-fields response."""
     if mode in ("add", "update"):
@@ -640,6 +699,8 @@ def record_schema(fields_response: Mapping[str, Any], mode: Mode) -> dict[str, A
     if mode == "add-list":
         items = write_record_schema(fields_response, True)
         return {"schema": {"type": "array", "items": items}}
+    if mode == "update-list":
+        return {"schema": {"type": "array", "items": update_item_schema(fields_response)}}
     record = read_record_schema(fields_response)
     if mode == "record":
         return {"schema": {"type": "object", "properties": {"record": record}}}
@@ -652,11 +713,10 @@ def record_schema(fields_response: Mapping[str, Any], mode: Mode) -> dict[str, A
 
 
 def _records_page(record: dict[str, Any]) -> dict[str, Any]:
-    """Get Records and cursor pages share one schema: each has only some of these keys."""
+    """A Get Records answer: the records and the total count (null unless asked for)."""
     properties = {
         "records": {"type": "array", "items": record},
         "totalCount": {"type": "string", "x-nullable": True},
-        "next": {"type": "boolean"},
     }
     return {"type": "object", "properties": properties}
 
@@ -1258,3 +1318,153 @@ def poll_status(
     STATUS field (CONNECTOR_PL04), both 400 and before any records query.
     """
     return _poll_changes(request_url, send, fields_path, guest_parameter, by_status=True)
+
+
+# ---- Bulk writes through bulkRequest ------------------------------------------------------
+# "Add / Update / Delete records (up to 2,000)" turn one connector call into ONE kintone call:
+# the records (or ids) are cut into chunks of 100 (kintone's limit per records.json call) and
+# sent as up to 20 requests of one bulkRequest (kintone's limit), which kintone runs all or
+# nothing. The answer merges the 20 results back into the shape of the 100-record action. On
+# failure kintone puts the error object at the failing request's index; the script answers
+# that error, with kintone's status, and error keys such as records[5].Title.value renumbered
+# to the position in the caller's whole list (records[105]... for the second chunk).
+#
+# "Run requests in one transaction" (BulkRequest) forwards the caller's requests; only for a
+# guest space does it move each inner /k/v1/ path into the guest space, as it does the outer one.
+
+BulkKind = Literal["add", "update", "delete"]
+BULK_KINDS: tuple[BulkKind, ...] = ("add", "update", "delete")
+BULK_CHUNK = 100  # records per records.json call
+BULK_REQUESTS = 20  # requests per bulkRequest
+BULK_MAX = BULK_CHUNK * BULK_REQUESTS
+BULK_PATH = "/k/v1/bulkRequest.json"
+_BULK_METHODS: dict[BulkKind, str] = {"add": "POST", "update": "PUT", "delete": "DELETE"}
+_BULK_LISTS: dict[BulkKind, str] = {"add": "records", "update": "records", "delete": "ids"}
+_RENUMBERED = ("records[", "ids[", "revisions[")
+
+BULK_BODY_UNREADABLE = {
+    "code": "CONNECTOR_BK01",
+    "id": "",
+    "message": "The request body is not a JSON object.",
+}
+BULK_RESULTS_UNREADABLE = {
+    "code": "CONNECTOR_BK03",
+    "id": "",
+    "message": "kintone returned a bulkRequest response without results.",
+}
+
+
+def bulk_too_many(name: str) -> dict[str, str]:
+    """The error for a list that is missing, not an array, or longer than BULK_MAX."""
+    return {
+        "code": "CONNECTOR_BK02",
+        "id": "",
+        "message": f"{name} must be an array of at most {BULK_MAX} items.",
+    }
+
+
+# Send for a JSON body: (method, url, body) -> (status, body); headers as in Send.
+SendBody = Callable[[str, str, bytes], tuple[int, bytes]]
+
+
+def bulk_records(
+    kind: BulkKind, request_url: str, request_body: bytes, send: SendBody
+) -> ScriptResponse:
+    """The answer to Add / Update / Delete records (up to 2,000); request_url is guest-rewritten."""
+    body = parse_json_object(request_body)
+    if body is None:
+        return _error(400, BULK_BODY_UNREADABLE)
+    name = _BULK_LISTS[kind]
+    items = body.get(name)
+    if not isinstance(items, list) or len(items) > BULK_MAX:
+        return _error(400, bulk_too_many(name))
+    if not items:
+        return ScriptResponse(
+            200, {"Content-Type": JSON_CONTENT_TYPE}, dump_json(_merged(kind, []))
+        )
+    api = kintone_url(request_url, RECORDS_PATH, "").rstrip("?")
+    api = api[_authority_end(api) :]
+    requests = [
+        {"method": _BULK_METHODS[kind], "api": api, "payload": _payload(kind, body, start)}
+        for start in range(0, len(items), BULK_CHUNK)
+    ]
+    url = kintone_url(request_url, BULK_PATH, "").rstrip("?")
+    status, answer = send("POST", url, dump_json({"requests": requests}))
+    if not 200 <= status < 300:
+        return _bulk_failure(status, answer)
+    results = (parse_json_object(answer) or {}).get("results")
+    if not isinstance(results, list) or len(results) != len(requests):
+        return _error(502, BULK_RESULTS_UNREADABLE)
+    merged = _merged(kind, [_mapping(result) for result in results])
+    return ScriptResponse(200, {"Content-Type": JSON_CONTENT_TYPE}, dump_json(merged))
+
+
+def _payload(kind: BulkKind, body: Mapping[str, Any], start: int) -> dict[str, Any]:
+    """One records.json payload: the app, this chunk, and the options that apply to it."""
+    chunk = slice(start, start + BULK_CHUNK)
+    payload: dict[str, Any] = {"app": body.get("app")}
+    if kind == "update" and "upsert" in body:
+        payload["upsert"] = body["upsert"]
+    payload[_BULK_LISTS[kind]] = body[_BULK_LISTS[kind]][chunk]
+    revisions = body.get("revisions")
+    if kind == "delete" and isinstance(revisions, list):
+        payload["revisions"] = revisions[chunk]
+    return payload
+
+
+def _merged(kind: BulkKind, results: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The results of the chunks as one answer of the 100-record action."""
+    if kind == "add":
+        return {
+            "ids": [i for r in results for i in _list(r.get("ids"))],
+            "revisions": [v for r in results for v in _list(r.get("revisions"))],
+        }
+    if kind == "update":
+        return {"records": [item for r in results for item in _list(r.get("records"))]}
+    return {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _bulk_failure(status: int, answer: bytes) -> ScriptResponse:
+    """kintone's error of the failing chunk, keys renumbered; other answers pass unchanged."""
+    results = (parse_json_object(answer) or {}).get("results")
+    if not isinstance(results, list):
+        return ScriptResponse(status, {}, answer)
+    for index, result in enumerate(results):
+        if isinstance(result, dict) and result:
+            error = dict(result)
+            errors = result.get("errors")
+            if isinstance(errors, dict):
+                offset = index * BULK_CHUNK
+                error["errors"] = {renumber(k, offset): v for k, v in errors.items()}
+            return ScriptResponse(status, {"Content-Type": JSON_CONTENT_TYPE}, dump_json(error))
+    return ScriptResponse(status, {}, answer)
+
+
+def renumber(key: str, offset: int) -> str:
+    """records[5].Title.value with offset 100 → records[105].Title.value; other keys as they are."""
+    for prefix in _RENUMBERED:
+        end = key.find("]", len(prefix))
+        if key.startswith(prefix) and end > len(prefix):
+            number = _digits(key[len(prefix) : end])
+            if number is not None:
+                return f"{prefix}{number + offset}{key[end:]}"
+    return key
+
+
+def bulk_request_body(request_url: str, request_body: bytes) -> bytes | None:
+    """BulkRequest's body with inner /k/v1/ paths in the guest space; None: send it unchanged."""
+    end = _authority_end(request_url)
+    prefix = _guest_prefix(_split_query(_split_fragment(request_url)[0])[0][end:])
+    body = parse_json_object(request_body) if prefix else None
+    requests = body.get("requests") if body is not None else None
+    if body is None or not isinstance(requests, list):
+        return None
+    for item in requests:
+        api = item.get("api") if isinstance(item, dict) else None
+        if isinstance(item, dict) and isinstance(api, str) and api.startswith("/k/v1/"):
+            item["api"] = prefix + api[2:]
+    return dump_json(body)

@@ -221,13 +221,25 @@ class Operation:
     indexed_arrays: tuple[str, ...] = ()
     guest_space: bool = False
     polling: Literal["added", "updated", "status"] | None = None
+    # bulkRequest: "request" forwards the caller's requests; add, update and delete split a
+    # list of up to 2,000 records into one bulkRequest of records.json calls.
+    bulk: Literal["request", "add", "update", "delete"] | None = None
     produces: tuple[str, ...] = ("application/json",)
     trigger: TriggerInfo | None = None
 
     @property
     def runs_script(self) -> bool:
-        """Whether the platform routes this operation through script.csx."""
-        return self.custom_code or self.guest_space or self.polling is not None
+        """Whether script.csx does more for it than build kintone's authentication headers.
+
+        Every operation runs the script (render.properties.script_operations); this says
+        whether it also needs the guest-space rewrite, polling or a custom-code branch.
+        """
+        return (
+            self.custom_code
+            or self.guest_space
+            or self.polling is not None
+            or self.bulk is not None
+        )
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Static script.csx rules CODE-01…05 and the C# scanner under them (no compiler needed)."""
+"""Static script.csx rules CODE-01…06 and the C# scanner under them (no compiler needed)."""
 
 from __future__ import annotations
 
@@ -54,6 +54,7 @@ def test_rules_are_registered_with_levels() -> None:
         "CODE-03": "warning",
         "CODE-04": "error",
         "CODE-05": "warning",
+        "CODE-06": "warning",
     }
 
 
@@ -273,6 +274,58 @@ def test_listed_operation_missing_from_swagger_is_left_to_ap_08() -> None:
         "warning AP-08 apiProperties.json#/properties/scriptOperations/1: "
         "no swagger operation has the operationId 'Z'; it is unused"
     ]
+
+
+# ---- CODE-06: headers the script consumes --------------------------------------------------
+
+
+def _with_policy(operations: list[str], header: str, scope: list[str] | None = None) -> bytes:
+    parameters: dict[str, Any] = {"x-ms-apimTemplateParameter.name": header}
+    if scope is not None:
+        parameters["x-ms-apimTemplate-operationName"] = scope
+    policy = {"templateId": "setheader", "title": "t", "parameters": parameters}
+    properties = {"scriptOperations": operations, "policyTemplateInstances": [policy]}
+    return json.dumps({"properties": properties}).encode()
+
+
+def _consumed(operations: list[str], header: str, scope: list[str] | None = None) -> list[str]:
+    script = (
+        HEADER + EXECUTE + '        var p = "X-Private-Password";\n        return null;\n    }\n}\n'
+    )
+    files = {
+        "script.csx": script.encode(),
+        "apiProperties.json": _with_policy(operations, header, scope),
+        "apiDefinition.swagger.json": json.dumps(_swagger(["A", "B", "C"])).encode(),
+    }
+    return [f.render() for f in validate_files(files, rules=["CODE-06"])]
+
+
+def test_operation_outside_script_operations_sends_a_private_header_raw() -> None:
+    assert _consumed(["A", "C"], "x-private-password") == [
+        "warning CODE-06 apiProperties.json#/properties/scriptOperations: 'B' is not in "
+        "scriptOperations, but the script reads the header 'x-private-password' a setheader "
+        "policy adds: that operation sends it to the backend as it is, without what the script "
+        "builds from it"
+    ]
+
+
+def test_consumed_header_is_fine_when_every_reached_operation_runs_the_script() -> None:
+    assert _consumed(["A", "B", "C"], "X-Private-Password") == []
+    assert _consumed([], "X-Private-Password") == []  # empty: every operation
+    assert _consumed(["A"], "X-Private-Password", ["A"]) == []  # the policy reaches A only
+    assert _consumed(["A"], "X-Other") == []  # a header the script never names
+
+
+def test_golden_connector_without_remove_webhook_in_script_operations_is_flagged() -> None:
+    # The defect this rule was written for: RemoveWebhook sent the raw password headers.
+    files = dict(read_connector(GOLDEN))
+    document = json.loads(files["apiProperties.json"])
+    document["properties"]["scriptOperations"].remove("RemoveWebhook")
+    files["apiProperties.json"] = json.dumps(document).encode()
+    result = [f.render() for f in validate_files(files, rules=["CODE-06"])]
+    assert len(result) == 5 and all(
+        "'RemoveWebhook' is not in scriptOperations" in f for f in result
+    )
 
 
 # ---- The scanner -------------------------------------------------------------------------

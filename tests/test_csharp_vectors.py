@@ -117,6 +117,12 @@ def test_context_survives_a_render_with_unusual_names() -> None:
             {"operation": "Poll 3", "kind": "status"},
         ],
         "auth_headers": {k: f"X-{k} ä" for k in AUTH_HEADER_KEYS},
+        "bulk_operations": [
+            {"operation": "Bulk ü", "kind": "request"},
+            {"operation": 'Add "2000"', "kind": "add"},
+            {"operation": "Up", "kind": "update"},
+            {"operation": "Del", "kind": "delete"},
+        ],
     }
     text = make_environment().get_template("script.csx.j2").render(**values)
     assert context_from_script(text) == ScriptContext.from_template_values(values)

@@ -63,6 +63,12 @@ SAMPLE_CONTEXT: dict[str, Any] = {
         "basic_username": "X-Kintone-Basic-Username",
         "basic_password": "X-Kintone-Basic-Password",
     },
+    "bulk_operations": [
+        {"operation": "AddRecordsBulk", "kind": "add"},
+        {"operation": "UpdateRecordsBulk", "kind": "update"},
+        {"operation": "DeleteRecordsBulk", "kind": "delete"},
+        {"operation": "BulkRequest", "kind": "request"},
+    ],
 }
 
 
@@ -629,6 +635,10 @@ def test_template_switch_has_a_case_per_operation() -> None:
         *[(f'"{op}"', "SubscribeAsync") for op in SAMPLE_CONTEXT["webhook_operations"]],
         ('"GetPreviewAppDeploy"', "ForwardIndexedAsync"),
         ('"GetTwoLists"', "ForwardIndexedAsync"),
+        ('"AddRecordsBulk"', "BulkRecordsAsync"),
+        ('"UpdateRecordsBulk"', "BulkRecordsAsync"),
+        ('"DeleteRecordsBulk"', "BulkRecordsAsync"),
+        ('"BulkRequest"', "BulkRequestAsync"),
         ('"OnRecordsAdded"', "PollAddedAsync"),
         ('"OnRecordsUpdated"', "PollUpdatedAsync"),
         ('"OnRecordStatusChanged"', "PollStatusAsync"),

@@ -43,6 +43,10 @@ CONTEXT: dict[str, Any] = {
         {"operation": POLL_STATUS, "kind": "status"},
     ],
     "auth_headers": dict(DEFAULT_AUTH_HEADERS),
+    "bulk_operations": [
+        {"operation": "AddRecordsBulk", "kind": "add"},
+        {"operation": "BulkRequest", "kind": "request"},
+    ],
 }
 
 
@@ -187,7 +191,7 @@ def test_guest_parameter_is_a_string_literal() -> None:
 
 def test_contexts_without_the_new_values_are_refused() -> None:
     # The renderer always passes every value; a missing one is a bug, not a default.
-    for name in ("guest_space_parameter", "polling_operations"):
+    for name in ("guest_space_parameter", "polling_operations", "bulk_operations"):
         partial = {k: v for k, v in CONTEXT.items() if k != name}
         with pytest.raises(jinja2.UndefinedError):
             render_script(partial)

@@ -38,11 +38,12 @@ CASES = [
     (f"{H}/k/v1/records.json?app=1&{P}", f"{H}/k/v1/records.json?app=1"),
     # The first pair decides; every pair of that name is removed.
     (f"{H}/k/v1/apps.json?{P}=4&limit=5&{P}=9", f"{H}/k/guest/4/v1/apps.json?limit=5"),
-    # Paths that are not /k/v1/ keep their path.
+    # The webhook integration paths take the guest form too.
     (
         f"{H}/k/integration/v1/preview/app/webhook.json?{P}=4",
-        f"{H}/k/integration/v1/preview/app/webhook.json",
+        f"{H}/k/guest/4/integration/v1/preview/app/webhook.json",
     ),
+    # Other paths keep their path.
     (f"{H}/k/guest/7/v1/records.json?app=1&{P}=4", f"{H}/k/guest/7/v1/records.json?app=1"),
     (f"{H}/k/v1x/records.json?{P}=4", f"{H}/k/v1x/records.json"),
     # Untouched without the parameter; names are compared exactly.
@@ -159,8 +160,12 @@ def test_csharp_webhook_subscription_drops_the_parameter(session: ScriptSession)
     run = run_csharp(
         session, "AddWebhookForAddingRecord", url, [(200, b'{"id":"9"}')], "POST", body
     )
-    assert sent_by(run) == [("POST", f"{H}/k/integration/v1/preview/app/webhook.json")]
+    assert sent_by(run) == [("POST", f"{H}/k/guest/4/integration/v1/preview/app/webhook.json")]
     assert run.response is not None and run.response.status == 201
+    # The Location removes the webhook through the same guest space.
+    assert run.response.header("Location") == (
+        f"{H}/k/integration/v1/preview/app/webhook.json?app=5&id=9&{P}=4"
+    )
 
 
 @pytest.mark.parametrize(

@@ -203,6 +203,7 @@ def test_read_schema_has_no_required_lists() -> None:
         ("mode=record", "record"),
         ("mode=records", "records"),
         ("mode=add-list", "add-list"),
+        ("mode=update-list", "update-list"),
         ("mode=event", "event"),
         ("mode=poll", "poll"),
         ("mode=Poll", "add"),
@@ -225,7 +226,8 @@ def test_record_mode_wraps_one_record() -> None:
     }
 
 
-def test_records_mode_describes_get_records_and_cursor_pages() -> None:
+def test_records_mode_describes_get_records_without_a_next_flag() -> None:
+    # Only cursor pages carry next; a Get Records answer never does.
     fields = load("all_types.json")
     assert record_schema(fields, "records") == {
         "schema": {
@@ -233,7 +235,6 @@ def test_records_mode_describes_get_records_and_cursor_pages() -> None:
             "properties": {
                 "records": {"type": "array", "items": read_record_schema(fields)},
                 "totalCount": {"type": "string", "x-nullable": True},
-                "next": {"type": "boolean"},
             },
         }
     }
@@ -244,6 +245,19 @@ def test_add_list_mode_is_an_array_of_add_records() -> None:
     schema = record_schema(fields, "add-list")["schema"]
     assert schema == {"type": "array", "items": record_schema(fields, "add")["schema"]}
     assert schema["items"]["required"] == ["Title", "Amount", "Priority"]
+
+
+def test_update_list_mode_is_an_array_of_typed_changes() -> None:
+    fields = load("all_types.json")
+    schema = record_schema(fields, "update-list")["schema"]
+    assert schema["type"] == "array"
+    item = schema["items"]
+    assert list(item["properties"]) == ["id", "updateKey", "revision", "record"]
+    assert item["properties"]["updateKey"]["required"] == ["field", "value"]
+    record = item["properties"]["record"]
+    # The update record schema: typed fields, nothing required (only changed fields are sent).
+    assert record["properties"] == record_schema(fields, "update")["schema"]["properties"]
+    assert "required" not in record and record["x-ms-summary"] == "Fields"
 
 
 @pytest.mark.parametrize("mode", ["add", "update"])
@@ -262,7 +276,7 @@ def session() -> Iterator[ScriptSession]:
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.name)
 @pytest.mark.parametrize(
-    "mode", ["record", "records", "add-list", "add", "update", "event", "poll"]
+    "mode", ["record", "records", "add-list", "update-list", "add", "update", "event", "poll"]
 )
 def test_csharp_schema_matches_python(session: ScriptSession, fixture: Path, mode: str) -> None:
     url = SCHEMA_URL + mode

@@ -143,6 +143,7 @@ def test_record_triggers_declare_dynamic_schemas_of_the_apps_fields() -> None:
         assert {name: (a.parameter, a.value) for name, a in dynamic.parameters.items()} == {
             "app": ("app", None),
             "mode": (None, "event"),
+            "guestSpaceId": ("guestSpaceId", None),
         }
     for trigger_id in ("OnRecordsAdded", "OnRecordsUpdated", "OnRecordStatusChanged"):
         responses = {r.status: r for r in triggers[trigger_id].responses}

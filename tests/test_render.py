@@ -188,13 +188,21 @@ def test_record_webhooks_type_their_payload_by_the_apps_fields(
     assert schema["type"] == "object" and schema["description"]
     assert schema["x-ms-dynamic-schema"] == {
         "operationId": "GetRecordSchema",
-        "parameters": {"app": {"parameter": "app"}, "mode": "event"},
+        "parameters": {
+            "app": {"parameter": "app"},
+            "mode": "event",
+            "guestSpaceId": {"parameter": "guestSpaceId"},
+        },
         "value-path": "schema",
     }
     # The inputs come from the subscription's body, where the app is picked.
     assert schema["x-ms-dynamic-properties"] == {
         "operationId": "GetRecordSchema",
-        "parameters": {"app": {"parameterReference": "body/app"}, "mode": {"value": "event"}},
+        "parameters": {
+            "app": {"parameterReference": "body/app"},
+            "mode": {"value": "event"},
+            "guestSpaceId": {"parameterReference": "guestSpaceId"},
+        },
         "itemValuePath": "schema",
     }
 
@@ -284,3 +292,47 @@ def test_guest_space_id_is_an_optional_advanced_parameter_everywhere(
             assert guest is not None, op["operationId"]
             assert guest["in"] == "query" and guest["required"] is False
             assert guest["x-ms-visibility"] == "advanced"
+
+
+def test_every_operation_runs_the_script_that_builds_kintone_authentication(
+    swagger: dict[str, Any], properties: dict[str, Any]
+) -> None:
+    # The policies fill private headers only the script turns into kintone's; an operation
+    # outside scriptOperations (RemoveWebhook was one) would reach kintone without them.
+    ids = [
+        op["operationId"]
+        for item in swagger["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict) and "operationId" in op
+    ]
+    assert sorted(properties["scriptOperations"]) == sorted(ids)
+
+
+def test_readme_documents_the_bulk_actions_and_when_to_use_which(files: dict[str, bytes]) -> None:
+    readme = files["README.md"].decode()
+    for summary in (
+        "Add records (up to 2,000)",
+        "Update records (up to 2,000)",
+        "Delete records (up to 2,000)",
+        "Run requests in one transaction",
+        "Post to a space thread",
+        "Get views",
+    ):
+        assert f"#### {summary}\n" in readme, summary
+    guide = readme.split("### Which action for many records?", 1)[1].split("\n## ", 1)[0]
+    assert "5 seconds" in guide and "upsert" in guide and "bulkRequest" in guide
+
+
+def test_bulk_actions_route_through_the_script_with_their_kind(swagger: dict[str, Any]) -> None:
+    connector = parse_description(default_description())
+    kinds = {op.id: op.bulk for op in connector.operations if op.bulk}
+    assert kinds == {
+        "AddRecordsBulk": "add",
+        "UpdateRecordsBulk": "update",
+        "DeleteRecordsBulk": "delete",
+        "BulkRequest": "request",
+    }
+    path = swagger["paths"]["/k/v1/bulkRequest.json"]["post"]
+    item = path["parameters"][0]["schema"]["properties"]["requests"]["items"]
+    assert item["required"] == ["method", "api", "payload"]
+    assert "/k/v1/records.json" in item["properties"]["api"]["enum"]

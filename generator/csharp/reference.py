@@ -11,9 +11,13 @@ from typing import Any, Literal
 from generator.csharp.engine import ScriptRun
 from generator.customcode import (
     AUTH_HEADER_KEYS,
+    BULK_KINDS,
     FIELDS_UNREADABLE,
     JSON_CONTENT_TYPE,
+    BulkKind,
     ScriptResponse,
+    bulk_records,
+    bulk_request_body,
     dump_json,
     guest_rewrite,
     indexed_query,
@@ -30,7 +34,17 @@ from generator.customcode import (
 from generator.runtime.messages import HttpRequest, HttpResponse
 
 Role = Literal[
-    "record_schema", "subscribe", "indexed", "poll_added", "poll_updated", "poll_status", "forward"
+    "record_schema",
+    "subscribe",
+    "indexed",
+    "poll_added",
+    "poll_updated",
+    "poll_status",
+    "bulk_request",
+    "bulk_add",
+    "bulk_update",
+    "bulk_delete",
+    "forward",
 ]
 ROLES: tuple[Role, ...] = (
     "record_schema",
@@ -39,6 +53,10 @@ ROLES: tuple[Role, ...] = (
     "poll_added",
     "poll_updated",
     "poll_status",
+    "bulk_request",
+    "bulk_add",
+    "bulk_update",
+    "bulk_delete",
     "forward",
 )
 GENERATED_MARK = "Generated from templates/script.csx.j2"
@@ -52,6 +70,8 @@ _METHOD_ROLES: dict[str, Role] = {
     "PollAddedAsync": "poll_added",
     "PollUpdatedAsync": "poll_updated",
     "PollStatusAsync": "poll_status",
+    "BulkRequestAsync": "bulk_request",
+    "BulkRecordsAsync": "bulk_add",  # the kind argument picks add, update or delete
 }
 
 
@@ -72,6 +92,7 @@ class ScriptContext:
     polling_operations: tuple[tuple[str, Role], ...] = ()
     guest_space_parameter: str | None = None
     auth_headers: tuple[tuple[str, str], ...] | None = None
+    bulk_operations: tuple[tuple[str, Role], ...] = ()
 
     @classmethod
     def from_template_values(cls, values: Mapping[str, Any]) -> ScriptContext:
@@ -86,6 +107,10 @@ class ScriptContext:
         )
         guest = values.get("guest_space_parameter")
         auth = values.get("auth_headers")
+        bulk = tuple(
+            (str(item["operation"]), _BULK_ROLES[str(item["kind"])])
+            for item in values.get("bulk_operations", [])
+        )
         return cls(
             str(values["record_schema_operation"]),
             str(values["fields_path"]),
@@ -95,6 +120,7 @@ class ScriptContext:
             polling,
             None if guest is None else str(guest),
             None if auth is None else tuple((key, str(auth[key])) for key in AUTH_HEADER_KEYS),
+            bulk,
         )
 
     def role(self, operation_id: str) -> Role:
@@ -105,9 +131,17 @@ class ScriptContext:
             return "subscribe"
         if operation_id in dict(self.indexed_arrays):
             return "indexed"
+        if operation_id in dict(self.bulk_operations):
+            return dict(self.bulk_operations)[operation_id]
         return dict(self.polling_operations).get(operation_id, "forward")
 
 
+_BULK_ROLES: dict[str, Role] = {
+    "request": "bulk_request",
+    "add": "bulk_add",
+    "update": "bulk_update",
+    "delete": "bulk_delete",
+}
 _POLL_ROLES: dict[str, Role] = {
     "added": "poll_added",
     "updated": "poll_updated",
@@ -130,13 +164,18 @@ def context_from_script(text: str) -> ScriptContext | None:
     constants = {name: json.loads(value) for name, value in _CONSTANT.findall(text)}
     cases: dict[Role, list[tuple[str, tuple[str, ...]]]] = {role: [] for role in ROLES}
     polling: list[tuple[str, Role]] = []
+    bulk: list[tuple[str, Role]] = []
     for label, method, arguments in _CASE.findall(text):
         role = _METHOD_ROLES.get(method)
         if role is not None:
             parameters = tuple(json.loads(p) for p in re.findall(_STRING, arguments))
+            if method == "BulkRecordsAsync" and parameters:
+                role = _BULK_ROLES.get(parameters[0], role)
             cases[role].append((json.loads(label), parameters))
             if role in _POLL_ROLES.values():
                 polling.append((json.loads(label), role))
+            if role in _BULK_ROLES.values():
+                bulk.append((json.loads(label), role))
     schema = cases["record_schema"]
     if len(schema) != 1 or not {"FieldsPath", "RemoveWebhookPath"} <= constants.keys():
         return None
@@ -149,6 +188,7 @@ def context_from_script(text: str) -> ScriptContext | None:
         tuple(polling),
         constants.get("GuestSpaceParameter"),
         _auth_headers(constants),
+        tuple(bulk),
     )
 
 
@@ -248,7 +288,39 @@ def _answer(
     if role == "indexed":
         parameters = dict(context.indexed_arrays)[operation_id]
         return up.send(replace(request, url=indexed_query(request.url, parameters)))
+    if role == "bulk_request":
+        body = bulk_request_body(request.url, request.body)
+        return up.send(request if body is None else _with_json_body(request, body))
+    if role in _BULK_ROLE_KINDS:
+        return _bulk_records(_BULK_ROLE_KINDS[role], request, up)
     return up.send(request)
+
+
+_BULK_ROLE_KINDS: dict[Role, BulkKind] = {
+    "bulk_add": "add",
+    "bulk_update": "update",
+    "bulk_delete": "delete",
+}
+assert set(_BULK_ROLE_KINDS.values()) == set(BULK_KINDS)
+
+
+def _with_json_body(request: HttpRequest, body: bytes, method: str | None = None) -> HttpRequest:
+    """The request with a new JSON body (its Content-Type replaced), as the script sends it."""
+    headers = tuple((k, v) for k, v in request.headers if k.lower() != "content-type")
+    headers += (("Content-Type", JSON_CONTENT_TYPE),)
+    return HttpRequest(method or request.method, request.url, headers, body)
+
+
+def _bulk_records(kind: BulkKind, request: HttpRequest, up: _Upstream) -> HttpResponse:
+    def send(method: str, url: str, body: bytes) -> tuple[int, bytes]:
+        answer = up.send(replace(_with_json_body(request, body, method), url=url))
+        return answer.status, answer.body
+
+    result = bulk_records(kind, request.url, request.body, send)
+    # A result without headers of its own is kintone's answer, passed on unchanged.
+    if not result.headers and up.sent and _is_passed_through(up.last()):
+        return up.last()
+    return _new_response(result)
 
 
 def _record_schema(context: ScriptContext, request: HttpRequest, up: _Upstream) -> HttpResponse:
@@ -267,7 +339,13 @@ def _subscribe(context: ScriptContext, request: HttpRequest, up: _Upstream) -> H
     upstream = up.send(request)
     body = parse_json_object(request.body) or {}
     result = subscribe_result(
-        request.url, body, upstream.status, upstream.body, context.remove_webhook_path
+        request.url,
+        body,
+        upstream.status,
+        upstream.body,
+        context.remove_webhook_path,
+        upstream.header("Location"),
+        context.guest_space_parameter or "",
     )
     if _is_passed_through(upstream):
         return upstream

@@ -35,8 +35,13 @@ def properties_context(connector: Connector) -> dict[str, Any]:
 
 
 def script_operations(connector: Connector) -> list[str]:
-    """Operation ids routed through script.csx."""
-    return [op.id for op in connector.all_operations if op.runs_script]
+    """Operation ids routed through script.csx: every one of them.
+
+    The policies put the connection's credentials into private headers that only the script
+    turns into kintone's (it can compute base64, policies cannot). An operation left out would
+    send those raw headers and no kintone authentication, and kintone would answer 401.
+    """
+    return [op.id for op in connector.all_operations]
 
 
 def _all_parameters(connection: Connection, auth_index: int) -> list[ConnectionParameter]:
@@ -145,4 +150,9 @@ def script_context(connector: Connector) -> dict[str, Any]:
             if op.polling is not None
         ],
         "auth_headers": dict(code.auth_headers),
+        "bulk_operations": [
+            {"operation": op.id, "kind": op.bulk}
+            for op in connector.all_operations
+            if op.bulk is not None
+        ],
     }

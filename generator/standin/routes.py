@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl
 
 from generator.standin import (
     apps,
+    appviews,
     bulk,
     comments,
     cursors,
@@ -16,6 +17,7 @@ from generator.standin import (
     files,
     process,
     records,
+    spaces,
     webhooks,
 )
 from generator.standin.request import Handler, parse_path
@@ -28,6 +30,8 @@ ROUTES: dict[tuple[str, str], Handler] = {
     **files.ROUTES,
     **apps.ROUTES,
     **webhooks.ROUTES,
+    **appviews.ROUTES,
+    **spaces.ROUTES,
     **bulk.ROUTES,
 }
 APIS = frozenset(api for _, api in ROUTES)

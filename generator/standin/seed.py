@@ -121,6 +121,23 @@ class SeedWebhook:
 
 
 @dataclass(frozen=True)
+class SeedThread:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class SeedSpace:
+    """A space with its threads; a guest space is called through /k/guest/<id>/v1/."""
+
+    id: str
+    name: str
+    guest: bool = False
+    members: tuple[str, ...] = ()
+    threads: tuple[SeedThread, ...] = ()
+
+
+@dataclass(frozen=True)
 class SeedApp:
     id: str
     name: str
@@ -139,6 +156,7 @@ class SeedApp:
     tokens: tuple[ApiToken, ...] = ()
     webhooks: tuple[SeedWebhook, ...] = ()
     records: tuple[Mapping[str, Any], ...] = ()
+    views: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -154,6 +172,7 @@ class Seed:
     organizations: tuple[Entity, ...] = ()
     groups: tuple[Entity, ...] = ()
     oauth_tokens: tuple[OAuthToken, ...] = ()
+    spaces: tuple[SeedSpace, ...] = ()
 
 
 class _At:
@@ -237,7 +256,8 @@ def parse_seed(document: Any, source: str) -> Seed:
     """Check a seed document's shape and turn it into a Seed."""
     at = _At(source)
     top = at.mapping(document)
-    unknown = set(top) - {"domain", "users", "organizations", "groups", "oauthTokens", "apps"}
+    known = {"domain", "users", "organizations", "groups", "oauthTokens", "apps", "spaces"}
+    unknown = set(top) - known
     if unknown:
         raise at.error(f"unknown keys: {', '.join(sorted(unknown))}")
     domain = (at / "domain").mapping(top.get("domain") or {})
@@ -261,6 +281,10 @@ def parse_seed(document: Any, source: str) -> Seed:
         organizations=_entities(top.get("organizations"), at / "organizations"),
         groups=_entities(top.get("groups"), at / "groups"),
         oauth_tokens=_oauth(top.get("oauthTokens"), at / "oauthTokens"),
+        spaces=tuple(
+            _space(item, at / "spaces" / i)
+            for i, item in enumerate((at / "spaces").items(top.get("spaces")))
+        ),
     )
     _cross_check(seed, at)
     return seed
@@ -329,6 +353,7 @@ _APP_KEYS = frozenset(
         "tokens",
         "webhooks",
         "records",
+        "views",
     ]
 )
 
@@ -341,7 +366,8 @@ def _app(value: Any, at: _At) -> SeedApp:
     fields = (at / "fields").mapping(item.get("fields") or {})
     _check_properties(fields, at / "fields", top_level=True)
     optional = {
-        key: item.get(key) for key in ("status", "previewStatus", "actions", "previewActions")
+        key: item.get(key)
+        for key in ("status", "previewStatus", "actions", "previewActions", "views")
     }
     for key, setting in optional.items():
         if setting is not None:
@@ -363,10 +389,33 @@ def _app(value: Any, at: _At) -> SeedApp:
         preview_actions=optional["previewActions"],
         tokens=_tokens(item.get("tokens"), at / "tokens"),
         webhooks=_webhooks(item.get("webhooks"), at / "webhooks"),
+        views=optional["views"],
         records=tuple(
             _record(r, at / "records" / i)
             for i, r in enumerate((at / "records").items(item.get("records")))
         ),
+    )
+
+
+def _space(value: Any, at: _At) -> SeedSpace:
+    item = at.mapping(value)
+    unknown = set(item) - {"id", "name", "guest", "members", "threads"}
+    if unknown:
+        raise at.error(f"unknown keys: {', '.join(sorted(unknown))}")
+    threads = []
+    for index, raw in enumerate((at / "threads").items(item.get("threads"))):
+        thread = (at / "threads" / index).mapping(raw)
+        thread_id = (at / "threads" / index / "id").text(thread.get("id"))
+        name = (at / "threads" / index / "name").text(thread.get("name"), optional=True)
+        threads.append(SeedThread(thread_id, name))
+    return SeedSpace(
+        id=(at / "id").text(item.get("id")),
+        name=(at / "name").text(item.get("name"), optional=True),
+        guest=item.get("guest") is True,
+        members=tuple(
+            (at / "members").text(m) for m in (at / "members").items(item.get("members"))
+        ),
+        threads=tuple(threads),
     )
 
 

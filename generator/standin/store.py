@@ -15,7 +15,7 @@ from generator.standin import errors
 from generator.standin.errors import JsonObj
 from generator.standin.fields import timestamp_text
 from generator.standin.outbox import Delivery, Outbox
-from generator.standin.seed import Entity, OAuthToken, Seed, SeedApp, User
+from generator.standin.seed import Entity, OAuthToken, Seed, SeedApp, SeedSpace, User
 
 Clock = Callable[[], datetime]
 ADMINISTRATOR = "Administrator"
@@ -91,6 +91,29 @@ class Cursor:
 
 
 @dataclass
+class Thread:
+    """A space thread and the comments posted to it, oldest first."""
+
+    id: str
+    name: str
+    comments: list[JsonObj] = field(default_factory=list)
+
+
+@dataclass
+class Space:
+    id: str
+    name: str
+    guest: bool
+    members: frozenset[str]
+    threads: dict[str, Thread]
+
+
+def new_space(seed: SeedSpace) -> Space:
+    threads = {t.id: Thread(t.id, t.name) for t in seed.threads}
+    return Space(seed.id, seed.name, seed.guest, frozenset(seed.members), threads)
+
+
+@dataclass
 class App:
     """An app: identity, form, tokens, live and pre-live settings, and its records."""
 
@@ -115,6 +138,7 @@ class App:
     records: dict[int, Record] = field(default_factory=dict)
     next_record: int = 1
     deploy: Deploy | None = None
+    views: JsonObj = field(default_factory=dict)
 
     def settle(self) -> None:
         """Finish a pending deploy: pre-live settings go live (a revert restores pre-live).
@@ -153,6 +177,7 @@ class Store:
         self.uploads: dict[str, FileBlob] = {}
         self.files: dict[str, FileBlob] = {}
         self.webhooks: list[Webhook] = []
+        self.spaces: dict[str, Space] = {s.id: new_space(s) for s in seed.spaces}
         self.outbox = Outbox(seed.webhooks_per_minute, self.now)
         self.base_url = "http://127.0.0.1"
         self._counters: dict[str, int] = {}
@@ -180,6 +205,7 @@ class Store:
             preview_revision=seed.revision,
             created_at=stamp,
             modified_at=stamp,
+            views=copy.deepcopy(dict(seed.views or {})),
         )
 
     def now(self) -> datetime:

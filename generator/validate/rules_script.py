@@ -1,4 +1,4 @@
-"""Static checks of script.csx (CODE-01…05): namespaces, HttpClient, ExecuteAsync, operations."""
+"""Static checks of script.csx (CODE-01…06): namespaces, HttpClient, ExecuteAsync, operations."""
 
 from __future__ import annotations
 
@@ -7,13 +7,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from generator.findings import Finding, Level
+from generator.findings import Finding, Level, pointer
 from generator.limits import MAX_OPERATION_ALIASES, MAX_SCRIPT_ANALYSED_BYTES
 from generator.validate.context import Context
-from generator.validate.csharp_source import Source, execute_overrides, scan
-from generator.validate.reader import SCRIPT
+from generator.validate.csharp_source import (
+    Source,
+    execute_overrides,
+    scan,
+)
+from generator.validate.reader import PROPERTIES, SCRIPT
 from generator.validate.registry import rule
-from generator.validate.shapes import as_list
+from generator.validate.shapes import JsonObject, as_list
 
 SOURCE = "D-CODE (power-platform.md §3.6)"
 
@@ -376,6 +380,51 @@ def _operation_ids(ctx: Context) -> set[str] | None:
         for op in item.values()
         if isinstance(op, dict) and isinstance(op.get("operationId"), str)
     }
+
+
+# ---- Headers the script consumes vs scriptOperations --------------------------------------
+
+
+@rule(
+    "CODE-06",
+    Level.WARNING,
+    "script.csx: every operation a setheader policy reaches runs the script that reads the header",
+    "D-CODE; power-platform.md §3.6 (our inference: unscripted operations send the raw header)",
+)
+def consumed_headers(ctx: Context) -> Iterator[Finding]:
+    source = _source(ctx)
+    props = ctx.properties
+    defined = _operation_ids(ctx)
+    if source is None or props is None or defined is None:
+        return
+    listed = [op for op in as_list(props.get("scriptOperations")) or [] if isinstance(op, str)]
+    if not listed:
+        return  # an empty or missing list routes every operation through the script
+    literals = {value.lower() for value in source.strings.values()}
+    for header, scope in _set_headers(props, defined):
+        if header.lower() not in literals:
+            continue
+        for operation in sorted(scope - set(listed)):
+            message = (
+                f"'{operation}' is not in scriptOperations, but the script reads the header "
+                f"'{header}' a setheader policy adds: that operation sends it to the backend "
+                "as it is, without what the script builds from it"
+            )
+            yield ctx.report(PROPERTIES, pointer("properties", "scriptOperations"), message)
+
+
+def _set_headers(props: JsonObject, defined: set[str]) -> Iterator[tuple[str, set[str]]]:
+    """(header name, operation ids it reaches) of each setheader policy instance."""
+    for policy in as_list(props.get("policyTemplateInstances")) or []:
+        if not isinstance(policy, dict) or policy.get("templateId") != "setheader":
+            continue
+        parameters = policy.get("parameters")
+        if not isinstance(parameters, dict):
+            continue
+        name = parameters.get("x-ms-apimTemplateParameter.name")
+        scope = as_list(parameters.get("x-ms-apimTemplate-operationName"))
+        if isinstance(name, str) and name:
+            yield name, {op for op in scope if isinstance(op, str)} if scope else set(defined)
 
 
 def dispatches(source: Source) -> list[Dispatch]:

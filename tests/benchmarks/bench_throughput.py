@@ -131,10 +131,11 @@ def measure(scenario: str, total: int, work: Work, seeded: int = 0) -> Row:
 
 
 def seed_invoices(kintone: StandIn, total: int) -> None:
+    """Records for the read and update scenarios, 2,000 per call (not measured)."""
     loader = runtime(kintone, None)
-    for start in range(0, total, 100):
-        batch = [invoice(i) for i in range(start, min(start + 100, total))]
-        expect(loader.call("AddRecords", body={"app": APP, "records": batch}))
+    for start in range(0, total, 2000):
+        batch = [invoice(i) for i in range(start, min(start + 2000, total))]
+        expect(loader.call("AddRecordsBulk", body={"app": APP, "records": batch}))
 
 
 def check_stored(kintone: StandIn, total: int) -> None:
@@ -159,6 +160,52 @@ def import_bulk(total: int) -> Row:
         check_stored(kintone, total)
 
     return measure("Add records, 100 per call", total, work)
+
+
+def import_bulk_request(total: int) -> Row:
+    """Add records (up to 2,000): one connector call is one bulkRequest of 20 x 100."""
+
+    def work(rt: CountingRuntime, kintone: StandIn) -> None:
+        for start in range(0, total, 2000):
+            batch = [invoice(i) for i in range(start, min(start + 2000, total))]
+            expect(rt.call("AddRecordsBulk", body={"app": APP, "records": batch}))
+        check_stored(kintone, total)
+
+    return measure("Add records through bulkRequest, 2,000 per call", total, work)
+
+
+def update_bulk_request(total: int) -> Row:
+    """Update records (up to 2,000) on seeded records; every record ends at revision 2."""
+
+    def work(rt: CountingRuntime, kintone: StandIn) -> None:
+        with kintone.store.lock:
+            ids = sorted(
+                r.id
+                for r in kintone.store.apps[APP].records.values()
+                if str(r.values["Deal_code"]).startswith("BENCH-")
+            )
+        for start in range(0, total, 2000):
+            changes = [
+                {"id": str(i), "record": {"Amount": {"value": i + 1}}}
+                for i in ids[start : start + 2000]
+            ]
+            expect(rt.call("UpdateRecordsBulk", body={"app": APP, "records": changes}))
+        check_updated(kintone, total)
+
+    return measure("Update records through bulkRequest, 2,000 per call", total, work, seeded=total)
+
+
+def check_updated(kintone: StandIn, total: int) -> None:
+    """Each seeded record updated exactly once: revision 2 and its new amount."""
+    with kintone.store.lock:
+        bench = [
+            r
+            for r in kintone.store.apps[APP].records.values()
+            if str(r.values["Deal_code"]).startswith("BENCH-")
+        ]
+        assert len(bench) == total, len(bench)
+        assert all(r.revision == 2 for r in bench), "a record was lost or updated twice"
+        assert all(str(r.values["Amount"]) == str(r.id + 1) for r in bench)
 
 
 def read_cursor(total: int) -> Row:
@@ -210,6 +257,8 @@ def main() -> None:
     scenarios = (
         lambda: import_single(args.records),
         lambda: import_bulk(args.records),
+        lambda: import_bulk_request(args.records),
+        lambda: update_bulk_request(args.records),
         lambda: read_cursor(args.read),
         lambda: read_seek(args.read),
     )
