@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from generator.csharp.engine import ScriptRun
 from generator.customcode import (
@@ -46,19 +46,7 @@ Role = Literal[
     "bulk_delete",
     "forward",
 ]
-ROLES: tuple[Role, ...] = (
-    "record_schema",
-    "subscribe",
-    "indexed",
-    "poll_added",
-    "poll_updated",
-    "poll_status",
-    "bulk_request",
-    "bulk_add",
-    "bulk_update",
-    "bulk_delete",
-    "forward",
-)
+ROLES: tuple[Role, ...] = get_args(Role)
 GENERATED_MARK = "Generated from templates/script.csx.j2"
 _STRING = r'"(?:\\.|[^"\\])*"'
 _CONSTANT = re.compile(rf"private const string (\w+) = ({_STRING});")
