@@ -29,6 +29,8 @@ from generator.runtime.triggers import (
     unsubscribe,
 )
 
+DEFAULT_PACKAGE = Path("connector")
+
 
 def _connection_options(command: Any) -> Any:
     options = [
@@ -36,9 +38,9 @@ def _connection_options(command: Any) -> Any:
             "--package",
             "package_path",
             type=click.Path(path_type=Path),
-            default=Path("connector"),
-            show_default=True,
-            help="Connector folder or zip to run.",
+            default=None,
+            help="Connector folder or zip to run. Default: ./connector if it exists, else the "
+            "package built from the description shipped with the tool.",
         ),
         click.option(
             "--domain",
@@ -129,7 +131,7 @@ def connection_values(domain: str, options: Mapping[str, str | None]) -> dict[st
 
 @contextmanager
 def _runtime(
-    package_path: Path, connection: dict[str, str], engine: str, ca_file: Path | None
+    package_path: Path | None, connection: dict[str, str], engine: str, ca_file: Path | None
 ) -> Iterator[ConnectorRuntime]:
     from generator.parse import default_description, parse_description
 
@@ -137,12 +139,29 @@ def _runtime(
         Limit(t.calls, t.renewal_period_seconds)
         for t in parse_description(default_description()).throttling
     )
-    package = ConnectorPackage.load(package_path)
-    transport = trusting_transport(ca_file)
-    with _script_engine(engine, package_path, ca_file) as script:
-        yield ConnectorRuntime(
-            package, connection, limits=limits, script=script, transport=transport
-        )
+    with _package_folder(package_path) as folder:
+        package = ConnectorPackage.load(folder)
+        transport = trusting_transport(ca_file)
+        with _script_engine(engine, folder, ca_file) as script:
+            yield ConnectorRuntime(
+                package, connection, limits=limits, script=script, transport=transport
+            )
+
+
+@contextmanager
+def _package_folder(given: Path | None) -> Iterator[Path]:
+    """The package to run: the one given, ./connector, or a fresh build in a temporary folder."""
+    if given is not None or DEFAULT_PACKAGE.is_dir():
+        yield given or DEFAULT_PACKAGE
+        return
+    import tempfile
+
+    from generator.pipeline import build
+
+    with tempfile.TemporaryDirectory(prefix="kintone-connector-") as temporary:
+        for name, data in build().files.items():
+            (Path(temporary) / name).write_bytes(data)
+        yield Path(temporary)
 
 
 @contextmanager
@@ -167,7 +186,7 @@ def _script_engine(engine: str, package_path: Path, ca_file: Path | None) -> Ite
 )
 def call_command(
     operation_id: str,
-    package_path: Path,
+    package_path: Path | None,
     domain: str,
     params: tuple[str, ...],
     body_text: str | None,
@@ -219,7 +238,7 @@ def call_command(
 )
 def listen_command(
     trigger_id: str,
-    package_path: Path,
+    package_path: Path | None,
     domain: str,
     params: tuple[str, ...],
     callback_port: int,

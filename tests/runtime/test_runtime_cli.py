@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import threading
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
@@ -195,3 +197,16 @@ def test_call_with_the_compiled_script(kintone: StandIn) -> None:
     )
     assert result.exit_code == 1  # app 3 needs its own token: kintone's error comes through
     assert "GAIA_IA02" in result.output or "GAIA_NO01" in result.output
+
+
+def test_call_without_a_package_runs_the_shipped_connector(
+    kintone: StandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no ./connector here: the tool builds its own package
+    domain = ["--domain", kintone.domain, "--ca-file", str(kintone.ca_file)]
+    result = CliRunner().invoke(
+        main, ["call", "GetApp", *domain, "--api-token", "deals-full", "--param", "id=2"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["appId"] == "2"
+    assert list(tmp_path.iterdir()) == []
