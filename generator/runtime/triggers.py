@@ -110,7 +110,8 @@ def subscribe(
     """Register the webhook; the callback URL goes in the notification-url field."""
     spec = runtime.package.operation(trigger_id)
     if not spec.is_trigger:
-        raise TriggerError(f"{trigger_id} is not a trigger")
+        triggers = sorted(k for k, v in runtime.package.operations.items() if v.is_trigger)
+        raise TriggerError(f"{trigger_id} is not a trigger; the triggers: {', '.join(triggers)}")
     filled = dict(body or {})
     for name in _notification_url_fields(runtime, spec):
         filled[name] = callback_url

@@ -210,3 +210,10 @@ def test_call_without_a_package_runs_the_shipped_connector(
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["appId"] == "2"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_listen_on_an_action_names_the_triggers(kintone: StandIn) -> None:
+    result = CliRunner().invoke(main, ["listen", "AddRecord", *_base(kintone), "--param", "app=2"])
+    assert result.exit_code == 1
+    assert "AddRecord is not a trigger; the triggers: AddWebhookForAddingRecord," in result.output
+    assert "OnRecordsAdded" in result.output
