@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 import click
 
 from generator import __version__
-from generator.clierrors import as_click_error, debugging
+from generator.clierrors import EXIT_BROKEN_PIPE, as_click_error, debugging, silence_stdout
 
 
 class LazyCommand(NamedTuple):
@@ -90,6 +90,10 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except BrokenPipeError:
+            # The reader went away (`… | head`): no error to report, like any Unix filter.
+            silence_stdout()
+            raise click.exceptions.Exit(EXIT_BROKEN_PIPE) from None
         except Exception as exc:
             if debugging():
                 raise
@@ -102,5 +106,6 @@ def main() -> None:
     """Generate, validate and package the kintone custom connector for Power Platform.
 
     Exit codes: 0 success, 1 findings or bad input, 2 usage or an unreadable path,
-    70 an internal error (a bug; set KINTONE_CONNECTOR_DEBUG=1 for the traceback).
+    70 an internal error (a bug; set KINTONE_CONNECTOR_DEBUG=1 for the traceback),
+    141 the reader of the output went away (a closed pipe, as with `| head`).
     """

@@ -7,6 +7,7 @@ errors), 70 an internal error: a bug in this tool, reported in one line, never a
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -16,6 +17,7 @@ from generator import __version__
 from generator.errors import ConnectorError
 
 EXIT_INTERNAL = 70  # EX_SOFTWARE in sysexits.h
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a filter whose reader left
 DEBUG_VARIABLE = "KINTONE_CONNECTOR_DEBUG"
 ISSUES_HINT = "please report it with the command you ran"
 
@@ -51,6 +53,17 @@ def as_click_error(exc: Exception) -> click.ClickException:
     if isinstance(exc, ConnectorError):
         return click.ClickException(str(exc))
     return InternalError(exc)
+
+
+def silence_stdout() -> None:
+    """Point standard output at /dev/null so the interpreter's final flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (a test runner's buffer)
+        pass
+    finally:
+        os.close(devnull)
 
 
 def debugging() -> bool:

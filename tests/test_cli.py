@@ -153,3 +153,20 @@ def test_help_imports_no_command_module() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert "LOADED [] False False" in result.stdout
+
+
+def test_a_closed_pipe_is_no_internal_error() -> None:
+    # stdout is a pipe nobody reads any more, as in `kintone-connector rules | head -1`.
+    code = (
+        "import os\n"
+        "read_end, write_end = os.pipe()\n"
+        "os.close(read_end)\n"
+        "os.dup2(write_end, 1)\n"
+        "from generator.cli import main\n"
+        "main(['rules'])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 141
+    assert result.stderr == ""
