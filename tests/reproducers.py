@@ -320,6 +320,24 @@ def _zip_bomb(folder: Path) -> list[str]:
 def _solution_bomb(folder: Path) -> list[str]:
     package = folder / "solution.zip"
     solution = member("solution.xml", b"<ImportExportXml/>")
+    stored_zip(package, [solution, *(zeros(f"Connector/{i}.bin", 15 * MB) for i in range(600))])
+    return ["validate", str(package)]
+
+
+@case("solution-zip-of-1001-connector-files", 2, "1,002 files to read for its connectors")
+def _solution_many_files(folder: Path) -> list[str]:
+    # Too many is refused, never cut to the first thousand.
+    package = folder / "solution.zip"
+    solution = member("solution.xml", b"<ImportExportXml/>")
+    stored_zip(package, [solution, *(member(f"Connector/{i}.json", b"{}") for i in range(1001))])
+    return ["validate", str(package)]
+
+
+@case("solution-zip-of-600-unrelated-members-of-15mb", 2, "the solution holds no custom connector")
+def _solution_unrelated(folder: Path) -> list[str]:
+    # Flows, tables and web resources of a solution are neither counted nor unpacked.
+    package = folder / "solution.zip"
+    solution = member("solution.xml", b"<ImportExportXml/>")
     stored_zip(package, [solution, *(zeros(f"Other/{i}.bin", 15 * MB) for i in range(600))])
     return ["validate", str(package)]
 

@@ -110,10 +110,29 @@ def single_connector(path: Path) -> ConnectorFiles:
     return connectors[0].files
 
 
+def _needed(name: str) -> bool:
+    """Whether a solution member matters for its connectors: the solution and customizations
+    manifests, and what sits in a Connector/ (exported) or Connectors/ (unpacked) folder. Flows,
+    tables and web resources of a large solution are neither counted nor unpacked."""
+    parts = name.lower().split("/")
+    return parts[-1] in (SOLUTION, CUSTOMIZATIONS) or any(
+        part in ("connector", "connectors") for part in parts[:-1]
+    )
+
+
+def _at_most(where: Path, names: list[str]) -> None:
+    if len(names) > _MAX_MEMBERS:
+        raise ConnectorReadError(
+            f"{where}: the solution has {len(names):,} files to read for its connectors; at most "
+            f"{_MAX_MEMBERS:,} are read"
+        )
+
+
 def _read_zip(path: Path) -> dict[str, bytes]:
     try:
         with zipfile.ZipFile(path) as archive:
-            infos = [i for i in archive.infolist() if not i.is_dir()][:_MAX_MEMBERS]
+            infos = [i for i in archive.infolist() if not i.is_dir() and _needed(i.filename)]
+            _at_most(path, [i.filename for i in infos])
             check_sizes(path, [(i.filename, i.file_size) for i in infos])  # before unpacking
             return {i.filename: archive.read(i) for i in infos}
     except ZIP_ERRORS as exc:
@@ -122,7 +141,12 @@ def _read_zip(path: Path) -> dict[str, bytes]:
 
 def _read_folder(folder: Path) -> dict[str, bytes]:
     try:
-        files = sorted(p for p in folder.rglob("*") if p.is_file())[:_MAX_MEMBERS]
+        files = sorted(
+            p
+            for p in folder.rglob("*")
+            if p.is_file() and _needed(p.relative_to(folder).as_posix())
+        )
+        _at_most(folder, [f.name for f in files])
         check_sizes(folder, [(f.relative_to(folder).as_posix(), f.stat().st_size) for f in files])
         return {f.relative_to(folder).as_posix(): f.read_bytes() for f in files}
     except OSError as exc:
