@@ -152,26 +152,27 @@ def import_single(total: int) -> Row:
     return measure("Add a record, one call per record", total, work)
 
 
-def import_bulk(total: int) -> Row:
+def _add_in_batches(operation: str, size: int, total: int, title: str) -> Row:
+    """Add ``total`` invoices through ``operation``, ``size`` records per connector call."""
+
     def work(rt: CountingRuntime, kintone: StandIn) -> None:
-        for start in range(0, total, 100):
-            batch = [invoice(i) for i in range(start, min(start + 100, total))]
-            expect(rt.call("AddRecords", body={"app": APP, "records": batch}))
+        for start in range(0, total, size):
+            batch = [invoice(i) for i in range(start, min(start + size, total))]
+            expect(rt.call(operation, body={"app": APP, "records": batch}))
         check_stored(kintone, total)
 
-    return measure("Add records, 100 per call", total, work)
+    return measure(title, total, work)
+
+
+def import_bulk(total: int) -> Row:
+    return _add_in_batches("AddRecords", 100, total, "Add records, 100 per call")
 
 
 def import_bulk_request(total: int) -> Row:
     """Add records (up to 2,000): one connector call is one bulkRequest of 20 x 100."""
-
-    def work(rt: CountingRuntime, kintone: StandIn) -> None:
-        for start in range(0, total, 2000):
-            batch = [invoice(i) for i in range(start, min(start + 2000, total))]
-            expect(rt.call("AddRecordsBulk", body={"app": APP, "records": batch}))
-        check_stored(kintone, total)
-
-    return measure("Add records through bulkRequest, 2,000 per call", total, work)
+    return _add_in_batches(
+        "AddRecordsBulk", 2000, total, "Add records through bulkRequest, 2,000 per call"
+    )
 
 
 def update_bulk_request(total: int) -> Row:
