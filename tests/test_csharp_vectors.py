@@ -29,8 +29,8 @@ from generator.csharp.vectors import (
 )
 from generator.customcode import AUTH_HEADER_KEYS, poll_added
 from generator.parse import default_description, parse_description
-from generator.render.environment import make_environment
 from generator.render.properties import script_context
+from generator.render.script import script_text
 from generator.runtime.messages import HttpRequest, HttpResponse
 from tests.conftest import DATA, GOLDEN
 from tests.test_csharp_engine import toolchain_or_skip
@@ -66,7 +66,7 @@ FULL_POLLING = [
 
 
 def full_text() -> str:
-    return make_environment().get_template("script.csx.j2").render(**full_values())
+    return script_text(full_values())
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +124,7 @@ def test_context_survives_a_render_with_unusual_names() -> None:
             {"operation": "Del", "kind": "delete"},
         ],
     }
-    text = make_environment().get_template("script.csx.j2").render(**values)
+    text = script_text(values)
     assert context_from_script(text) == ScriptContext.from_template_values(values)
 
 

@@ -25,7 +25,7 @@ from generator.customcode import (
     schema_mode,
     subscribe_result,
 )
-from generator.render.environment import make_environment
+from generator.render.script import script_text
 from generator.validate.rules_script import ALLOWED_NAMESPACES
 
 FIELDS_DIR = Path(__file__).parent / "data" / "fields"
@@ -623,8 +623,7 @@ def test_subscribe_passes_upstream_errors_unchanged(status: int) -> None:
 
 
 def render(context: dict[str, Any] | None = None) -> str:
-    template = make_environment().get_template("script.csx.j2")
-    return template.render(**(SAMPLE_CONTEXT if context is None else context))
+    return script_text(SAMPLE_CONTEXT if context is None else context)
 
 
 def test_template_switch_has_a_case_per_operation() -> None:

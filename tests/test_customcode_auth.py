@@ -19,8 +19,8 @@ from generator.csharp.reference import ROLES, ScriptContext, context_from_script
 from generator.csharp.vectors import Vector, load_file, run_folder, run_vectors
 from generator.customcode import AUTH_HEADER_KEYS, DEFAULT_AUTH_HEADERS, normalize_auth
 from generator.parse import default_description, parse_description
-from generator.render.environment import make_environment
 from generator.render.properties import script_context
+from generator.render.script import script_text
 from generator.runtime.messages import HttpRequest, HttpResponse
 from tests.test_csharp_engine import toolchain_or_skip
 from tests.test_csharp_vectors import VECTORS, full_text, full_values
@@ -133,7 +133,7 @@ UNUSUAL = {
 
 def render(auth: object) -> str:
     values = dict(full_values(), auth_headers=auth)
-    return make_environment().get_template("script.csx.j2").render(**values)
+    return script_text(values)
 
 
 def test_renderer_gives_the_default_names() -> None:

@@ -18,7 +18,7 @@ import pytest
 
 from generator.csharp import CompiledScript, ScriptRun, ScriptSession, compile_source
 from generator.customcode import DEFAULT_AUTH_HEADERS, ScriptResponse
-from generator.render.environment import make_environment
+from generator.render.script import script_text
 from generator.runtime.messages import HttpRequest, HttpResponse
 from tests.test_csharp_engine import toolchain_or_skip
 from tests.test_customcode import ALLOWED_NAMESPACES
@@ -51,8 +51,7 @@ CONTEXT: dict[str, Any] = {
 
 
 def render_script(context: dict[str, Any] | None = None) -> str:
-    template = make_environment().get_template("script.csx.j2")
-    return template.render(**(CONTEXT if context is None else context))
+    return script_text(CONTEXT if context is None else context)
 
 
 @cache

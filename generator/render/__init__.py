@@ -14,6 +14,7 @@ from generator.render.environment import make_environment
 from generator.render.icon import icon_png
 from generator.render.properties import properties_context, script_context, settings_context
 from generator.render.readme import readme_context
+from generator.render.script import HEAD_TEMPLATE, SCRIPT_DIR, script_text
 from generator.render.swagger import swagger_context
 
 SWAGGER = "apiDefinition.swagger.json"
@@ -28,7 +29,6 @@ _TEMPLATES: dict[str, tuple[str, Callable[[Connector], dict[str, Any]]]] = {
     SWAGGER: ("apiDefinition.swagger.json.j2", swagger_context),
     PROPERTIES: ("apiProperties.json.j2", properties_context),
     SETTINGS: ("settings.json.j2", settings_context),
-    SCRIPT: ("script.csx.j2", script_context),
     README: ("README.md.j2", readme_context),
 }
 
@@ -40,8 +40,17 @@ def render_package(connector: Connector) -> dict[str, bytes]:
         name: _render(env, name, template, build(connector))
         for name, (template, build) in _TEMPLATES.items()
     }
+    files[SCRIPT] = render_script(connector)
     files[ICON] = icon_png(connector.info.brand_color)
     return dict(sorted(files.items()))
+
+
+def render_script(connector: Connector) -> bytes:
+    """script.csx: the rendered head (constants, dispatch) joined with the plain C# parts."""
+    try:
+        return script_text(script_context(connector)).encode("utf-8")
+    except jinja2.TemplateError as exc:
+        raise ConnectorError(f"template {SCRIPT_DIR}/{HEAD_TEMPLATE}: {exc}") from None
 
 
 def _render(env: jinja2.Environment, name: str, template: str, context: dict[str, Any]) -> bytes:
