@@ -44,19 +44,19 @@ COMMANDS: dict[str, LazyCommand] = {
         "Report breaking changes between two versions of a connector (folders or zips).",
     ),
     "check-script": LazyCommand(
-        "generator.csharp.cli:check_script_command",
+        "generator.devtools.csharp.cli:check_script_command",
         "Compile a connector's script.csx with mono's mcs and run it as the platform would.",
     ),
     "stand-in": LazyCommand(
-        "generator.standin.cli:stand_in_command",
+        "generator.devtools.standin.cli:stand_in_command",
         "Run a kintone stand-in: a local, in-memory kintone seeded from a fixture.",
     ),
     "call": LazyCommand(
-        "generator.runtime.cli:call_command",
+        "generator.devtools.runtime.cli:call_command",
         "Run one operation of the connector and print kintone's answer.",
     ),
     "listen": LazyCommand(
-        "generator.runtime.cli:listen_command",
+        "generator.devtools.runtime.cli:listen_command",
         "Subscribe a trigger, print each notification, unsubscribe on Ctrl-C.",
     ),
 }

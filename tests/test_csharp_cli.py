@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from generator.csharp import cli
-from generator.csharp.cli import check_script_command
+from generator.devtools.csharp import cli
+from generator.devtools.csharp.cli import check_script_command
 from tests.conftest import DATA, GOLDEN
 from tests.test_csharp_engine import toolchain_or_skip
 

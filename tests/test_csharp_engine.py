@@ -13,7 +13,7 @@ from typing import ClassVar
 
 import pytest
 
-from generator.csharp import (
+from generator.devtools.csharp import (
     CompiledScript,
     ScriptCompileError,
     ScriptError,
@@ -24,10 +24,10 @@ from generator.csharp import (
     compile_source,
     find_toolchain,
 )
-from generator.csharp.cache import CACHE_VARIABLE, cache_root
-from generator.csharp.compile import parse_diagnostics
+from generator.devtools.csharp.cache import CACHE_VARIABLE, cache_root
+from generator.devtools.csharp.compile import parse_diagnostics
+from generator.devtools.runtime.messages import HttpRequest, HttpResponse
 from generator.errors import ConnectorError
-from generator.runtime.messages import HttpRequest, HttpResponse
 from tests.conftest import DATA, GOLDEN
 
 SCRIPTS = DATA / "scripts"

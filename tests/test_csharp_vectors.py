@@ -10,14 +10,15 @@ from typing import Any
 
 import pytest
 
-from generator.csharp import CompiledScript, ScriptSession, compile_source
-from generator.csharp.reference import (
+from generator.customcode import AUTH_HEADER_KEYS, poll_added
+from generator.devtools.csharp import CompiledScript, ScriptSession, compile_source
+from generator.devtools.csharp.reference import (
     ROLES,
     ScriptContext,
     context_from_script,
     reference_run,
 )
-from generator.csharp.vectors import (
+from generator.devtools.csharp.vectors import (
     Outcome,
     Vector,
     VectorError,
@@ -27,11 +28,10 @@ from generator.csharp.vectors import (
     run_folder,
     run_vectors,
 )
-from generator.customcode import AUTH_HEADER_KEYS, poll_added
+from generator.devtools.runtime.messages import HttpRequest, HttpResponse
 from generator.parse import default_description, parse_description
 from generator.render.properties import script_context
 from generator.render.script import script_text
-from generator.runtime.messages import HttpRequest, HttpResponse
 from tests.conftest import DATA, GOLDEN
 from tests.test_csharp_engine import toolchain_or_skip
 

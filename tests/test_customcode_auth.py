@@ -14,14 +14,19 @@ from dataclasses import replace
 import jinja2
 import pytest
 
-from generator.csharp import CompiledScript, ScriptRun, ScriptSession, compile_source
-from generator.csharp.reference import ROLES, ScriptContext, context_from_script, reference_run
-from generator.csharp.vectors import Vector, load_file, run_folder, run_vectors
 from generator.customcode import AUTH_HEADER_KEYS, DEFAULT_AUTH_HEADERS, normalize_auth
+from generator.devtools.csharp import CompiledScript, ScriptRun, ScriptSession, compile_source
+from generator.devtools.csharp.reference import (
+    ROLES,
+    ScriptContext,
+    context_from_script,
+    reference_run,
+)
+from generator.devtools.csharp.vectors import Vector, load_file, run_folder, run_vectors
+from generator.devtools.runtime.messages import HttpRequest, HttpResponse
 from generator.parse import default_description, parse_description
 from generator.render.properties import script_context
 from generator.render.script import script_text
-from generator.runtime.messages import HttpRequest, HttpResponse
 from tests.test_csharp_engine import toolchain_or_skip
 from tests.test_csharp_vectors import VECTORS, full_text, full_values
 

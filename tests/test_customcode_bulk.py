@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from generator.csharp.reference import reference_run
-from generator.csharp.vectors import Vector, unmet
 from generator.customcode import BULK_MAX, bulk_records, bulk_request_body, renumber
-from generator.runtime.messages import HttpRequest, HttpResponse
+from generator.devtools.csharp.reference import reference_run
+from generator.devtools.csharp.vectors import Vector, unmet
+from generator.devtools.runtime.messages import HttpRequest, HttpResponse
 from tests.test_csharp_vectors import ALL_VECTORS, golden_context
 
 URL = "https://example.cybozu.com/k/v1/connector/bulk/add-records.json"

@@ -16,10 +16,10 @@ from typing import Any
 import jinja2
 import pytest
 
-from generator.csharp import CompiledScript, ScriptRun, ScriptSession, compile_source
 from generator.customcode import DEFAULT_AUTH_HEADERS, ScriptResponse
+from generator.devtools.csharp import CompiledScript, ScriptRun, ScriptSession, compile_source
+from generator.devtools.runtime.messages import HttpRequest, HttpResponse
 from generator.render.script import script_text
-from generator.runtime.messages import HttpRequest, HttpResponse
 from tests.test_csharp_engine import toolchain_or_skip
 from tests.test_customcode import ALLOWED_NAMESPACES
 

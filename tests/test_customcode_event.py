@@ -22,8 +22,8 @@ from generator.customcode import (
     record_schema_result,
     schema_mode,
 )
-from generator.runtime.connector import ConnectorPackage
-from generator.runtime.schemas import check_value, to_json_schema
+from generator.devtools.runtime.connector import ConnectorPackage
+from generator.devtools.runtime.schemas import check_value, to_json_schema
 from tests.conftest import GOLDEN
 
 DATA = Path(__file__).parent / "data"

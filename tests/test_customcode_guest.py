@@ -6,13 +6,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from generator.csharp import ScriptSession
 from generator.customcode import (
     guest_rewrite,
     indexed_query,
     record_schema_result,
     record_schema_upstream_url,
 )
+from generator.devtools.csharp import ScriptSession
 from tests.test_customcode_csharp import (
     FIELDS_PATH,
     assert_same_answer,

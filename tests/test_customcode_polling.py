@@ -9,7 +9,6 @@ from urllib.parse import quote
 
 import pytest
 
-from generator.csharp import PLATFORM_LIMIT_MS, ScriptSession
 from generator.customcode import (
     JSON_CONTENT_TYPE,
     ScriptResponse,
@@ -23,6 +22,7 @@ from generator.customcode import (
 )
 from generator.customcode import poll_added as python_poll_added
 from generator.customcode import poll_updated as python_poll_updated
+from generator.devtools.csharp import PLATFORM_LIMIT_MS, ScriptSession
 from tests.test_customcode_csharp import (
     FIELDS_PATH,
     POLL_ADDED,

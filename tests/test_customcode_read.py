@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from generator.csharp import ScriptSession
 from generator.customcode import (
     dump_json,
     read_record_schema,
@@ -21,6 +20,7 @@ from generator.customcode import (
     schema_mode,
     write_record_schema,
 )
+from generator.devtools.csharp import ScriptSession
 from tests.test_customcode_csharp import assert_same_answer, open_session, run_csharp, sent_by
 
 DATA = Path(__file__).parent / "data"

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from generator.csharp import ScriptSession
 from generator.customcode import poll_added, poll_updated
-from generator.runtime.messages import HttpRequest
-from generator.standin import StandIn
+from generator.devtools.csharp import ScriptSession
+from generator.devtools.runtime.messages import HttpRequest
+from generator.devtools.standin import StandIn
 from tests.standin.helpers import Client, Clock, request, token_headers
 from tests.test_customcode_csharp import FIELDS_PATH, POLL_ADDED, POLL_UPDATED, open_session
 

@@ -15,7 +15,6 @@ from urllib.parse import quote
 
 import pytest
 
-from generator.csharp import ScriptSession
 from generator.customcode import (
     NO_STATUS,
     ScriptResponse,
@@ -26,8 +25,9 @@ from generator.customcode import (
 )
 from generator.customcode import poll_status as python_poll_status
 from generator.customcode import poll_updated as python_poll_updated
-from generator.runtime.messages import HttpRequest
-from generator.standin import StandIn
+from generator.devtools.csharp import ScriptSession
+from generator.devtools.runtime.messages import HttpRequest
+from generator.devtools.standin import StandIn
 from tests.standin.helpers import Client, Clock, request, token_headers
 from tests.test_customcode_csharp import (
     FIELDS_PATH,

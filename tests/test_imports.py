@@ -22,11 +22,11 @@ BUILD_AND_RUNTIME = (
     "jinja2",
     "http.server",
     "generator.build_cli",
-    "generator.csharp",
+    "generator.devtools.csharp",
     "generator.pipeline",
     "generator.render",
-    "generator.runtime",
-    "generator.standin",
+    "generator.devtools.runtime",
+    "generator.devtools.standin",
 )
 # The only modules of ours outside generator.validate that the validator commands may load.
 SHARED = {f"generator{m}" for m in ("", ".cli", ".clierrors", ".errors", ".findings", ".limits")}

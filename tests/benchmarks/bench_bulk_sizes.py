@@ -30,14 +30,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from generator.csharp import compile_script  # noqa: E402
 from generator.customcode import BULK_CHUNK  # noqa: E402
-from generator.runtime.connector import ConnectorPackage  # noqa: E402
-from generator.runtime.messages import HttpRequest, HttpResponse  # noqa: E402
-from generator.runtime.runtime import ConnectorRuntime  # noqa: E402
-from generator.runtime.script import CompiledScriptEngine  # noqa: E402
-from generator.runtime.transport import trusting_transport  # noqa: E402
-from generator.standin import StandIn  # noqa: E402
+from generator.devtools.csharp import compile_script  # noqa: E402
+from generator.devtools.runtime.connector import ConnectorPackage  # noqa: E402
+from generator.devtools.runtime.messages import HttpRequest, HttpResponse  # noqa: E402
+from generator.devtools.runtime.runtime import ConnectorRuntime  # noqa: E402
+from generator.devtools.runtime.script import CompiledScriptEngine  # noqa: E402
+from generator.devtools.runtime.transport import trusting_transport  # noqa: E402
+from generator.devtools.standin import StandIn  # noqa: E402
 
 APP = "3"  # Invoices in the stand-in's default seed
 TOKEN = "invoices-full"

@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from generator.csharp import PLATFORM_LIMIT_MS, CompiledScript, compile_script  # noqa: E402
-from generator.csharp.reference import context_from_script  # noqa: E402
-from generator.csharp.vectors import Vector, applies, load_vectors  # noqa: E402
+from generator.devtools.csharp import PLATFORM_LIMIT_MS, CompiledScript, compile_script  # noqa: E402
+from generator.devtools.csharp.reference import context_from_script  # noqa: E402
+from generator.devtools.csharp.vectors import Vector, applies, load_vectors  # noqa: E402
 
 
 def main() -> int:

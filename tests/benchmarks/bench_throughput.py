@@ -21,12 +21,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from generator.runtime.connector import ConnectorPackage  # noqa: E402
-from generator.runtime.runtime import ConnectorRuntime  # noqa: E402
-from generator.runtime.script import ReferenceScript  # noqa: E402
-from generator.runtime.throttle import Limit  # noqa: E402
-from generator.runtime.transport import trusting_transport  # noqa: E402
-from generator.standin import StandIn  # noqa: E402
+from generator.devtools.runtime.connector import ConnectorPackage  # noqa: E402
+from generator.devtools.runtime.runtime import ConnectorRuntime  # noqa: E402
+from generator.devtools.runtime.script import ReferenceScript  # noqa: E402
+from generator.devtools.runtime.throttle import Limit  # noqa: E402
+from generator.devtools.runtime.transport import trusting_transport  # noqa: E402
+from generator.devtools.standin import StandIn  # noqa: E402
 
 APP = "3"  # the Invoices app of the stand-in's default seed
 TOKEN = "invoices-full"

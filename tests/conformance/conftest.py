@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.standin import DEFAULT_SEED, StandIn
+from generator.devtools.standin import DEFAULT_SEED, StandIn
 
 HERE = Path(__file__).resolve().parent
 MODULES = HERE / "node_modules"

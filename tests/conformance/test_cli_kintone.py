@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.standin import StandIn
+from generator.devtools.standin import StandIn
 
 from .conftest import CLI, Node, client_env, conformance_seed
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from generator.standin import StandIn
+from generator.devtools.standin import StandIn
 
 from .conftest import HERE, Node, client_env
 

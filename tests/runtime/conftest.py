@@ -6,12 +6,12 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from generator.runtime.connector import ConnectorPackage
-from generator.runtime.runtime import ConnectorRuntime
-from generator.runtime.script import ReferenceScript
-from generator.runtime.throttle import Limit
-from generator.runtime.transport import trusting_transport
-from generator.standin import StandIn
+from generator.devtools.runtime.connector import ConnectorPackage
+from generator.devtools.runtime.runtime import ConnectorRuntime
+from generator.devtools.runtime.script import ReferenceScript
+from generator.devtools.runtime.throttle import Limit
+from generator.devtools.runtime.transport import trusting_transport
+from generator.devtools.standin import StandIn
 from tests.conftest import GOLDEN
 
 Connect = Callable[..., ConnectorRuntime]

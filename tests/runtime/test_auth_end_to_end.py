@@ -7,11 +7,11 @@ from collections.abc import Iterator
 import pytest
 import yaml
 
-from generator.runtime.connector import ConnectorPackage
-from generator.runtime.runtime import ConnectorRuntime
-from generator.runtime.script import ReferenceScript
-from generator.runtime.transport import trusting_transport
-from generator.standin import DEFAULT_SEED, StandIn
+from generator.devtools.runtime.connector import ConnectorPackage
+from generator.devtools.runtime.runtime import ConnectorRuntime
+from generator.devtools.runtime.script import ReferenceScript
+from generator.devtools.runtime.transport import trusting_transport
+from generator.devtools.standin import DEFAULT_SEED, StandIn
 from tests.runtime.test_end_to_end import ok
 
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from generator.runtime.connector import ConnectorPackage
-from generator.runtime.runtime import ConnectorRuntime
-from generator.runtime.script import CompiledScriptEngine
-from generator.standin import StandIn
+from generator.devtools.runtime.connector import ConnectorPackage
+from generator.devtools.runtime.runtime import ConnectorRuntime
+from generator.devtools.runtime.script import CompiledScriptEngine
+from generator.devtools.standin import StandIn
 from tests.conftest import GOLDEN
 from tests.runtime.conftest import Connect
 from tests.runtime.test_compiled_script_end_to_end import _runtime as compiled_runtime

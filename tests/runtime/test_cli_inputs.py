@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.runtime.cliinputs import normalize_domain
-from generator.standin import StandIn
+from generator.devtools.runtime.cliinputs import normalize_domain
+from generator.devtools.standin import StandIn
 from tests.conftest import GOLDEN
 
 

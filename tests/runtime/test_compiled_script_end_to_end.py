@@ -7,14 +7,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from generator.csharp import ToolchainMissing, find_toolchain
-from generator.runtime.connector import ConnectorPackage
-from generator.runtime.runtime import ConnectorRuntime
-from generator.runtime.script import CompiledScriptEngine
-from generator.runtime.throttle import Limit
-from generator.runtime.transport import trusting_transport
-from generator.runtime.triggers import CallbackServer, Poller, subscribe, unsubscribe
-from generator.standin import StandIn
+from generator.devtools.csharp import ToolchainMissing, find_toolchain
+from generator.devtools.runtime.connector import ConnectorPackage
+from generator.devtools.runtime.runtime import ConnectorRuntime
+from generator.devtools.runtime.script import CompiledScriptEngine
+from generator.devtools.runtime.throttle import Limit
+from generator.devtools.runtime.transport import trusting_transport
+from generator.devtools.runtime.triggers import CallbackServer, Poller, subscribe, unsubscribe
+from generator.devtools.standin import StandIn
 from tests.conftest import GOLDEN
 from tests.runtime.test_end_to_end import DEAL, TOKENS, ok
 

@@ -14,12 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.runtime.connector import ConnectorPackage
-from generator.runtime.requests import FileInput, InputError
-from generator.runtime.runtime import ConnectorRuntime
-from generator.runtime.script import ReferenceScript
-from generator.runtime.transport import trusting_transport
-from generator.standin import StandIn
+from generator.devtools.runtime.connector import ConnectorPackage
+from generator.devtools.runtime.requests import FileInput, InputError
+from generator.devtools.runtime.runtime import ConnectorRuntime
+from generator.devtools.runtime.script import ReferenceScript
+from generator.devtools.runtime.transport import trusting_transport
+from generator.devtools.standin import StandIn
 from tests.conftest import GOLDEN
 
 PACKAGE = ConnectorPackage.load(GOLDEN)

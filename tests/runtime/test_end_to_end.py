@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.runtime.requests import FileInput
-from generator.runtime.runtime import CallResult
-from generator.standin import StandIn
+from generator.devtools.runtime.requests import FileInput
+from generator.devtools.runtime.runtime import CallResult
+from generator.devtools.standin import StandIn
 from tests.runtime.conftest import Connect
 
 # The lookup reads the Customers app, so the connection carries that app's token too, as

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.runtime.connector import ConnectorPackage
-from generator.runtime.runtime import ConnectorRuntime
-from generator.runtime.script import ReferenceScript
-from generator.runtime.transport import trusting_transport
-from generator.runtime.triggers import CallbackServer, subscribe, unsubscribe
-from generator.standin import StandIn
+from generator.devtools.runtime.connector import ConnectorPackage
+from generator.devtools.runtime.runtime import ConnectorRuntime
+from generator.devtools.runtime.script import ReferenceScript
+from generator.devtools.runtime.transport import trusting_transport
+from generator.devtools.runtime.triggers import CallbackServer, subscribe, unsubscribe
+from generator.devtools.standin import StandIn
 from tests.runtime.conftest import Connect
 from tests.runtime.test_end_to_end import ok
 

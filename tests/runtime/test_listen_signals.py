@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.runtime.stopsignals import Stopped, stop_signals
-from generator.standin import StandIn
+from generator.devtools.runtime.stopsignals import Stopped, stop_signals
+from generator.devtools.standin import StandIn
 from tests.conftest import GOLDEN, ROOT
 from tests.runtime.test_end_to_end import TOKENS
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from generator.runtime.triggers import Poller
-from generator.standin import StandIn
+from generator.devtools.runtime.triggers import Poller
+from generator.devtools.standin import StandIn
 from tests.runtime.conftest import Connect
 from tests.runtime.test_end_to_end import TOKENS, ok
 

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.standin import StandIn
+from generator.devtools.standin import StandIn
 from tests.conftest import GOLDEN
 from tests.runtime.conftest import Connect
 from tests.runtime.test_end_to_end import TOKENS, ok

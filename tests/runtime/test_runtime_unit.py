@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
+from generator.devtools.runtime.connector import ConnectorPackage
+from generator.devtools.runtime.messages import HttpRequest, HttpResponse
+from generator.devtools.runtime.requests import InputError
+from generator.devtools.runtime.runtime import ConnectorRuntime
+from generator.devtools.runtime.script import ReferenceScript
+from generator.devtools.runtime.throttle import Limit
 from generator.errors import ConnectorError
-from generator.runtime.connector import ConnectorPackage
-from generator.runtime.messages import HttpRequest, HttpResponse
-from generator.runtime.requests import InputError
-from generator.runtime.runtime import ConnectorRuntime
-from generator.runtime.script import ReferenceScript
-from generator.runtime.throttle import Limit
 from tests.conftest import GOLDEN
 
 CONNECTION = {"domain": "example.cybozu.com", "api_key": "secret-token"}

@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.runtime.throttle import Limit
-from generator.runtime.throttlestate import SharedThrottle, state_dir, state_file
-from generator.standin import StandIn
+from generator.devtools.runtime.throttle import Limit
+from generator.devtools.runtime.throttlestate import SharedThrottle, state_dir, state_file
+from generator.devtools.standin import StandIn
 from tests.conftest import GOLDEN, ROOT
 
 
@@ -75,8 +75,8 @@ def test_the_state_folder_follows_xdg_and_the_override(monkeypatch: pytest.Monke
 _GRAB = """
 import sys, time
 from pathlib import Path
-from generator.runtime.throttle import Limit
-from generator.runtime.throttlestate import SharedThrottle
+from generator.devtools.runtime.throttle import Limit
+from generator.devtools.runtime.throttlestate import SharedThrottle
 throttle = SharedThrottle((Limit(5, 60),), Path(sys.argv[1]))
 time.sleep(float(sys.argv[2]) - time.time())  # start together
 print(sum(throttle.try_acquire() == 0.0 for _ in range(3)))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from generator.runtime.connector import ConnectorPackage
-from generator.runtime.runtime import ConnectorRuntime
-from generator.runtime.script import ReferenceScript
-from generator.runtime.transport import trusting_transport
-from generator.standin import StandIn
+from generator.devtools.runtime.connector import ConnectorPackage
+from generator.devtools.runtime.runtime import ConnectorRuntime
+from generator.devtools.runtime.script import ReferenceScript
+from generator.devtools.runtime.transport import trusting_transport
+from generator.devtools.standin import StandIn
 from tests.runtime.conftest import Connect
 from tests.runtime.test_end_to_end import ok
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from generator.runtime.runtime import ConnectorRuntime
-from generator.runtime.triggers import Poller, TriggerError
+from generator.devtools.runtime.runtime import ConnectorRuntime
+from generator.devtools.runtime.triggers import Poller, TriggerError
 from tests.runtime.conftest import Connect
 from tests.runtime.test_end_to_end import TOKENS, ok
 

@@ -7,15 +7,15 @@ from typing import Any
 
 import pytest
 
-from generator.runtime.runtime import ConnectorRuntime
-from generator.runtime.triggers import (
+from generator.devtools.runtime.runtime import ConnectorRuntime
+from generator.devtools.runtime.triggers import (
     CallbackServer,
     TriggerError,
     check_notification,
     subscribe,
     unsubscribe,
 )
-from generator.standin import StandIn
+from generator.devtools.standin import StandIn
 from tests.runtime.conftest import Connect
 from tests.runtime.test_end_to_end import DEAL, TOKENS, ok
 

@@ -13,16 +13,16 @@ from typing import Any
 
 import pytest
 
-from generator.runtime.runtime import ConnectorRuntime
-from generator.runtime.schemas import check_value, to_json_schema
-from generator.runtime.triggers import (
+from generator.devtools.runtime.runtime import ConnectorRuntime
+from generator.devtools.runtime.schemas import check_value, to_json_schema
+from generator.devtools.runtime.triggers import (
     CallbackServer,
     Poller,
     check_notification,
     subscribe,
     unsubscribe,
 )
-from generator.standin import StandIn
+from generator.devtools.standin import StandIn
 from tests.runtime.conftest import Connect
 from tests.runtime.test_end_to_end import DEAL, TOKENS, ok
 from tests.runtime.test_triggers_end_to_end import Event, _add, _status, _update

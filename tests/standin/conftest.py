@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.standin import DEFAULT_SEED, StandIn
+from generator.devtools.standin import DEFAULT_SEED, StandIn
 
 from .helpers import Client, Clock, Receiver, start_receiver, token_headers
 

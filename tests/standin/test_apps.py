@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.standin import StandIn
+from generator.devtools.standin import StandIn
 
 from .helpers import Client, password_headers, token_headers
 

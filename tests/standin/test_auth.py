@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from generator.standin import StandIn
+from generator.devtools.standin import StandIn
 
 from .helpers import Client, password_headers, request, token_headers
 

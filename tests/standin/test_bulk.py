@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from generator.standin import StandIn
+from generator.devtools.standin import StandIn
 
 from .helpers import Client, Receiver, request, token_headers
 from .test_webhooks import EVENTS, subscribe

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.standin import StandIn
+from generator.devtools.standin import StandIn
 
 from .helpers import request, token_headers
 
@@ -132,7 +132,7 @@ def test_malformed_body_framing_is_a_kintone_error_and_the_connection_closes(
 
 
 def test_bodies_past_the_size_limit_are_refused(kintone: StandIn, monkeypatch: Any) -> None:
-    from generator.standin import framing
+    from generator.devtools.standin import framing
 
     monkeypatch.setattr(framing, "MAX_BODY", 16)
     start = b"POST /k/v1/record.json HTTP/1.1\r\nHost: x\r\n" + TOKEN

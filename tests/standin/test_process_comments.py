@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.standin import StandIn
+from generator.devtools.standin import StandIn
 
 from .helpers import Client, password_headers
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from generator.standin import StandIn
-from generator.standin.query import parse
+from generator.devtools.standin import StandIn
+from generator.devtools.standin.query import parse
 
 from .helpers import Client, Clock, token_headers
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from generator.standin import StandIn
+from generator.devtools.standin import StandIn
 
 from .helpers import Client, Clock, token_headers
 

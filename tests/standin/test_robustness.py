@@ -7,7 +7,7 @@ import random
 from collections.abc import Iterator
 from typing import Any
 
-from generator.standin import StandIn
+from generator.devtools.standin import StandIn
 
 from .helpers import password_headers, request, token_headers
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from generator.devtools.standin import DEFAULT_SEED, SeedError, StandIn, load_seed
+from generator.devtools.standin.fields import FIELD_TYPES
 from generator.errors import ConnectorError
-from generator.standin import DEFAULT_SEED, SeedError, StandIn, load_seed
-from generator.standin.fields import FIELD_TYPES
 
 from .helpers import Client, token_headers
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from generator.standin import StandIn
-from generator.standin.cli import describe, stand_in_command
+from generator.devtools.standin import StandIn
+from generator.devtools.standin.cli import describe, stand_in_command
 
 from .helpers import Client, Reply, request, token_headers
 
@@ -147,7 +147,7 @@ def test_error_ids_look_random_and_repeat_from_run_to_run(deals: Client) -> None
 def test_a_bug_in_a_handler_is_a_kintone_shaped_500(
     kintone: StandIn, deals: Client, monkeypatch: Any
 ) -> None:
-    from generator.standin import routes
+    from generator.devtools.standin import routes
 
     def broken(store: Any, req: Any) -> Any:
         raise RuntimeError("boom")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from generator.standin import StandIn
-from generator.standin.store import FileBlob
+from generator.devtools.standin import StandIn
+from generator.devtools.standin.store import FileBlob
 
 from .helpers import Client, password_headers, token_headers
 

@@ -19,12 +19,12 @@ from click.testing import CliRunner
 from cryptography import x509
 
 from generator.cli import main
+from generator.devtools.runtime.cli import call_command
+from generator.devtools.runtime.messages import HttpRequest
+from generator.devtools.runtime.transport import trusting_transport
+from generator.devtools.standin import StandIn
+from generator.devtools.standin.cli import describe
 from generator.errors import ConnectorError
-from generator.runtime.cli import call_command
-from generator.runtime.messages import HttpRequest
-from generator.runtime.transport import trusting_transport
-from generator.standin import StandIn
-from generator.standin.cli import describe
 from tests.conftest import GOLDEN
 
 APPS = "/k/v1/app.json?id=2"

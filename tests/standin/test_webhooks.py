@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from generator.standin import StandIn
+from generator.devtools.standin import StandIn
 
 from .helpers import Client, Clock, Receiver, request, token_headers
 
@@ -173,7 +173,7 @@ def test_failed_deliveries_are_logged(kintone: StandIn, deals: Client, receiver:
 
 
 def test_delete_record_as_user_checks_its_input(kintone: StandIn) -> None:
-    from generator.standin.errors import KintoneError
+    from generator.devtools.standin.errors import KintoneError
 
     with pytest.raises(KintoneError, match="GAIA_RE01"):
         kintone.delete_record_as_user("2", "99", "sato")

@@ -1,6 +1,0 @@
-"""A kintone stand-in: a real HTTP server on 127.0.0.1 behaving like kintone, in memory."""
-
-from generator.standin.seed import DEFAULT_SEED, Seed, SeedError, load_seed
-from generator.standin.server import StandIn
-
-__all__ = ["DEFAULT_SEED", "Seed", "SeedError", "StandIn", "load_seed"]
