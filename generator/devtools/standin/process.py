@@ -99,7 +99,9 @@ def _condition_holds(
         return True
     query = parse(cond)
     check_fields(query, app)
-    ctx = Context(store.now(), principal.login)
+    ctx = Context(
+        store.now(), principal.login, organization=store.primary_organization(principal.login)
+    )
     return bool(select(query, app, [record], ctx))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Any
@@ -19,25 +19,29 @@ MAX_LIMIT = 500
 MAX_OFFSET = 10_000
 DEFAULT_LIMIT = 100
 
+# Operators and functions per field type, as Cybozu's query documentation lists them
+# ("Query string" https://kintone.dev/en/docs/kintone/overview/query-string/ and its Japanese
+# original https://cybozu.dev/ja/kintone/docs/overview/query, the per-field-type table).
 _NUMERIC = frozenset({"__ID__", "RECORD_NUMBER", "NUMBER", "CALC"})
 _TIMES = frozenset({"DATE", "TIME", "DATETIME", "CREATED_TIME", "UPDATED_TIME"})
-_COMPARE = frozenset({"=", "!=", ">", "<", ">=", "<=", "in", "not in"})
+_ORDER = frozenset({"=", "!=", ">", "<", ">=", "<="})
+_LISTS = frozenset({"in", "not in"})
 _OPERATORS: dict[str, frozenset[str]] = {
-    **dict.fromkeys(_NUMERIC | _TIMES, _COMPARE),
+    **dict.fromkeys(_NUMERIC, _ORDER | _LISTS),
+    **dict.fromkeys(_TIMES, _ORDER),
     **dict.fromkeys(
-        ("SINGLE_LINE_TEXT", "LINK"), frozenset({"=", "!=", "in", "not in", "like", "not like"})
+        ("SINGLE_LINE_TEXT", "LINK"), frozenset({"=", "!=", "like", "not like"}) | _LISTS
     ),
     **dict.fromkeys(
-        ("MULTI_LINE_TEXT", "RICH_TEXT", "FILE"),
-        frozenset({"like", "not like", "is empty", "is not empty"}),
+        ("MULTI_LINE_TEXT", "FILE"), frozenset({"like", "not like", "is empty", "is not empty"})
     ),
+    "RICH_TEXT": frozenset({"like", "not like"}),
     **dict.fromkeys(
         [
             "CHECK_BOX",
             "RADIO_BUTTON",
             "DROP_DOWN",
             "MULTI_SELECT",
-            "STATUS",
             "CATEGORY",
             "USER_SELECT",
             "ORGANIZATION_SELECT",
@@ -46,9 +50,28 @@ _OPERATORS: dict[str, frozenset[str]] = {
             "CREATOR",
             "MODIFIER",
         ],
-        frozenset({"in", "not in"}),
+        _LISTS,
     ),
+    "STATUS": frozenset({"=", "!="}) | _LISTS,
 }
+_PERIODS = ("WEEK", "MONTH", "YEAR")
+_DATE_FUNCTIONS = frozenset(
+    {
+        "TODAY",
+        "YESTERDAY",
+        "TOMORROW",
+        "FROM_TODAY",
+        *(f"{when}_{unit}" for when in ("THIS", "LAST", "NEXT") for unit in _PERIODS),
+    }
+)
+_LOGIN = frozenset({"LOGINUSER"})
+_FUNCTIONS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("DATETIME", "CREATED_TIME", "UPDATED_TIME"), _DATE_FUNCTIONS | {"NOW"}),
+    "DATE": _DATE_FUNCTIONS,
+    **dict.fromkeys(("CREATOR", "MODIFIER", "USER_SELECT", "STATUS_ASSIGNEE"), _LOGIN),
+    "ORGANIZATION_SELECT": frozenset({"PRIMARY_ORGANIZATION"}),
+}
+_WEEKDAYS = ("SUNDAY", "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY")
 _SORTABLE = (
     _NUMERIC
     | _TIMES
@@ -112,6 +135,15 @@ class Context:
     now: datetime
     login: str | None
     file_name: Callable[[str], str] = str
+    organization: str | None = None  # the caller's primary organization
+
+
+@dataclass(frozen=True)
+class Span:
+    """The days a date function stands for (THIS_MONTH() is a month, TODAY() one day)."""
+
+    first: date
+    last: date
 
 
 def syntax_error() -> KintoneError:
@@ -324,21 +356,67 @@ def field_types(app: App) -> dict[str, tuple[str, str | None]]:
 
 
 def check_fields(query: Query, app: App) -> None:
-    """GAIA_IQ11 for unknown fields, GAIA_IQ03 for operators the field type does not take."""
+    """GAIA_IQ11 for unknown fields, GAIA_IQ03 for operators the field type does not take,
+    GAIA_IL08 / GAIA_IQ23 / GAIA_IQ25 for functions the field type or their arguments refuse."""
     types = field_types(app)
     for condition in _conditions(query.condition):
         kind, table = _known(types, condition.field)
         allowed = _OPERATORS.get(kind, frozenset())
         if table is not None:
-            allowed = allowed - {"=", "!="}  # table columns are searched with in / like
+            allowed = allowed - {"=", "!="}  # table columns are searched with in / not in
         if condition.operator not in allowed:
             op, code = condition.operator, condition.field
             msg = f"The operator {op} cannot be used for the field type of {code}."
             raise KintoneError(400, "GAIA_IQ03", msg)
+        for value in condition.values:
+            if isinstance(value, Call):
+                check_call(value, kind)
     for code, _ in query.order:
         kind, table = _known(types, code)
         if table is not None or kind not in _SORTABLE:
             raise errors.invalid("query", f"The field {code} cannot be used to sort.")
+
+
+def not_valid() -> KintoneError:
+    return KintoneError(400, "GAIA_IL08", "The query is not valid.")
+
+
+def check_call(call: Call, kind: str) -> None:
+    """A function the field type takes, with the arguments kintone's documentation lists."""
+    if call.name not in _FUNCTIONS.get(kind, frozenset()):
+        raise not_valid()  # code assumed: kintone's generic "query is not valid"
+    if call.name == "FROM_TODAY":
+        _from_today_args(call.args)
+    elif call.name.endswith("_WEEK"):
+        if len(call.args) > 1 or (call.args and call.args[0].upper() not in _WEEKDAYS):
+            raise not_valid()
+    elif call.name.endswith("_MONTH"):
+        if len(call.args) > 1:
+            raise not_valid()
+        if call.args:
+            _month_day(call.args[0])
+    elif call.args:
+        raise not_valid()
+
+
+def _from_today_args(args: tuple[str, ...]) -> tuple[int, str]:
+    if len(args) != 2 or not re.fullmatch(r"-?[0-9]{1,6}", args[0]):
+        raise not_valid()
+    unit = args[1].upper()
+    if unit not in ("DAYS", "WEEKS", "MONTHS", "YEARS"):
+        msg = "The second argument of FROM_TODAY() must be DAYS, WEEKS, MONTHS or YEARS."
+        raise KintoneError(400, "GAIA_IQ25", msg)
+    return int(args[0]), unit
+
+
+def _month_day(arg: str) -> int | None:
+    """THIS_MONTH(LAST) is the month's last day (None); THIS_MONTH(n) its day n, 1 to 31."""
+    if arg.upper() == "LAST":
+        return None
+    if re.fullmatch(r"[0-9]{1,2}", arg) and 1 <= int(arg) <= 31:
+        return int(arg)
+    msg = f"The specified day ({arg}) is not valid. Specify an integer from 1 to 31."
+    raise KintoneError(400, "GAIA_IQ23", msg)
 
 
 def _known(types: Mapping[str, tuple[str, str | None]], code: str) -> tuple[str, str | None]:
@@ -465,46 +543,78 @@ def _literal(value: str | Call, kind: str, ctx: Context) -> Any:
 
 
 def _call(call: Call, kind: str, ctx: Context) -> Any:
-    today = ctx.now.date()
-    if call.name == "LOGINUSER" and not call.args:
+    if call.name == "LOGINUSER":
         return ctx.login
-    if call.name == "NOW" and not call.args:
-        return ctx.now if kind != "DATE" else today
-    simple = {
-        "TODAY": today,
-        "YESTERDAY": today - timedelta(days=1),
-        "TOMORROW": today + timedelta(days=1),
-    }
-    if call.name in simple and not call.args:
-        return simple[call.name]
-    if call.name == "FROM_TODAY" and len(call.args) == 2:
-        return _from_today(today, call.args)
-    raise KintoneError(400, "GAIA_IL08", "The query is not valid.")
-
-
-def _from_today(today: date, args: tuple[str, ...]) -> date:
-    units = {"DAYS": 1, "WEEKS": 7}
+    if call.name == "PRIMARY_ORGANIZATION":
+        return ctx.organization
+    if call.name == "NOW":
+        return ctx.now
+    # Dates are the domain's: the stand-in models its domain in UTC, as it stores DATETIME values.
+    today = ctx.now.astimezone(UTC).date()
     try:
-        amount = int(args[0])
-    except ValueError:
-        raise KintoneError(400, "GAIA_IL08", "The query is not valid.") from None
-    unit = args[1].upper()
-    try:
-        if unit in units:
-            return today + timedelta(days=amount * units[unit])
-        if unit in ("MONTHS", "YEARS"):
-            months = amount * (12 if unit == "YEARS" else 1) + today.month - 1
-            year, month = today.year + months // 12, months % 12 + 1
-            return today.replace(year=year, month=month, day=min(today.day, 28))
+        return _date_span(call, today)
     except (OverflowError, ValueError):  # a date before year 1 or after 9999
-        raise KintoneError(400, "GAIA_IL08", "The query is not valid.") from None
-    msg = "The second argument of FROM_TODAY() must be DAYS, WEEKS, MONTHS or YEARS."
-    raise KintoneError(400, "GAIA_IQ25", msg)
+        raise not_valid() from None
+
+
+def _date_span(call: Call, today: date) -> Span:
+    days = {"TODAY": 0, "YESTERDAY": -1, "TOMORROW": 1}
+    if call.name in days:
+        return _day(today + timedelta(days=days[call.name]))
+    if call.name == "FROM_TODAY":
+        amount, unit = _from_today_args(call.args)
+        if unit in ("DAYS", "WEEKS"):
+            return _day(today + timedelta(days=amount * (7 if unit == "WEEKS" else 1)))
+        return _day(add_months(today, amount * (12 if unit == "YEARS" else 1)))
+    when, _, unit = call.name.partition("_")
+    step = {"THIS": 0, "LAST": -1, "NEXT": 1}[when]
+    if unit == "WEEK":
+        return _week(today + timedelta(weeks=step), call.args)
+    if unit == "MONTH":
+        return _month(add_months(today.replace(day=1), step), call.args)
+    year = today.year + step
+    return Span(date(year, 1, 1), date(year, 12, 31))
+
+
+def _day(day: date) -> Span:
+    return Span(day, day)
+
+
+def add_months(day: date, months: int) -> date:
+    """Calendar months: 31 July + 1 month is 31 August, 31 January + 1 month is 28/29 February."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, _month_length(year, month + 1)))
+
+
+def _month_length(year: int, month: int) -> int:
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return (following - timedelta(days=1)).day
+
+
+def _week(day: date, args: tuple[str, ...]) -> Span:
+    """kintone's weeks run Sunday to Saturday; a weekday argument picks one day of the week."""
+    sunday = day - timedelta(days=(day.weekday() + 1) % 7)
+    if args:
+        return _day(sunday + timedelta(days=_WEEKDAYS.index(args[0].upper())))
+    return Span(sunday, sunday + timedelta(days=6))
+
+
+def _month(first: date, args: tuple[str, ...]) -> Span:
+    length = _month_length(first.year, first.month)
+    last = first.replace(day=length)
+    if not args:
+        return Span(first, last)
+    wanted = _month_day(args[0])
+    # A day the month lacks (31 in April) is its last day, as in calendar arithmetic.
+    return _day(last if wanted is None else first.replace(day=min(wanted, length)))
 
 
 def _compare(op: str) -> Callable[[list[Any], list[Any], str], bool]:
     def test(values: list[Any], literals: list[Any], kind: str) -> bool:
         target = literals[0]
+        if isinstance(target, Span):
+            return _in_span(op, [_day_of(v) for v in values if v is not None], target)
         if isinstance(target, datetime):
             target = target.replace(second=0, microsecond=0)  # kintone times are to the minute
         present = [_align(v, target) for v in values if v is not None]
@@ -521,6 +631,24 @@ def _compare(op: str) -> Callable[[list[Any], list[Any], str], bool]:
     return test
 
 
+def _day_of(value: Any) -> Any:
+    return value.astimezone(UTC).date() if isinstance(value, datetime) else value
+
+
+def _in_span(op: str, days: list[Any], span: Span) -> bool:
+    """= is inside the span, != outside; > after its last day, < before its first, and so on."""
+    checks: dict[str, Callable[[Any], bool]] = {
+        "=": lambda d: span.first <= d <= span.last,
+        "!=": lambda d: span.first <= d <= span.last,
+        ">": lambda d: d > span.last,
+        ">=": lambda d: d >= span.first,
+        "<": lambda d: d < span.first,
+        "<=": lambda d: d <= span.last,
+    }
+    hit = any(_safe(checks[op], d) for d in days)
+    return not hit if op == "!=" else hit
+
+
 def _align(value: Any, target: Any) -> Any:
     """A date-time compared with a date compares its (UTC) day."""
     if (
@@ -528,7 +656,7 @@ def _align(value: Any, target: Any) -> Any:
         and isinstance(target, date)
         and not isinstance(target, datetime)
     ):
-        return value.date()
+        return value.astimezone(UTC).date()
     if isinstance(value, datetime) and isinstance(target, datetime):
         return value.replace(second=0, microsecond=0)
     return value

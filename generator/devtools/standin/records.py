@@ -58,7 +58,12 @@ def query_context(store: Store, principal: Principal) -> Context:
         blob = store.files.get(key)
         return blob.name if blob else ""
 
-    return Context(now=store.now(), login=principal.login, file_name=file_name)
+    return Context(
+        now=store.now(),
+        login=principal.login,
+        file_name=file_name,
+        organization=store.primary_organization(principal.login),
+    )
 
 
 # ---- reading -------------------------------------------------------------------------------
