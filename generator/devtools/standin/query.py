@@ -542,11 +542,14 @@ def _literal(value: str | Call, kind: str, ctx: Context) -> Any:
     return value
 
 
+_NOBODY = object()  # equal to no value, unlike "" which also finds records without one
+
+
 def _call(call: Call, kind: str, ctx: Context) -> Any:
     if call.name == "LOGINUSER":
-        return ctx.login
+        return ctx.login or _NOBODY
     if call.name == "PRIMARY_ORGANIZATION":
-        return ctx.organization
+        return ctx.organization or _NOBODY  # a user in no organization matches nothing
     if call.name == "NOW":
         return ctx.now
     # Dates are the domain's: the stand-in models its domain in UTC, as it stores DATETIME values.
