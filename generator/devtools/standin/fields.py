@@ -224,17 +224,25 @@ def _check_number(prop: JsonObj, raw: Any, base: str, problems: Problems, env: E
         return ""
     text = normalise_number(raw)
     if text is None:
-        if ".value[" in base:
-            return ""  # inside a table kintone silently stores an unparsable number as empty
-        root, _, code = base.rpartition(".")
-        problems.add(f"{root}[{code}].value", "Only numbers are allowed.")
-        return ""
+        problems.add(number_key(base), "Only numbers are allowed.")
+        return INVALID
     low, high = _decimal(prop.get("minValue")), _decimal(prop.get("maxValue"))
     if high is not None and Decimal(text) > high:
         problems.add(f"{base}.value", f"The value must be {prop['maxValue']} or less.")
     if low is not None and Decimal(text) < low:
         problems.add(f"{base}.value", f"The value must be {prop['minValue']} or more.")
     return text
+
+
+def number_key(base: str) -> str:
+    """Where kintone reports a value that is not a number: `record[Amount].value` at top level
+    (SonicGarden/kintone-emulator doc/kintone-behavior-notes.md §5, observed), the row's own key
+    `record.Items.value[0].value.Qty.value` inside a table (issue 17: rows are checked like
+    top-level values, under the key every other row error uses)."""
+    if ".value[" in base:
+        return f"{base}.value"
+    root, _, code = base.rpartition(".")
+    return f"{root}[{code}].value"
 
 
 def _decimal(value: Any) -> Decimal | None:

@@ -22,6 +22,7 @@ from generator.devtools.standin.fields import (
     default_value,
     empty_value,
     is_empty,
+    number_key,
     required_key,
     value_fields,
 )
@@ -242,12 +243,19 @@ def check_required(
     """kintone checks `required` on the record as it will be stored (add and update alike)."""
     for code, prop in fields.items():
         kind = prop["type"]
-        if prop.get("required") and kind not in NOT_REQUIRED and is_empty(values.get(code)):
+        missing = prop.get("required") and kind not in NOT_REQUIRED and is_empty(values.get(code))
+        if missing and not _reported(problems, f"{prefix}{code}"):
             problems.add(required_key(kind, f"{prefix}{code}"), errors.REQUIRED_VALUE)
         if kind == "SUBTABLE":
             for index, row in enumerate(values.get(code) or []):
                 row_base = f"{prefix}{code}.value[{index}].value."
                 check_required(prop["fields"], row["value"], row_base, problems)
+
+
+def _reported(problems: Problems, base: str) -> bool:
+    """A number refused as written is not reported again as missing (issue 17: no extra
+    `Required` next to "Only numbers are allowed.")."""
+    return number_key(base) in problems.items
 
 
 class Uniques:
