@@ -67,7 +67,9 @@ def test_form_fields_and_layout(deals: Client) -> None:
     assert deals.get("preview/app/form/layout", app=2).body == layout
 
 
-def test_action_settings_live_and_prelive(deals: Client) -> None:
+def test_action_settings_live_and_prelive(kintone: StandIn) -> None:
+    # With a token of the destination app too: without one destApp and mappings are null.
+    deals = Client(kintone.url, token_headers("deals-full", "invoices-full"))
     live = deals.get("app/actions", app=2).body
     assert live["revision"] == "5"
     action = live["actions"]["Create invoice"]
@@ -187,3 +189,32 @@ def test_deploy_revert_and_errors(deals: Client) -> None:
     assert deals.post("preview/app/deploy", {"apps": []}).errors == {"apps": ["Required field."]}
     assert deals.get("preview/app/deploy").errors == {"apps": ["Required field."]}
     assert deals.post("preview/app/deploy", {"apps": [{"app": 1}]}).code == "GAIA_IA02"
+
+
+def test_action_destination_and_mappings_are_null_without_rights_on_it(kintone: StandIn) -> None:
+    """kintone.dev get-action-settings: destApp and mappings are null when the caller has no
+    permission to view the destination app (an API token of the source app alone)."""
+    alone = Client(kintone.url, token_headers("deals-full"))
+    for api in ("app/actions", "preview/app/actions"):
+        action = alone.get(api, app=2).body["actions"]["Create invoice"]
+        assert (action["destApp"], action["mappings"]) == (None, None)
+        assert action["entities"] and action["name"] == "Create invoice"  # the rest is shown
+    both = Client(kintone.url, token_headers("deals-full", "invoices-full"))
+    assert both.get("app/actions", app=2).body["actions"]["Create invoice"]["destApp"] == {
+        "app": "3",
+        "code": "INVOICES",
+    }
+    assert sato(kintone).get("app/actions", app=2).body["actions"]["Create invoice"]["mappings"]
+
+
+def test_action_destination_code_wins_over_the_app_id(kintone: StandIn) -> None:
+    """kintone.dev update-action-settings: with both destApp.app and destApp.code, code wins."""
+    both = Client(kintone.url, token_headers("deals-full", "invoices-full"))
+    action = {**INVOICE_ACTION, "destApp": {"app": "1", "code": "INVOICES"}}
+    reply = both.put("preview/app/actions", {"app": 2, "actions": {"Send quote": action}})
+    assert reply.status == 200, reply.body
+    stored = both.get("preview/app/actions", app=2).body["actions"]["Send quote"]
+    assert stored["destApp"] == {"app": "3", "code": "INVOICES"}
+    unknown = {**INVOICE_ACTION, "destApp": {"app": "3", "code": "NOPE"}}
+    reply = both.put("preview/app/actions", {"app": 2, "actions": {"Send quote": unknown}})
+    assert reply.errors == {"actions.Send quote.destApp.code": ["The app is not found."]}

@@ -119,14 +119,34 @@ def get_preview_layout(store: Store, req: Request) -> JsonObj:
     return {"layout": layout_of(app), "revision": str(app.preview_revision)}
 
 
+# Viewing the copy destination: a view permission there (for API tokens, one of its tokens).
+DEST_VIEW = Need(frozenset({"view"}), "k:app_settings:read")
+
+
 def get_actions(store: Store, req: Request) -> JsonObj:
     app = open_app(store, req, MANAGE_READ)
-    return {"actions": copy.deepcopy(app.live_actions), "revision": str(app.live_revision)}
+    return {
+        "actions": _actions_view(store, req, app.live_actions),
+        "revision": str(app.live_revision),
+    }
 
 
 def get_preview_actions(store: Store, req: Request) -> JsonObj:
     app = open_app(store, req, MANAGE_READ)
-    return {"actions": copy.deepcopy(app.preview_actions), "revision": str(app.preview_revision)}
+    actions = _actions_view(store, req, app.preview_actions)
+    return {"actions": actions, "revision": str(app.preview_revision)}
+
+
+def _actions_view(store: Store, req: Request, actions: JsonObj) -> JsonObj:
+    """destApp and mappings are null when the caller may not view the destination app
+    (kintone.dev get-action-settings, actions.{name}.destApp / .mappings)."""
+    out = copy.deepcopy(actions)
+    for action in out.values():
+        dest = store.apps.get(str((action.get("destApp") or {}).get("app") or ""))
+        if dest is None or not may(store, req.principal, dest, DEST_VIEW):
+            action["destApp"] = None
+            action["mappings"] = None
+    return out
 
 
 def _check_settings_revision(app: App, raw: Any) -> None:
@@ -170,7 +190,7 @@ def put_preview_status(store: Store, req: Request) -> JsonObj:
     app = open_app(store, req, MANAGE_WRITE)
     _check_settings_revision(app, req.params.get("revision"))
     problems = Problems()
-    status = merge_status(app.preview_status, req.params, problems)
+    status = merge_status(app.preview_status, req.params, problems, app)
     problems.raise_if_any()
     app.preview_status = status
     return {"revision": _changed(store, app)}

@@ -59,7 +59,7 @@ def _settings(store: Store, app: App, seed_app: SeedApp, where: str) -> None:
 
 def _status(app: App, raw: Mapping[str, Any] | None, preview: bool) -> None:
     problems = Problems()
-    status = merge_status({}, raw, problems) if raw else {}
+    status = merge_status({}, raw, problems, app) if raw else {}
     problems.raise_if_any()
     if preview:
         app.preview_status = status

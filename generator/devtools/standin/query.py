@@ -371,10 +371,36 @@ def check_fields(query: Query, app: App) -> None:
         for value in condition.values:
             if isinstance(value, Call):
                 check_call(value, kind)
+            else:
+                _literal(value, kind, _NO_CALLS)  # a number or date that does not parse
     for code, _ in query.order:
         kind, table = _known(types, code)
         if table is not None or kind not in _SORTABLE:
             raise errors.invalid("query", f"The field {code} cannot be used to sort.")
+
+
+def condition_problem(text: str, app: App, *, status_allowed: bool = True) -> str | None:
+    """Why kintone refuses `text` as a condition (an action's filterCond), or None.
+
+    Conditions are parsed and checked against the app's fields like a records query; they take
+    no order by, limit or offset. Process-management conditions may not name the Status field
+    (openapi.yaml PreviewAppStatusPutActionForm.filterCond: "The Status field cannot be included
+    in the query.")."""
+    if not text.strip():
+        return None
+    try:
+        query = parse(text)
+        if query.order or query.limit is not None or query.offset is not None:
+            raise syntax_error()
+        check_fields(query, app)
+    except KintoneError as exc:
+        return next(iter((exc.errors or {}).values()), [exc.message])[0]
+    types = field_types(app)
+    if not status_allowed and any(
+        types[c.field][0] == "STATUS" for c in _conditions(query.condition)
+    ):
+        return "The Status field cannot be included in the query."
+    return None
 
 
 def not_valid() -> KintoneError:
@@ -542,6 +568,7 @@ def _literal(value: str | Call, kind: str, ctx: Context) -> Any:
     return value
 
 
+_NO_CALLS = Context(datetime.min.replace(tzinfo=UTC), None)  # for checking literals alone
 _NOBODY = object()  # equal to no value, unlike "" which also finds records without one
 
 

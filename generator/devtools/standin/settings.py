@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from generator.devtools.standin.errors import JsonObj, Problems
+from generator.devtools.standin.query import condition_problem
 from generator.devtools.standin.store import App, Store
 
 ASSIGNEE_TYPES = ("ONE", "ALL", "ANY")
@@ -28,8 +29,12 @@ def _is_int(value: Any) -> bool:
     )
 
 
-def merge_status(current: JsonObj, body: Mapping[str, Any], problems: Problems) -> JsonObj:
-    """Apply a PUT preview/app/status body: omitted keys stay, listed states replace all states."""
+def merge_status(
+    current: JsonObj, body: Mapping[str, Any], problems: Problems, app: App | None = None
+) -> JsonObj:
+    """Apply a PUT preview/app/status body: omitted keys stay, listed states replace all states.
+
+    With `app`, action conditions are checked against its fields."""
     result = copy.deepcopy(current) if current else copy.deepcopy(NEVER_CONFIGURED)
     if "enable" in body:
         if not isinstance(body["enable"], bool):
@@ -38,7 +43,7 @@ def merge_status(current: JsonObj, body: Mapping[str, Any], problems: Problems) 
     if "states" in body:
         result["states"] = _states(body["states"], current.get("states") or {}, problems)
     if "actions" in body:
-        result["actions"] = _actions(body["actions"], problems)
+        result["actions"] = _actions(body["actions"], problems, app)
     _check_status_consistency(result, problems)
     return result
 
@@ -97,7 +102,7 @@ def _assignee(raw: Any, where: str, problems: Problems) -> JsonObj:
     return {"type": raw["type"], "entities": entities}
 
 
-def _actions(raw: Any, problems: Problems) -> list[JsonObj]:
+def _actions(raw: Any, problems: Problems, app: App | None) -> list[JsonObj]:
     if not isinstance(raw, list):
         problems.add("actions", "The value must be an array.")
         return []
@@ -119,8 +124,20 @@ def _actions(raw: Any, problems: Problems) -> list[JsonObj]:
         }
         if "executableUser" in item:
             action["executableUser"] = copy.deepcopy(item["executableUser"])
+        if app is not None:
+            _check_condition(app, action["filterCond"], f"{where}.filterCond", False, problems)
         actions.append(action)
     return actions
+
+
+def _check_condition(
+    app: App, text: str, where: str, status_allowed: bool, problems: Problems
+) -> None:
+    """Conditions go through the records-query parser (code assumed: CB_VA01 at the parameter,
+    with the parser's message; kintone's own code for a bad condition is not documented)."""
+    problem = condition_problem(text, app, status_allowed=status_allowed)
+    if problem is not None:
+        problems.add(where, problem)
 
 
 def _check_status_consistency(status: JsonObj, problems: Problems) -> None:
@@ -182,6 +199,7 @@ def _action(
     if "index" in item and not _is_int(item["index"]):
         problems.add(f"{where}.index", "Enter an integer.")
     dest = _dest_app(store, item.get("destApp"), f"{where}.destApp", problems)
+    _check_condition(app, _text(item.get("filterCond")), f"{where}.filterCond", True, problems)
     return {
         "name": name,
         "id": _text(item.get("id")),
@@ -194,14 +212,17 @@ def _action(
 
 
 def _dest_app(store: Store, raw: Any, where: str, problems: Problems) -> App | None:
+    """The copy destination: by app code when one is given, which wins over the app ID as
+    Cybozu documents (kintone.dev update-action-settings, actions.{name}.destApp.code)."""
     if not isinstance(raw, Mapping):
         return None
-    if raw.get("app") not in (None, ""):
-        found = store.apps.get(_text(raw["app"]))
+    code = _text(raw.get("code"))
+    if code:
+        found = next((a for a in store.apps.values() if a.code == code), None)
     else:
-        found = next((a for a in store.apps.values() if a.code and a.code == raw.get("code")), None)
+        found = store.apps.get(_text(raw.get("app")))
     if found is None:
-        problems.add(f"{where}.app", "The app is not found.")
+        problems.add(f"{where}.{'code' if code else 'app'}", "The app is not found.")
     return found
 
 
