@@ -230,7 +230,7 @@ MATRIX: dict[str, tuple[str, dict[str, tuple[str, list[int]]]]] = {
         {
             "=": ('"13:30"', [2]),
             "!=": ('"13:30"', [1, 3]),
-            ">": ('"09:00"', [2]),
+            ">": ('"9:00"', [2]),  # read as 09:00, the way kintone stores times
             "<": ('"13:30"', [1]),
             ">=": ('"09:00"', [1, 2]),
             "<=": ('"09:00"', [1]),
@@ -545,6 +545,8 @@ def test_order_limit_offset(three: tuple[StandIn, Client], query: str, found: li
         ("order by Item asc", "CB_VA01"),
         ("Nope = 1", "GAIA_IQ11"),
         ("Title = ", "CB_VA01"),
+        ('Call_time > "25:00"', "CB_VA01"),
+        ('Due = "2025-02-30"', "CB_VA01"),
     ],
 )
 def test_option_errors(three: tuple[StandIn, Client], query: str, code: str) -> None:

@@ -565,6 +565,11 @@ def _literal(value: str | Call, kind: str, ctx: Context) -> Any:
         if moment is None:
             raise syntax_error()
         return moment
+    if kind == "TIME":
+        match = re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])(?::[0-5][0-9])?", value)
+        if match is None:
+            raise syntax_error()
+        return f"{int(match.group(1)):02d}:{match.group(2)}"  # as kintone stores times
     return value
 
 
