@@ -47,6 +47,22 @@ public class Script : ScriptBase
         }
         switch (this.Context.OperationId)
         {
+            case "GetRecords":
+                return await this.ForwardIndexedAsync("fields").ConfigureAwait(false);
+            case "DeleteRecords":
+                return await this.ForwardIndexedAsync("ids", "revisions").ConfigureAwait(false);
+            case "AddRecordsBulk":
+                return await this.BulkRecordsAsync("add").ConfigureAwait(false);
+            case "UpdateRecordsBulk":
+                return await this.BulkRecordsAsync("update").ConfigureAwait(false);
+            case "DeleteRecordsBulk":
+                return await this.BulkRecordsAsync("delete").ConfigureAwait(false);
+            case "BulkRequest":
+                return await this.BulkRequestAsync().ConfigureAwait(false);
+            case "GetApps":
+                return await this.ForwardIndexedAsync("ids", "codes", "spaceIds").ConfigureAwait(false);
+            case "GetPreviewAppDeploy":
+                return await this.ForwardIndexedAsync("apps").ConfigureAwait(false);
             case "GetRecordSchema":
                 return await this.GetRecordSchemaAsync().ConfigureAwait(false);
             case "AddWebhookForAddingRecord":
@@ -59,22 +75,6 @@ public class Script : ScriptBase
                 return await this.SubscribeAsync().ConfigureAwait(false);
             case "AddWebhookForUpdatingStatus":
                 return await this.SubscribeAsync().ConfigureAwait(false);
-            case "GetRecords":
-                return await this.ForwardIndexedAsync(new string[] { "fields", }).ConfigureAwait(false);
-            case "DeleteRecords":
-                return await this.ForwardIndexedAsync(new string[] { "ids", "revisions", }).ConfigureAwait(false);
-            case "GetApps":
-                return await this.ForwardIndexedAsync(new string[] { "ids", "codes", "spaceIds", }).ConfigureAwait(false);
-            case "GetPreviewAppDeploy":
-                return await this.ForwardIndexedAsync(new string[] { "apps", }).ConfigureAwait(false);
-            case "AddRecordsBulk":
-                return await this.BulkRecordsAsync("add").ConfigureAwait(false);
-            case "UpdateRecordsBulk":
-                return await this.BulkRecordsAsync("update").ConfigureAwait(false);
-            case "DeleteRecordsBulk":
-                return await this.BulkRecordsAsync("delete").ConfigureAwait(false);
-            case "BulkRequest":
-                return await this.BulkRequestAsync().ConfigureAwait(false);
             case "OnRecordsAdded":
                 return await this.PollAddedAsync().ConfigureAwait(false);
             case "OnRecordsUpdated":
@@ -582,7 +582,7 @@ public class Script : ScriptBase
         return upstream;
     }
 
-    private async Task<HttpResponseMessage> ForwardIndexedAsync(string[] parameters)
+    private async Task<HttpResponseMessage> ForwardIndexedAsync(params string[] parameters)
     {
         HttpRequestMessage request = this.Context.Request;
         request.RequestUri = new Uri(IndexedQuery(request.RequestUri.AbsoluteUri, parameters));

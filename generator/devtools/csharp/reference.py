@@ -85,20 +85,21 @@ class ScriptContext:
     @classmethod
     def from_template_values(cls, values: Mapping[str, Any]) -> ScriptContext:
         """From the dict generator.render.properties.script_context gives the template."""
-        indexed = tuple(
-            (str(item["operation"]), tuple(str(p) for p in item["parameters"]))
-            for item in values["indexed_array_operations"]
-        )
-        polling = tuple(
-            (str(item["operation"]), _POLL_ROLES[str(item["kind"])])
-            for item in values.get("polling_operations", [])
+        cases = [(str(c["operation"]), str(c["method"]), c["arguments"]) for c in values["cases"]]
+        by_method = {method: role for method, role in _METHOD_ROLES.items()}
+        roles = [(op, by_method[method], arguments) for op, method, arguments in cases]
+        indexed = tuple((op, tuple(args)) for op, role, args in roles if role == "indexed")
+        polling = tuple((op, role) for op, role, _ in roles if role in _POLL_ROLES.values())
+        bulk = tuple(
+            (op, _BULK_ROLES[args[0]] if args else role)
+            for op, role, args in roles
+            if role in ("bulk_request", "bulk_add")
         )
         guest = values.get("guest_space_parameter")
         auth = values.get("auth_headers")
-        bulk = tuple(
-            (str(item["operation"]), _BULK_ROLES[str(item["kind"])])
-            for item in values.get("bulk_operations", [])
-        )
+        schema = next(op for op, role, _ in roles if role == "record_schema")
+        hooks = [op for op, role, _ in roles if role == "subscribe"]
+        values = {**values, "record_schema_operation": schema, "webhook_operations": hooks}
         return cls(
             str(values["record_schema_operation"]),
             str(values["fields_path"]),
