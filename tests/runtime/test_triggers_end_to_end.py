@@ -17,7 +17,7 @@ from generator.devtools.runtime.triggers import (
 )
 from generator.devtools.standin import StandIn
 from tests.runtime.conftest import Connect
-from tests.runtime.test_end_to_end import DEAL, TOKENS, ok
+from tests.support.calls import DEAL, TOKENS, ok
 
 
 def _add(runtime: ConnectorRuntime, kintone: StandIn) -> str:

@@ -24,8 +24,8 @@ from generator.devtools.runtime.triggers import (
 )
 from generator.devtools.standin import StandIn
 from tests.runtime.conftest import Connect
-from tests.runtime.test_end_to_end import DEAL, TOKENS, ok
 from tests.runtime.test_triggers_end_to_end import Event, _add, _status, _update
+from tests.support.calls import DEAL, TOKENS, ok
 
 # Types of the form fields that have no value in a record (and so no output).
 NO_VALUE = {"GROUP", "REFERENCE_TABLE", "LABEL", "SPACER", "HR"}

@@ -15,7 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from generator.devtools.runtime.messages import HttpRequest, HttpResponse
+from generator.devtools.messages import HttpRequest, HttpResponse
 from generator.errors import ConnectorError
 
 PLATFORM_LIMIT_MS = 5000  # the platform stops custom code after 5 s (power-platform.md §3.6)
