@@ -38,6 +38,14 @@ def run(
     return session.run(operation_id, request, tuple(upstream))
 
 
+def record_schema(session: ScriptSession, fields: Any, mode: str) -> Any:
+    """The schema GetRecordSchema answers in ``mode`` for an app with these form fields."""
+    url = f"https://example.cybozu.com/k/v1/connector/record-schema.json?app=5&mode={mode}"
+    response = run(session, "GetRecordSchema", url, [answer(200, fields)]).raise_for_error()
+    assert response.status == 200, response.body[:300]
+    return response.json()["schema"]
+
+
 class ReplayedScript:
     """The compiled script with its SendAsync answered by a Python transport (a fake backend).
 

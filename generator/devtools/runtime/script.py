@@ -11,7 +11,6 @@ from generator.devtools.csharp import ScriptSession, compile_script
 from generator.devtools.messages import HttpRequest, HttpResponse
 from generator.devtools.runtime.transport import Transport
 
-
 # The custom code's response, and the upstream requests it sent itself (not through ``send``).
 ScriptAnswer = tuple[HttpResponse, tuple[HttpRequest, ...]]
 
