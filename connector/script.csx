@@ -25,7 +25,7 @@ public class Script : ScriptBase
     private const string CybozuAuthorization = "X-Cybozu-Authorization";
     private const int MaxSmallInt = 999999999;
 
-    // Strict decoding: a body that is not valid UTF-8 counts as "not JSON", as in Python.
+    // Strict decoding: a body that is not valid UTF-8 counts as "not JSON".
     private static readonly Encoding StrictUtf8 = new UTF8Encoding(false, true);
 
     // The URL the platform called, and the same after the guest-space rewrite.
@@ -47,6 +47,22 @@ public class Script : ScriptBase
         }
         switch (this.Context.OperationId)
         {
+            case "GetRecords":
+                return await this.ForwardIndexedAsync("fields").ConfigureAwait(false);
+            case "DeleteRecords":
+                return await this.ForwardIndexedAsync("ids", "revisions").ConfigureAwait(false);
+            case "AddRecordsBulk":
+                return await this.BulkRecordsAsync("add").ConfigureAwait(false);
+            case "UpdateRecordsBulk":
+                return await this.BulkRecordsAsync("update").ConfigureAwait(false);
+            case "DeleteRecordsBulk":
+                return await this.BulkRecordsAsync("delete").ConfigureAwait(false);
+            case "BulkRequest":
+                return await this.BulkRequestAsync().ConfigureAwait(false);
+            case "GetApps":
+                return await this.ForwardIndexedAsync("ids", "codes", "spaceIds").ConfigureAwait(false);
+            case "GetPreviewAppDeploy":
+                return await this.ForwardIndexedAsync("apps").ConfigureAwait(false);
             case "GetRecordSchema":
                 return await this.GetRecordSchemaAsync().ConfigureAwait(false);
             case "AddWebhookForAddingRecord":
@@ -59,22 +75,6 @@ public class Script : ScriptBase
                 return await this.SubscribeAsync().ConfigureAwait(false);
             case "AddWebhookForUpdatingStatus":
                 return await this.SubscribeAsync().ConfigureAwait(false);
-            case "GetRecords":
-                return await this.ForwardIndexedAsync(new string[] { "fields", }).ConfigureAwait(false);
-            case "DeleteRecords":
-                return await this.ForwardIndexedAsync(new string[] { "ids", "revisions", }).ConfigureAwait(false);
-            case "GetApps":
-                return await this.ForwardIndexedAsync(new string[] { "ids", "codes", "spaceIds", }).ConfigureAwait(false);
-            case "GetPreviewAppDeploy":
-                return await this.ForwardIndexedAsync(new string[] { "apps", }).ConfigureAwait(false);
-            case "AddRecordsBulk":
-                return await this.BulkRecordsAsync("add").ConfigureAwait(false);
-            case "UpdateRecordsBulk":
-                return await this.BulkRecordsAsync("update").ConfigureAwait(false);
-            case "DeleteRecordsBulk":
-                return await this.BulkRecordsAsync("delete").ConfigureAwait(false);
-            case "BulkRequest":
-                return await this.BulkRequestAsync().ConfigureAwait(false);
             case "OnRecordsAdded":
                 return await this.PollAddedAsync().ConfigureAwait(false);
             case "OnRecordsUpdated":
@@ -582,7 +582,7 @@ public class Script : ScriptBase
         return upstream;
     }
 
-    private async Task<HttpResponseMessage> ForwardIndexedAsync(string[] parameters)
+    private async Task<HttpResponseMessage> ForwardIndexedAsync(params string[] parameters)
     {
         HttpRequestMessage request = this.Context.Request;
         request.RequestUri = new Uri(IndexedQuery(request.RequestUri.AbsoluteUri, parameters));
@@ -596,7 +596,7 @@ public class Script : ScriptBase
     // lives in the Location URL's state parameter; the script keeps nothing between calls.
     // Added records: state is the highest $id delivered, in decimal.
     // Updated records and status changes: state is an UpdatedToken (see EncodeUpdatedToken).
-    // Records are re-serialised; see customcode.py for why that keeps parity with Python.
+    // Records are re-serialised (compact JSON, key order kept) rather than passed through.
 
     private const int PollLimit = 500; // kintone's maximum per Get Records call
     private const string PollRetrySeconds = "60";
@@ -840,7 +840,7 @@ public class Script : ScriptBase
     // `code in ("status")` percent-encoded, for a raw (still percent-encoded) status value. The
     // status is a kintone query string: in double quotes, `"` and `\` escaped by a backslash.
     // It is worked on as bytes (both are ASCII, so no UTF-8 sequence is split), so that an
-    // invalid UTF-8 value cannot be repaired differently by .NET and Python.
+    // invalid UTF-8 value is passed on as it came instead of being repaired.
     internal static string StatusCondition(string code, string rawStatus)
     {
         List<byte> literal = new List<byte>();
@@ -1412,7 +1412,7 @@ public class Script : ScriptBase
     private static JArray OptionKeys(JObject prop)
     {
         JArray keys = new JArray();
-        // OrderBy is a stable sort, like Python's sorted().
+        // OrderBy is a stable sort: options with equal indexes keep kintone's order.
         foreach (JProperty option in AsObject(prop["options"]).Properties().OrderBy(o => OptionOrder(o.Value)))
         {
             keys.Add(option.Name);
@@ -1780,7 +1780,7 @@ public class Script : ScriptBase
     }
 
     // The bytes a raw query value stands for: %XX decoded, everything else (also "+") kept.
-    // Bytes, not text, so that invalid UTF-8 cannot be repaired differently by .NET and Python.
+    // Bytes, not text, so that invalid UTF-8 is passed on as it came instead of being repaired.
     private static byte[] PercentDecode(string raw)
     {
         byte[] data = Encoding.UTF8.GetBytes(raw);

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 Visibility = Literal["important", "advanced", "internal"]
 ParameterLocation = Literal["query", "path", "header", "body", "formData"]
@@ -205,6 +205,44 @@ class TriggerInfo:
     notification: Notification | None = None
 
 
+# How script.csx handles an operation (every operation runs it: the script builds kintone's
+# authentication headers from the private ones the policies fill). "forward" sends the request
+# on with those headers; the others are the script's own branches (templates/script/*.cs).
+ScriptKind = Literal[
+    "forward",
+    "record_schema",
+    "subscribe",
+    "indexed",
+    "bulk_request",
+    "bulk_add",
+    "bulk_update",
+    "bulk_delete",
+    "poll_added",
+    "poll_updated",
+    "poll_status",
+]
+SCRIPT_KINDS: tuple[ScriptKind, ...] = get_args(ScriptKind)
+
+
+@dataclass(frozen=True)
+class ScriptRole:
+    """How the custom code handles one operation: the one value parse derives from the flags.
+
+    ``indexed_arrays`` are the query parameters kind "indexed" rewrites to kintone's
+    ``name[0]=…`` form; ``guest_space`` adds the optional guest space ID input that the script
+    turns into kintone's ``/k/guest/{id}/`` paths (for any kind).
+    """
+
+    kind: ScriptKind = "forward"
+    indexed_arrays: tuple[str, ...] = ()
+    guest_space: bool = False
+
+    @property
+    def polls(self) -> bool:
+        """Whether this is a polling trigger's check."""
+        return self.kind.startswith("poll_")
+
+
 @dataclass(frozen=True)
 class Operation:
     """An action, an internal helper or a trigger."""
@@ -217,29 +255,11 @@ class Operation:
     visibility: Visibility
     responses: tuple[Response, ...]
     parameters: tuple[Parameter, ...] = ()
-    custom_code: bool = False
-    indexed_arrays: tuple[str, ...] = ()
-    guest_space: bool = False
-    polling: Literal["added", "updated", "status"] | None = None
-    # bulkRequest: "request" forwards the caller's requests; add, update and delete split a
-    # list of up to 2,000 records into one bulkRequest of records.json calls.
-    bulk: Literal["request", "add", "update", "delete"] | None = None
     produces: tuple[str, ...] = ("application/json",)
     trigger: TriggerInfo | None = None
-
-    @property
-    def runs_script(self) -> bool:
-        """Whether script.csx does more for it than build kintone's authentication headers.
-
-        Every operation runs the script (render.properties.script_operations); this says
-        whether it also needs the guest-space rewrite, polling or a custom-code branch.
-        """
-        return (
-            self.custom_code
-            or self.guest_space
-            or self.polling is not None
-            or self.bulk is not None
-        )
+    # Derived by parse (generator.derive.script_roles) from the description's custom_code,
+    # indexed_arrays, bulk, polling and guest_space keys; no YAML key of its own.
+    script: ScriptRole = field(default_factory=ScriptRole, metadata={"derived": True})
 
 
 @dataclass(frozen=True)

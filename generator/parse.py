@@ -8,10 +8,10 @@ import typing
 from pathlib import Path
 from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 
-from generator.derive import with_derived
+from generator.derive import FLAG_KEYS, ScriptFlags, script_role, with_derived
 from generator.findings import pointer as make_pointer
 from generator.load import Loaded, load_description
-from generator.model import Connector
+from generator.model import Connector, Operation
 from generator.semantics import check_connector
 
 T = TypeVar("T")
@@ -37,14 +37,16 @@ class Builder:
     def __init__(self, loaded: Loaded) -> None:
         self.loaded = loaded
 
-    def build(self, cls: type[T], data: Any, at: str) -> T:
-        """Build ``cls`` from a mapping, rejecting unknown and missing keys."""
+    def build(self, cls: type[T], data: Any, at: str, also: tuple[str, ...] = ()) -> T:
+        """Build ``cls`` from a mapping, rejecting unknown and missing keys (``also``: allowed)."""
         if not isinstance(data, dict):
             raise self.loaded.error(at, f"expected a mapping for {cls.__name__}, got {_kind(data)}")
+        if cls is Operation and not also:
+            return self._operation(data, at)  # type: ignore[return-value]
         hints, fields = _shape(cls)
-        unknown = sorted(set(data) - set(fields))
+        unknown = sorted(set(data) - set(fields) - set(also))
         if unknown:
-            allowed = ", ".join(sorted(fields))
+            allowed = ", ".join(sorted({*fields, *also}))
             raise self.loaded.error(
                 at + make_pointer(unknown[0]), f"unknown key {unknown[0]!r} (allowed: {allowed})"
             )
@@ -55,6 +57,18 @@ class Builder:
             elif _is_required(f):
                 raise self.loaded.error(at, f"missing required key {key!r} in {cls.__name__}")
         return cls(**values)
+
+    def _operation(self, data: dict[str, Any], at: str) -> Operation:
+        """An operation, its script role derived from the description's flags (derive.py)."""
+        flags = self.build(ScriptFlags, {k: v for k, v in data.items() if k in FLAG_KEYS}, at)
+        rest = {k: v for k, v in data.items() if k not in FLAG_KEYS}
+        op = self.build(Operation, rest, at, also=FLAG_KEYS)
+        schema_id = _record_schema_operation(self.loaded.data)
+        trigger = op.trigger is not None or at.startswith("/triggers/")
+        role, problem = script_role(flags, trigger=trigger, record_schema=op.id == schema_id)
+        if problem is not None:
+            raise self.loaded.error(at + problem[0], f"{op.id}: {problem[1]}")
+        return dataclasses.replace(op, script=role)
 
     def value(self, hint: Any, data: Any, at: str) -> Any:
         """Convert one value to the type ``hint`` describes."""
@@ -116,10 +130,18 @@ _Shape = tuple[dict[str, Any], dict[str, dataclasses.Field[Any]]]
 _SHAPES: dict[type[Any], _Shape] = {}
 
 
+def _record_schema_operation(data: Any) -> Any:
+    code = data.get("custom_code") if isinstance(data, dict) else None
+    return code.get("record_schema_operation") if isinstance(code, dict) else None
+
+
 def _shape(cls: type[Any]) -> _Shape:
-    """The type hints of a dataclass and its fields by YAML key, once per class (hints are slow)."""
+    """The type hints of a dataclass and its fields by YAML key, once per class (hints are slow).
+
+    Derived fields (metadata ``derived``) have no YAML key: parse computes them.
+    """
     if cls not in _SHAPES:
-        fields = {_yaml_key(f): f for f in dataclasses.fields(cls)}
+        fields = {_yaml_key(f): f for f in dataclasses.fields(cls) if not f.metadata.get("derived")}
         _SHAPES[cls] = typing.get_type_hints(cls), fields
     return _SHAPES[cls]
 

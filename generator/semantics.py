@@ -54,11 +54,9 @@ def _check_ids(connector: Connector) -> Iterator[Problem]:
 def _check_operation(connector: Connector, op: Operation, at: str) -> Iterator[Problem]:
     yield from _check_path_parameters(op, at)
     query = {p.name for p in op.parameters if p.location == "query"}
-    for name in op.indexed_arrays:
+    for name in op.script.indexed_arrays:
         if name not in query:
             yield f"{at}/indexed_arrays", f"{op.id}: indexed array {name!r} is no query parameter"
-    if op.indexed_arrays and not op.runs_script:
-        yield f"{at}/indexed_arrays", f"{op.id}: indexed arrays need custom_code: true"
     for i, param in enumerate(op.parameters):
         where = f"{at}/parameters/{i}"
         if param.dynamic_values:
@@ -80,7 +78,7 @@ def _check_operation(connector: Connector, op: Operation, at: str) -> Iterator[P
 
 def _check_trigger(connector: Connector, op: Operation, at: str) -> Iterator[Problem]:
     notification = op.trigger.notification if op.trigger else None
-    if op.polling is not None:
+    if op.script.polls:
         if not any(r.status == "200" and r.schema for r in op.responses):
             yield f"{at}/responses", f"polling trigger {op.id!r} needs a 200 response schema"
         return
@@ -187,7 +185,7 @@ def _check_custom_code(connector: Connector) -> Iterator[Problem]:
     code = connector.custom_code
     by_id = {op.id: op for op in connector.all_operations}
     schema_op = by_id.get(code.record_schema_operation)
-    if schema_op is None or not schema_op.custom_code:
+    if schema_op is None or schema_op.script.kind != "record_schema":
         yield (
             "/custom_code/record_schema_operation",
             (f"{code.record_schema_operation!r} must be an operation with custom_code: true"),

@@ -18,7 +18,6 @@ from generator.devtools.csharp import (
     ScriptCompileError,
     ScriptError,
     ScriptTimeout,
-    Toolchain,
     ToolchainMissing,
     compile_script,
     compile_source,
@@ -26,25 +25,17 @@ from generator.devtools.csharp import (
 )
 from generator.devtools.csharp.cache import CACHE_VARIABLE, cache_root
 from generator.devtools.csharp.compile import parse_diagnostics
-from generator.devtools.runtime.messages import HttpRequest, HttpResponse
+from generator.devtools.csharp.vectors import VECTORS
+from generator.devtools.messages import HttpRequest, HttpResponse
 from generator.errors import ConnectorError
 from tests.conftest import DATA, GOLDEN
+from tests.support.toolchain import toolchain_or_skip
 
 SCRIPTS = DATA / "scripts"
-FIELDS = DATA / "fields"
+FIELDS = VECTORS / "fields"
 SCHEMA_URL = "/k/v1/connector/record-schema.json?app=5&mode=add"
 HOOK_PATH = "/k/integration/v1/preview/app/webhook.json"
 JSON_TYPE = "application/json; charset=utf-8"
-
-
-def toolchain_or_skip() -> Toolchain:
-    """The toolchain; without it the test fails in CI (CI is set) and is skipped elsewhere."""
-    try:
-        return find_toolchain()
-    except ToolchainMissing as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"C# toolchain required in CI: {exc}")
-        pytest.skip(f"C# toolchain missing: {exc}")
 
 
 @pytest.fixture(scope="module")

@@ -77,3 +77,29 @@ def test_help_imports_no_command_module(tmp_path: Path) -> None:
     modules = loaded_modules(tmp_path, "--help")
     ours = [m for m in modules if m.startswith("generator")]
     assert ours == ["generator", "generator.cli", "generator.clierrors", "generator.errors"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("build", "--check"), ("validate", str(GOLDEN))],
+    ids=["build", "validate"],
+)
+def test_build_and_validate_load_none_of_the_developer_tooling(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    modules = loaded_modules(tmp_path, *args)
+    assert "generator.cli" in modules
+    assert under(modules, ("generator.devtools",)) == []
+
+
+def test_the_csharp_harness_does_not_import_the_runtime(tmp_path: Path) -> None:
+    """csharp and runtime do not import each other both ways: the runtime uses the harness."""
+    command = [
+        sys.executable,
+        "-c",
+        "import sys, generator.devtools.csharp.cli, generator.devtools.csharp.vectors; "
+        "print([m for m in sys.modules if m.startswith('generator.devtools.runtime')])",
+    ]
+    completed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "[]"

@@ -54,6 +54,18 @@ DEFECTS = {
         "dynamic reference to missing operation 'GetFieldSchema'",
         "/operations/2/parameters/0/schema/properties/record/dynamic_schema/operation",
     ),
+    "role-indexed-and-bulk": (
+        50,
+        "RemoveWebhook: bulk and indexed_arrays cannot combine: the script handles an operation"
+        " one way",
+        "/operations/1/indexed_arrays",
+    ),
+    "custom-code-without-branch": (
+        50,
+        "RemoveWebhook: custom_code: true names no branch of the script (the record schema"
+        " operation, a webhook trigger, indexed_arrays, bulk or polling)",
+        "/operations/1/custom_code",
+    ),
     "top-level-list": (2, "the top level must be a mapping", ""),
     "empty": (None, "the description is empty", ""),
 }
@@ -107,7 +119,11 @@ def test_shipped_description_has_the_must_haves() -> None:
         "OnRecordsUpdated",
         "OnRecordStatusChanged",
     ]
-    assert [op.polling for op in connector.triggers[5:]] == ["added", "updated", "status"]
+    assert [op.script.kind for op in connector.triggers[5:]] == [
+        "poll_added",
+        "poll_updated",
+        "poll_status",
+    ]
     routes = {(op.method, op.path) for op in connector.operations}
     assert {
         ("get", "/k/v1/app/actions.json"),

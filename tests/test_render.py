@@ -325,12 +325,12 @@ def test_readme_documents_the_bulk_actions_and_when_to_use_which(files: dict[str
 
 def test_bulk_actions_route_through_the_script_with_their_kind(swagger: dict[str, Any]) -> None:
     connector = parse_description(default_description())
-    kinds = {op.id: op.bulk for op in connector.operations if op.bulk}
+    kinds = {op.id: op.script.kind for op in connector.operations if "bulk" in op.script.kind}
     assert kinds == {
-        "AddRecordsBulk": "add",
-        "UpdateRecordsBulk": "update",
-        "DeleteRecordsBulk": "delete",
-        "BulkRequest": "request",
+        "AddRecordsBulk": "bulk_add",
+        "UpdateRecordsBulk": "bulk_update",
+        "DeleteRecordsBulk": "bulk_delete",
+        "BulkRequest": "bulk_request",
     }
     path = swagger["paths"]["/k/v1/bulkRequest.json"]["post"]
     item = path["parameters"][0]["schema"]["properties"]["requests"]["items"]

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.model import Connection, ConnectionParameter, Connector, OAuthSettings, Policy
+from generator.model import (
+    Connection,
+    ConnectionParameter,
+    Connector,
+    OAuthSettings,
+    Operation,
+    Policy,
+    ScriptKind,
+)
 
 # paconn's settings.json defaults (PowerPlatformConnectors paconn-settings schema).
 POWER_APPS_URL = "https://api.powerapps.com"
@@ -129,30 +137,40 @@ def settings_context(connector: Connector) -> dict[str, Any]:
     }
 
 
+# The C# method (templates/script/*.cs) that ExecuteAsync calls for each script kind, with its
+# fixed arguments; "forward" is the switch's default branch. An indexed operation's array names
+# follow its fixed arguments.
+SCRIPT_CALLS: dict[ScriptKind, tuple[str, tuple[str, ...]]] = {
+    "record_schema": ("GetRecordSchemaAsync", ()),
+    "subscribe": ("SubscribeAsync", ()),
+    "indexed": ("ForwardIndexedAsync", ()),
+    "bulk_request": ("BulkRequestAsync", ()),
+    "bulk_add": ("BulkRecordsAsync", ("add",)),
+    "bulk_update": ("BulkRecordsAsync", ("update",)),
+    "bulk_delete": ("BulkRecordsAsync", ("delete",)),
+    "poll_added": ("PollAddedAsync", ()),
+    "poll_updated": ("PollUpdatedAsync", ()),
+    "poll_status": ("PollStatusAsync", ()),
+}
+
+
 def script_context(connector: Connector) -> dict[str, Any]:
-    """The values script.csx.j2 inserts."""
+    """The values Script.cs.j2 inserts: constants, and one dispatch case per scripted role."""
     code = connector.custom_code
     remove = next(op for op in connector.all_operations if op.id == code.remove_webhook_operation)
     return {
-        "record_schema_operation": code.record_schema_operation,
         "fields_path": code.fields_path,
-        "webhook_operations": [op.id for op in connector.triggers if op.custom_code],
         "remove_webhook_path": remove.path,
-        "indexed_array_operations": [
-            {"operation": op.id, "parameters": list(op.indexed_arrays)}
-            for op in connector.all_operations
-            if op.indexed_arrays
-        ],
         "guest_space_parameter": code.guest_space_parameter,
-        "polling_operations": [
-            {"operation": op.id, "kind": op.polling}
-            for op in connector.all_operations
-            if op.polling is not None
-        ],
         "auth_headers": dict(code.auth_headers),
-        "bulk_operations": [
-            {"operation": op.id, "kind": op.bulk}
-            for op in connector.all_operations
-            if op.bulk is not None
-        ],
+        "cases": [_case(op) for op in connector.all_operations if op.script.kind != "forward"],
+    }
+
+
+def _case(op: Operation) -> dict[str, Any]:
+    method, arguments = SCRIPT_CALLS[op.script.kind]
+    return {
+        "operation": op.id,
+        "method": method,
+        "arguments": [*arguments, *op.script.indexed_arrays],
     }

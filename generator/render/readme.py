@@ -79,7 +79,7 @@ def _operation(connector: Connector, op: Operation) -> dict[str, Any]:
         "inputs": [_input_row(*row) for row in _inputs(op)],
         "outputs": _outputs(connector, op),
         "hint": op.trigger.hint if op.trigger else "",
-        "how": "polls with" if op.polling else "registers a kintone webhook with",
+        "how": "polls with" if op.script.polls else "registers a kintone webhook with",
     }
 
 

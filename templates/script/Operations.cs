@@ -64,7 +64,7 @@ public partial class Script
         return upstream;
     }
 
-    private async Task<HttpResponseMessage> ForwardIndexedAsync(string[] parameters)
+    private async Task<HttpResponseMessage> ForwardIndexedAsync(params string[] parameters)
     {
         HttpRequestMessage request = this.Context.Request;
         request.RequestUri = new Uri(IndexedQuery(request.RequestUri.AbsoluteUri, parameters));

@@ -19,7 +19,7 @@ public partial class Script
     // lives in the Location URL's state parameter; the script keeps nothing between calls.
     // Added records: state is the highest $id delivered, in decimal.
     // Updated records and status changes: state is an UpdatedToken (see EncodeUpdatedToken).
-    // Records are re-serialised; see customcode.py for why that keeps parity with Python.
+    // Records are re-serialised (compact JSON, key order kept) rather than passed through.
 
     private const int PollLimit = 500; // kintone's maximum per Get Records call
     private const string PollRetrySeconds = "60";

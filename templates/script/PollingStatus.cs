@@ -45,7 +45,7 @@ public partial class Script
     // `code in ("status")` percent-encoded, for a raw (still percent-encoded) status value. The
     // status is a kintone query string: in double quotes, `"` and `\` escaped by a backslash.
     // It is worked on as bytes (both are ASCII, so no UTF-8 sequence is split), so that an
-    // invalid UTF-8 value cannot be repaired differently by .NET and Python.
+    // invalid UTF-8 value is passed on as it came instead of being repaired.
     internal static string StatusCondition(string code, string rawStatus)
     {
         List<byte> literal = new List<byte>();

@@ -121,7 +121,7 @@ public partial class Script
     private static JArray OptionKeys(JObject prop)
     {
         JArray keys = new JArray();
-        // OrderBy is a stable sort, like Python's sorted().
+        // OrderBy is a stable sort: options with equal indexes keep kintone's order.
         foreach (JProperty option in AsObject(prop["options"]).Properties().OrderBy(o => OptionOrder(o.Value)))
         {
             keys.Add(option.Name);

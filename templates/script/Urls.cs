@@ -88,7 +88,7 @@ public partial class Script
     }
 
     // The bytes a raw query value stands for: %XX decoded, everything else (also "+") kept.
-    // Bytes, not text, so that invalid UTF-8 cannot be repaired differently by .NET and Python.
+    // Bytes, not text, so that invalid UTF-8 is passed on as it came instead of being repaired.
     private static byte[] PercentDecode(string raw)
     {
         byte[] data = Encoding.UTF8.GetBytes(raw);

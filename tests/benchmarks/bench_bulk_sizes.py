@@ -28,12 +28,13 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
+# kintone takes at most 100 records per records.json call; the script cuts lists into chunks of it.
+BULK_CHUNK = 100
 sys.path.insert(0, str(ROOT))
 
-from generator.customcode import BULK_CHUNK  # noqa: E402
 from generator.devtools.csharp import compile_script  # noqa: E402
+from generator.devtools.messages import HttpRequest, HttpResponse  # noqa: E402
 from generator.devtools.runtime.connector import ConnectorPackage  # noqa: E402
-from generator.devtools.runtime.messages import HttpRequest, HttpResponse  # noqa: E402
 from generator.devtools.runtime.runtime import ConnectorRuntime  # noqa: E402
 from generator.devtools.runtime.script import CompiledScriptEngine  # noqa: E402
 from generator.devtools.runtime.transport import trusting_transport  # noqa: E402

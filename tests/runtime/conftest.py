@@ -8,11 +8,12 @@ import pytest
 
 from generator.devtools.runtime.connector import ConnectorPackage
 from generator.devtools.runtime.runtime import ConnectorRuntime
-from generator.devtools.runtime.script import ReferenceScript
+from generator.devtools.runtime.script import CompiledScriptEngine
 from generator.devtools.runtime.throttle import Limit
 from generator.devtools.runtime.transport import trusting_transport
 from generator.devtools.standin import StandIn
 from tests.conftest import GOLDEN
+from tests.support.standin import SessionCA, https_standin
 
 Connect = Callable[..., ConnectorRuntime]
 
@@ -22,23 +23,18 @@ def package() -> ConnectorPackage:
     return ConnectorPackage.load(GOLDEN)
 
 
-@pytest.fixture(scope="session")
-def reference_script() -> ReferenceScript:
-    return ReferenceScript.for_kintone()
-
-
 @pytest.fixture
-def kintone() -> Iterator[StandIn]:
-    """The stand-in over HTTPS: the runtime speaks the scheme the connector declares."""
-    with StandIn(https=True) as standin:
+def kintone(standin_certificates: SessionCA) -> Iterator[StandIn]:
+    """The stand-in over HTTPS (the scheme the connector declares), with the session's CA."""
+    with https_standin(standin_certificates) as standin:
         yield standin
 
 
 @pytest.fixture
 def connect(
-    package: ConnectorPackage, reference_script: ReferenceScript, kintone: StandIn
+    package: ConnectorPackage, script_engine: CompiledScriptEngine, kintone: StandIn
 ) -> Connect:
-    """A runtime for one connection to the stand-in, as a user would create it."""
+    """A runtime for one connection to the stand-in, running the compiled script.csx."""
 
     def make(token: str = "deals-full", **options: object) -> ConnectorRuntime:
         connection = {"domain": kintone.domain, "api_key": token}
@@ -47,7 +43,7 @@ def connect(
         return ConnectorRuntime(
             package,
             connection,
-            script=reference_script,
+            script=script_engine,
             **options,  # type: ignore[arg-type]
         )
 

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from generator.devtools.runtime.connector import ConnectorPackage
 from generator.devtools.runtime.runtime import ConnectorRuntime
-from generator.devtools.runtime.script import CompiledScriptEngine
 from generator.devtools.standin import StandIn
-from tests.conftest import GOLDEN
 from tests.runtime.conftest import Connect
-from tests.runtime.test_compiled_script_end_to_end import _runtime as compiled_runtime
-from tests.runtime.test_compiled_script_end_to_end import require_toolchain
-from tests.runtime.test_end_to_end import ok
+from tests.support.calls import ok
 
 INVOICES = "3"
 
@@ -176,18 +170,11 @@ def test_bulk_actions_in_a_guest_space(connect: Connect, kintone: StandIn) -> No
         assert len(kintone.store.apps["4"].records) == 1 + 20
 
 
-@pytest.fixture
-def compiled(kintone: StandIn) -> Iterator[CompiledScriptEngine]:
-    require_toolchain()
-    with CompiledScriptEngine.open(GOLDEN, ca_file=kintone.ca_file) as engine:
-        yield engine
-
-
 @pytest.mark.parametrize("size", [2000])
 def test_compiled_csharp_adds_and_updates_2000_records(
-    package: ConnectorPackage, compiled: CompiledScriptEngine, kintone: StandIn, size: int
+    connect: Connect, kintone: StandIn, size: int
 ) -> None:
-    runtime = compiled_runtime(package, compiled, kintone, api_key="invoices-full")
+    runtime = connect("invoices-full")
     added = ok(
         runtime.call(
             "AddRecordsBulk", body={"app": INVOICES, "records": [invoice(i) for i in range(size)]}

@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-
-import pytest
-
-from generator.devtools.csharp import ToolchainMissing, find_toolchain
 from generator.devtools.runtime.connector import ConnectorPackage
 from generator.devtools.runtime.runtime import ConnectorRuntime
 from generator.devtools.runtime.script import CompiledScriptEngine
@@ -15,41 +9,24 @@ from generator.devtools.runtime.throttle import Limit
 from generator.devtools.runtime.transport import trusting_transport
 from generator.devtools.runtime.triggers import CallbackServer, Poller, subscribe, unsubscribe
 from generator.devtools.standin import StandIn
-from tests.conftest import GOLDEN
-from tests.runtime.test_end_to_end import DEAL, TOKENS, ok
-
-
-def require_toolchain() -> None:
-    """Fail in CI (CI is set) and skip elsewhere when mono's toolchain is missing."""
-    try:
-        find_toolchain()
-    except ToolchainMissing as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"C# toolchain required in CI: {exc}")
-        pytest.skip(f"C# toolchain missing: {exc}")
-
-
-@pytest.fixture
-def engine(kintone: StandIn) -> Iterator[CompiledScriptEngine]:
-    """mono's SendAsync trusts this test's stand-in CA (a new one per stand-in)."""
-    require_toolchain()
-    with CompiledScriptEngine.open(GOLDEN, ca_file=kintone.ca_file) as compiled:
-        yield compiled
+from tests.support.calls import DEAL, TOKENS, ok
 
 
 def _runtime(
-    package: ConnectorPackage, engine: CompiledScriptEngine, kintone: StandIn, **values: str
+    package: ConnectorPackage, script_engine: CompiledScriptEngine, kintone: StandIn, **values: str
 ) -> ConnectorRuntime:
     connection = {"domain": kintone.domain, **values}
     transport = trusting_transport(kintone.ca_file)
     limits = (Limit(100, 60),)
-    return ConnectorRuntime(package, connection, script=engine, limits=limits, transport=transport)
+    return ConnectorRuntime(
+        package, connection, script=script_engine, limits=limits, transport=transport
+    )
 
 
 def test_dynamic_schema_add_and_typed_read_through_csharp(
-    package: ConnectorPackage, engine: CompiledScriptEngine, kintone: StandIn
+    package: ConnectorPackage, script_engine: CompiledScriptEngine, kintone: StandIn
 ) -> None:
-    runtime = _runtime(package, engine, kintone, api_key=TOKENS)
+    runtime = _runtime(package, script_engine, kintone, api_key=TOKENS)
     added = ok(runtime.call("AddRecord", body={"app": "2", "record": DEAL}))
     record = ok(runtime.call("GetRecord", {"app": "2", "id": added["id"]}))["record"]
     assert record["Title"]["value"] == "Support contract"
@@ -62,9 +39,9 @@ def test_dynamic_schema_add_and_typed_read_through_csharp(
 
 
 def test_webhook_trigger_lifecycle_through_csharp(
-    package: ConnectorPackage, engine: CompiledScriptEngine, kintone: StandIn
+    package: ConnectorPackage, script_engine: CompiledScriptEngine, kintone: StandIn
 ) -> None:
-    runtime = _runtime(package, engine, kintone, api_key=TOKENS)
+    runtime = _runtime(package, script_engine, kintone, api_key=TOKENS)
     with CallbackServer() as callback:
         subscription = subscribe(
             runtime, "AddWebhookForAddingRecord", callback.url, body={"app": "2"}
@@ -81,16 +58,16 @@ def test_webhook_trigger_lifecycle_through_csharp(
 
 
 def test_polling_guest_space_and_password_through_csharp(
-    package: ConnectorPackage, engine: CompiledScriptEngine, kintone: StandIn
+    package: ConnectorPackage, script_engine: CompiledScriptEngine, kintone: StandIn
 ) -> None:
-    runtime = _runtime(package, engine, kintone, api_key=TOKENS)
+    runtime = _runtime(package, script_engine, kintone, api_key=TOKENS)
     poller = Poller(runtime, "OnRecordsAdded", {"app": "2"})
     assert poller.poll() == []
     rows = [{**DEAL, "Deal_code": {"value": f"P-{i}"}} for i in range(3)]
     ids = ok(runtime.call("AddRecords", body={"app": "2", "records": rows}))["ids"]
     assert [r["$id"]["value"] for r in poller.poll()] == ids
-    guest = _runtime(package, engine, kintone, api_key="guest-full")
+    guest = _runtime(package, script_engine, kintone, api_key="guest-full")
     body = {"app": "4", "record": {"Task": {"value": "From C#"}}}
     ok(guest.call("AddRecord", {"guestSpaceId": "5"}, body))
-    user = _runtime(package, engine, kintone, username="sato", password="sato-pass")
+    user = _runtime(package, script_engine, kintone, username="sato", password="sato-pass")
     assert "2" in {a["appId"] for a in ok(user.call("GetApps"))["apps"]}

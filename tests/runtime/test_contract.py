@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from generator.devtools.runtime.connector import ConnectorPackage
 from generator.devtools.runtime.requests import FileInput, InputError
 from generator.devtools.runtime.runtime import ConnectorRuntime
-from generator.devtools.runtime.script import ReferenceScript
+from generator.devtools.runtime.script import CompiledScriptEngine
 from generator.devtools.runtime.transport import trusting_transport
-from generator.devtools.standin import StandIn
 from tests.conftest import GOLDEN
+from tests.support.standin import SessionCA, https_standin
 
 PACKAGE = ConnectorPackage.load(GOLDEN)
 TOKENS = "deals-full,customers-full,invoices-full"
@@ -86,12 +86,13 @@ def _inputs(operation_id: str) -> st.SearchStrategy[tuple[dict[str, Any], Any]]:
 
 
 @pytest.fixture(scope="module")
-def runtime() -> Iterator[ConnectorRuntime]:
-    with StandIn(https=True) as kintone:
+def runtime(
+    standin_certificates: SessionCA, script_engine: CompiledScriptEngine
+) -> Iterator[ConnectorRuntime]:
+    with https_standin(standin_certificates) as kintone:
         connection = {"domain": kintone.domain, "api_key": TOKENS}
         transport = trusting_transport(kintone.ca_file)
-        script = ReferenceScript.for_kintone()
-        yield ConnectorRuntime(PACKAGE, connection, script=script, transport=transport)
+        yield ConnectorRuntime(PACKAGE, connection, script=script_engine, transport=transport)
 
 
 ACTIONS = sorted(op for op, spec in PACKAGE.operations.items() if not spec.is_trigger)

@@ -2,36 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from generator.devtools.runtime.requests import FileInput
-from generator.devtools.runtime.runtime import CallResult
 from generator.devtools.standin import StandIn
 from tests.runtime.conftest import Connect
-
-# The lookup reads the Customers app, so the connection carries that app's token too, as
-# kintone requires (comma-separated tokens).
-TOKENS = "deals-full,customers-view"
-
-
-def ok(result: CallResult) -> Any:
-    """The JSON body of a successful call without schema findings."""
-    assert 200 <= result.response.status < 300, result.response.body[:500]
-    assert [f.render() for f in result.findings] == []
-    return result.body
-
-
-DEAL = {
-    "Title": {"value": "Support contract"},
-    "Deal_code": {"value": "D-900"},
-    "Customer_ID": {"value": "C-003"},
-    "Amount": {"value": 2500},
-    "Stage": {"value": "Lead"},
-    "Priority": {"value": "High"},
-    "Tags": {"value": ["red"]},
-    "Due": {"value": "2026-01-31"},
-    "Owner": {"value": [{"code": "sato"}]},
-}
+from tests.support.calls import DEAL, TOKENS, ok
 
 
 def test_add_and_read_back_a_record_with_the_apps_fields(connect: Connect) -> None:

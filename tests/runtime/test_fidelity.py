@@ -6,12 +6,12 @@ from typing import Any
 
 from generator.devtools.runtime.connector import ConnectorPackage
 from generator.devtools.runtime.runtime import ConnectorRuntime
-from generator.devtools.runtime.script import ReferenceScript
+from generator.devtools.runtime.script import CompiledScriptEngine
 from generator.devtools.runtime.transport import trusting_transport
 from generator.devtools.runtime.triggers import CallbackServer, subscribe, unsubscribe
 from generator.devtools.standin import StandIn
 from tests.runtime.conftest import Connect
-from tests.runtime.test_end_to_end import ok
+from tests.support.calls import ok
 
 
 def _definitions(package: ConnectorPackage) -> dict[str, Any]:
@@ -23,12 +23,12 @@ def _operation(package: ConnectorPackage, operation_id: str) -> dict[str, Any]:
 
 
 def test_password_connection_removes_its_webhook(
-    package: ConnectorPackage, reference_script: ReferenceScript, kintone: StandIn
+    package: ConnectorPackage, script_engine: CompiledScriptEngine, kintone: StandIn
 ) -> None:
     # RemoveWebhook used to bypass the script: kintone got the raw private headers, and 401.
     connection = {"domain": kintone.domain, "username": "sato", "password": "sato-pass"}
     transport = trusting_transport(kintone.ca_file)
-    runtime = ConnectorRuntime(package, connection, script=reference_script, transport=transport)
+    runtime = ConnectorRuntime(package, connection, script=script_engine, transport=transport)
     before = len(kintone.store.webhooks)
     with CallbackServer() as callback:
         subscription = subscribe(

@@ -15,7 +15,7 @@ import pytest
 from generator.devtools.runtime.stopsignals import Stopped, stop_signals
 from generator.devtools.standin import StandIn
 from tests.conftest import GOLDEN, ROOT
-from tests.runtime.test_end_to_end import TOKENS
+from tests.support.calls import TOKENS
 
 
 def _wait_until(condition: Callable[[], bool], seconds: float = 60.0) -> bool:

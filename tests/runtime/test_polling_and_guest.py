@@ -5,7 +5,7 @@ from __future__ import annotations
 from generator.devtools.runtime.triggers import Poller
 from generator.devtools.standin import StandIn
 from tests.runtime.conftest import Connect
-from tests.runtime.test_end_to_end import TOKENS, ok
+from tests.support.calls import TOKENS, ok
 
 
 def _rows(prefix: str, count: int) -> list[dict[str, object]]:

@@ -13,7 +13,8 @@ from generator.cli import main
 from generator.devtools.standin import StandIn
 from tests.conftest import GOLDEN
 from tests.runtime.conftest import Connect
-from tests.runtime.test_end_to_end import TOKENS, ok
+from tests.support.calls import TOKENS, ok
+from tests.support.toolchain import toolchain_or_skip
 
 
 def _base(kintone: StandIn, token: str = TOKENS) -> list[str]:
@@ -179,24 +180,33 @@ def test_listen_polls_a_polling_trigger(kintone: StandIn, connect: Connect) -> N
     assert [r["Title"]["value"] for r in lines] == ["Polled 0", "Polled 1"]
 
 
-def test_call_with_the_compiled_script(kintone: StandIn) -> None:
-    from tests.runtime.test_compiled_script_end_to_end import require_toolchain
-
-    require_toolchain()
+def test_call_runs_the_compiled_script(kintone: StandIn) -> None:
+    toolchain_or_skip()
     result = CliRunner().invoke(
         main,
-        [
-            "call",
-            "GetPreviewAppDeploy",
-            *_base(kintone, "deals-full"),
-            "--engine",
-            "csharp",
-            "--param",
-            "apps=2,3",
-        ],
+        ["call", "GetPreviewAppDeploy", *_base(kintone, "deals-full"), "--param", "apps=2,3"],
     )
     assert result.exit_code == 1  # app 3 needs its own token: kintone's error comes through
     assert "GAIA_IA02" in result.output or "GAIA_NO01" in result.output
+
+
+@pytest.mark.parametrize("command", ["call", "listen"])
+def test_without_mono_call_and_listen_exit_2_saying_how_to_install_it(
+    kintone: StandIn, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    monkeypatch.setenv("MONO", "no-such-mono-here")
+    operation = "GetApp" if command == "call" else "AddWebhookForAddingRecord"
+    result = CliRunner().invoke(main, [command, operation, *_base(kintone), "--param", "app=2"])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert "mono" in lines[0] and "bash .ci/setup" in lines[0]
+    assert "apt-get install mono-runtime" in lines[0]
+
+
+def test_engine_option_is_gone(kintone: StandIn) -> None:
+    result = CliRunner().invoke(main, ["call", "GetApp", *_base(kintone), "--engine", "csharp"])
+    assert result.exit_code == 2 and "No such option '--engine'" in result.output
 
 
 def test_call_without_a_package_runs_the_shipped_connector(

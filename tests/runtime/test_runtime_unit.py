@@ -8,14 +8,17 @@ from typing import Any
 
 import pytest
 
+from generator.devtools.csharp import ScriptSession
+from generator.devtools.messages import HttpRequest, HttpResponse
 from generator.devtools.runtime.connector import ConnectorPackage
-from generator.devtools.runtime.messages import HttpRequest, HttpResponse
 from generator.devtools.runtime.requests import InputError
 from generator.devtools.runtime.runtime import ConnectorRuntime
-from generator.devtools.runtime.script import ReferenceScript
 from generator.devtools.runtime.throttle import Limit
 from generator.errors import ConnectorError
 from tests.conftest import GOLDEN
+from tests.support.script import ReplayedScript
+
+MakeRuntime = Callable[..., ConnectorRuntime]
 
 CONNECTION = {"domain": "example.cybozu.com", "api_key": "secret-token"}
 
@@ -49,20 +52,26 @@ def package() -> ConnectorPackage:
     return ConnectorPackage.load(GOLDEN)
 
 
-def make_runtime(
-    package: ConnectorPackage, answer: Callable[[HttpRequest], tuple[int, Any]], **kwargs: Any
-) -> ConnectorRuntime:
-    return ConnectorRuntime(
-        package,
-        CONNECTION,
-        script=ReferenceScript.for_kintone(),
-        transport=backend(answer),
-        **kwargs,
-    )
+@pytest.fixture
+def make_runtime(script_session: ScriptSession) -> MakeRuntime:
+    """A runtime whose compiled script.csx reaches a fake kintone (``answer``)."""
+
+    def make(
+        package: ConnectorPackage, answer: Callable[[HttpRequest], tuple[int, Any]], **kwargs: Any
+    ) -> ConnectorRuntime:
+        return ConnectorRuntime(
+            package,
+            kwargs.pop("connection", CONNECTION),
+            script=ReplayedScript(script_session),
+            transport=backend(answer),
+            **kwargs,
+        )
+
+    return make
 
 
 def test_host_comes_from_the_domain_policy_and_token_from_the_connection(
-    package: ConnectorPackage,
+    package: ConnectorPackage, make_runtime: MakeRuntime
 ) -> None:
     runtime = make_runtime(package, lambda r: (200, {"actions": {}, "revision": "3"}))
     result = runtime.call("GetAppActions", {"app": "7", "lang": "en"})
@@ -73,13 +82,14 @@ def test_host_comes_from_the_domain_policy_and_token_from_the_connection(
     assert result.findings == ()
 
 
-def test_loopback_domain_keeps_the_declared_https(package: ConnectorPackage) -> None:
+def test_loopback_domain_keeps_the_declared_https(
+    package: ConnectorPackage, make_runtime: MakeRuntime
+) -> None:
     """No plain-http special case on the way to kintone, not even for a local stand-in."""
-    runtime = ConnectorRuntime(
+    runtime = make_runtime(
         package,
-        {"domain": "127.0.0.1:8089", "api_key": "t"},
-        script=ReferenceScript.for_kintone(),
-        transport=backend(lambda r: (200, {"apps": []})),
+        lambda r: (200, {"apps": []}),
+        connection={"domain": "127.0.0.1:8089", "api_key": "t"},
     )
     result = runtime.call("GetApps")
     assert (
@@ -87,7 +97,9 @@ def test_loopback_domain_keeps_the_declared_https(package: ConnectorPackage) -> 
     )
 
 
-def test_internal_body_defaults_are_filled_like_the_platform(package: ConnectorPackage) -> None:
+def test_internal_body_defaults_are_filled_like_the_platform(
+    package: ConnectorPackage, make_runtime: MakeRuntime
+) -> None:
     runtime = make_runtime(package, lambda r: (200, {"id": "12"}))
     result = runtime.call(
         "AddWebhookForAddingRecord", body={"app": "1", "url": "http://127.0.0.1:1/cb"}
@@ -101,7 +113,9 @@ def test_internal_body_defaults_are_filled_like_the_platform(package: ConnectorP
     )
 
 
-def test_indexed_arrays_are_rewritten_by_the_custom_code(package: ConnectorPackage) -> None:
+def test_indexed_arrays_are_rewritten_by_the_custom_code(
+    package: ConnectorPackage, make_runtime: MakeRuntime
+) -> None:
     runtime = make_runtime(package, lambda r: (200, {"apps": [{"app": "1", "status": "SUCCESS"}]}))
     runtime.call("GetPreviewAppDeploy", {"apps": ["1", "2"]})
     assert runtime.sent[-1].url.endswith(
@@ -109,7 +123,9 @@ def test_indexed_arrays_are_rewritten_by_the_custom_code(package: ConnectorPacka
     )
 
 
-def test_missing_required_input_is_an_input_error(package: ConnectorPackage) -> None:
+def test_missing_required_input_is_an_input_error(
+    package: ConnectorPackage, make_runtime: MakeRuntime
+) -> None:
     runtime = make_runtime(package, lambda r: (200, {}))
     with pytest.raises(InputError, match="required parameter 'app' is missing"):
         runtime.call("GetAppStatus")
@@ -118,13 +134,17 @@ def test_missing_required_input_is_an_input_error(package: ConnectorPackage) -> 
     assert runtime.sent == []
 
 
-def test_unknown_operation_suggests_close_ids(package: ConnectorPackage) -> None:
+def test_unknown_operation_suggests_close_ids(
+    package: ConnectorPackage, make_runtime: MakeRuntime
+) -> None:
     runtime = make_runtime(package, lambda r: (200, {}))
     with pytest.raises(ConnectorError, match="no operation 'AddRecrd'; did you mean AddRecord or"):
         runtime.call("AddRecrd")
 
 
-def test_the_101st_call_in_the_window_is_refused_and_never_sent(package: ConnectorPackage) -> None:
+def test_the_101st_call_in_the_window_is_refused_and_never_sent(
+    package: ConnectorPackage, make_runtime: MakeRuntime
+) -> None:
     clock = FakeClock()
     runtime = make_runtime(
         package, lambda r: (200, {"apps": []}), limits=(Limit(100, 60),), clock=clock
@@ -140,7 +160,9 @@ def test_the_101st_call_in_the_window_is_refused_and_never_sent(package: Connect
     assert runtime.call("GetApps").response.status == 200
 
 
-def test_throttled_calls_can_wait_and_retry_on_a_simulated_clock(package: ConnectorPackage) -> None:
+def test_throttled_calls_can_wait_and_retry_on_a_simulated_clock(
+    package: ConnectorPackage, make_runtime: MakeRuntime
+) -> None:
     clock = FakeClock()
     runtime = make_runtime(
         package,
@@ -156,7 +178,9 @@ def test_throttled_calls_can_wait_and_retry_on_a_simulated_clock(package: Connec
     assert 120 <= clock.now - 1000.0 < 180  # three windows of 100 calls
 
 
-def test_response_that_does_not_fit_the_schema_is_a_finding(package: ConnectorPackage) -> None:
+def test_response_that_does_not_fit_the_schema_is_a_finding(
+    package: ConnectorPackage, make_runtime: MakeRuntime
+) -> None:
     runtime = make_runtime(package, lambda r: (200, {"id": 5, "revision": "1"}))
     result = runtime.call("AddRecord", body={"app": "1"})
     [finding] = [f for f in result.findings if f.rule == "RUN-01"]
@@ -172,7 +196,9 @@ FIELDS = {
 }
 
 
-def test_record_body_is_checked_against_the_apps_dynamic_schema(package: ConnectorPackage) -> None:
+def test_record_body_is_checked_against_the_apps_dynamic_schema(
+    package: ConnectorPackage, make_runtime: MakeRuntime
+) -> None:
     def answer(request: HttpRequest) -> tuple[int, Any]:
         if "/app/form/fields.json" in request.url:
             return 200, FIELDS

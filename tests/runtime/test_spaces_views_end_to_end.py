@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from generator.devtools.runtime.connector import ConnectorPackage
 from generator.devtools.runtime.runtime import ConnectorRuntime
-from generator.devtools.runtime.script import ReferenceScript
+from generator.devtools.runtime.script import CompiledScriptEngine
 from generator.devtools.runtime.transport import trusting_transport
 from generator.devtools.standin import StandIn
 from tests.runtime.conftest import Connect
-from tests.runtime.test_end_to_end import ok
+from tests.support.calls import ok
 
 
 def _as_sato(
-    package: ConnectorPackage, script: ReferenceScript, kintone: StandIn
+    package: ConnectorPackage, script: CompiledScriptEngine, kintone: StandIn
 ) -> ConnectorRuntime:
     connection = {"domain": kintone.domain, "username": "sato", "password": "sato-pass"}
     transport = trusting_transport(kintone.ca_file)
@@ -20,9 +20,9 @@ def _as_sato(
 
 
 def test_post_to_a_space_thread_with_mentions(
-    package: ConnectorPackage, reference_script: ReferenceScript, kintone: StandIn
+    package: ConnectorPackage, script_engine: CompiledScriptEngine, kintone: StandIn
 ) -> None:
-    runtime = _as_sato(package, reference_script, kintone)
+    runtime = _as_sato(package, script_engine, kintone)
     mentions = [{"code": "suzuki", "type": "USER"}, {"code": "managers", "type": "GROUP"}]
     body = {"space": "7", "thread": "8", "comment": {"text": "Q3 is closed", "mentions": mentions}}
     assert ok(runtime.call("AddThreadComment", body=body)) == {"id": "1"}
@@ -32,9 +32,9 @@ def test_post_to_a_space_thread_with_mentions(
 
 
 def test_post_to_a_guest_space_thread(
-    package: ConnectorPackage, reference_script: ReferenceScript, kintone: StandIn
+    package: ConnectorPackage, script_engine: CompiledScriptEngine, kintone: StandIn
 ) -> None:
-    runtime = _as_sato(package, reference_script, kintone)
+    runtime = _as_sato(package, script_engine, kintone)
     body = {"space": "5", "thread": "6", "comment": {"text": "Welcome"}}
     ok(runtime.call("AddThreadComment", {"guestSpaceId": "5"}, body))
     assert runtime.sent[-1].url.endswith("/k/guest/5/v1/space/thread/comment.json")

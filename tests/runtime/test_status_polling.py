@@ -10,7 +10,7 @@ import pytest
 from generator.devtools.runtime.runtime import ConnectorRuntime
 from generator.devtools.runtime.triggers import Poller, TriggerError
 from tests.runtime.conftest import Connect
-from tests.runtime.test_end_to_end import TOKENS, ok
+from tests.support.calls import TOKENS, ok
 
 TRIGGER = "OnRecordStatusChanged"
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from generator.devtools.runtime.runtime import ConnectorRuntime
 from generator.devtools.runtime.triggers import (
     CallbackServer,
     TriggerError,
@@ -17,50 +15,22 @@ from generator.devtools.runtime.triggers import (
 )
 from generator.devtools.standin import StandIn
 from tests.runtime.conftest import Connect
-from tests.runtime.test_end_to_end import DEAL, TOKENS, ok
+from tests.support.calls import DEAL, TOKENS, ok
+from tests.support.events import (
+    Event,
+    add_comment,
+    add_record,
+    delete_record,
+    update_record,
+    update_status,
+)
 
-
-def _add(runtime: ConnectorRuntime, kintone: StandIn) -> str:
-    return str(ok(runtime.call("AddRecord", body={"app": "2", "record": DEAL}))["id"])
-
-
-def _update(runtime: ConnectorRuntime, kintone: StandIn) -> str:
-    ok(
-        runtime.call(
-            "UpdateRecord", body={"app": "2", "id": "1", "record": {"Amount": {"value": 99}}}
-        )
-    )
-    return "1"
-
-
-def _delete(runtime: ConnectorRuntime, kintone: StandIn) -> str:
-    kintone.delete_record_as_user(app="2", record_id="1", user="sato")
-    return "1"
-
-
-def _comment(runtime: ConnectorRuntime, kintone: StandIn) -> str:
-    body = {"app": "2", "record": "1", "comment": {"text": "Looks good"}}
-    ok(runtime.call("AddComment", body=body))
-    return "1"
-
-
-def _status(runtime: ConnectorRuntime, kintone: StandIn) -> str:
-    action = ok(runtime.call("GetAppStatus", {"app": "2"}))["actions"][0]["name"]
-    ok(
-        runtime.call(
-            "UpdateStatus", body={"app": "2", "id": "1", "action": action, "assignee": "sato"}
-        )
-    )
-    return "1"
-
-
-Event = Callable[[ConnectorRuntime, StandIn], str]
 CASES: list[tuple[str, Event, str]] = [
-    ("AddWebhookForAddingRecord", _add, "ADD_RECORD"),
-    ("AddWebhookForUpdatingRecord", _update, "UPDATE_RECORD"),
-    ("AddWebhookForDeletingRecord", _delete, "DELETE_RECORD"),
-    ("AddWebhookForAddingRecordComment", _comment, "ADD_RECORD_COMMENT"),
-    ("AddWebhookForUpdatingStatus", _status, "UPDATE_STATUS"),
+    ("AddWebhookForAddingRecord", add_record, "ADD_RECORD"),
+    ("AddWebhookForUpdatingRecord", update_record, "UPDATE_RECORD"),
+    ("AddWebhookForDeletingRecord", delete_record, "DELETE_RECORD"),
+    ("AddWebhookForAddingRecordComment", add_comment, "ADD_RECORD_COMMENT"),
+    ("AddWebhookForUpdatingStatus", update_status, "UPDATE_STATUS"),
 ]
 
 

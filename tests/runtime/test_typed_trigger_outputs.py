@@ -24,16 +24,21 @@ from generator.devtools.runtime.triggers import (
 )
 from generator.devtools.standin import StandIn
 from tests.runtime.conftest import Connect
-from tests.runtime.test_end_to_end import DEAL, TOKENS, ok
-from tests.runtime.test_triggers_end_to_end import Event, _add, _status, _update
+from tests.support.calls import DEAL, TOKENS, ok
+from tests.support.events import (
+    Event,
+    add_record,
+    update_record,
+    update_status,
+)
 
 # Types of the form fields that have no value in a record (and so no output).
 NO_VALUE = {"GROUP", "REFERENCE_TABLE", "LABEL", "SPACER", "HR"}
 
 RECORD_WEBHOOKS: list[tuple[str, Event, str]] = [
-    ("AddWebhookForAddingRecord", _add, "ADD_RECORD"),
-    ("AddWebhookForUpdatingRecord", _update, "UPDATE_RECORD"),
-    ("AddWebhookForUpdatingStatus", _status, "UPDATE_STATUS"),
+    ("AddWebhookForAddingRecord", add_record, "ADD_RECORD"),
+    ("AddWebhookForUpdatingRecord", update_record, "UPDATE_RECORD"),
+    ("AddWebhookForUpdatingStatus", update_status, "UPDATE_STATUS"),
 ]
 
 
@@ -99,7 +104,7 @@ def test_record_webhook_payload_fits_the_event_schema(
 
 def test_added_record_payload_lists_the_apps_fields(connect: Connect, kintone: StandIn) -> None:
     runtime = connect(TOKENS)
-    payload, body = _receive(runtime, kintone, "AddWebhookForAddingRecord", _add)
+    payload, body = _receive(runtime, kintone, "AddWebhookForAddingRecord", add_record)
     assert payload["record"]["Title"]["value"] == DEAL["Title"]["value"]
     schema = _event_schema(runtime, "AddWebhookForAddingRecord", body)
     fields = schema["properties"]["record"]["properties"]
@@ -112,7 +117,7 @@ def test_added_record_payload_lists_the_apps_fields(connect: Connect, kintone: S
 
 def test_a_number_that_is_not_text_is_a_finding(connect: Connect, kintone: StandIn) -> None:
     runtime = connect(TOKENS)
-    payload, body = _receive(runtime, kintone, "AddWebhookForAddingRecord", _add)
+    payload, body = _receive(runtime, kintone, "AddWebhookForAddingRecord", add_record)
     assert isinstance(payload["record"]["Amount"]["value"], str)  # kintone sends "2500"
     wrong = copy.deepcopy(payload)
     wrong["record"]["Amount"]["value"] = 2500

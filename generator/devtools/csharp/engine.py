@@ -15,7 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from generator.devtools.runtime.messages import HttpRequest, HttpResponse
+from generator.devtools.messages import HttpRequest, HttpResponse
 from generator.errors import ConnectorError
 
 PLATFORM_LIMIT_MS = 5000  # the platform stops custom code after 5 s (power-platform.md §3.6)
@@ -122,6 +122,7 @@ class ScriptSession:
         self._process: subprocess.Popen[bytes] | None = None
         self._answers: queue.Queue[bytes | None] = queue.Queue()
         self._stderr: deque[str] = deque(maxlen=50)
+        self._readers: list[threading.Thread] = []
 
     def __enter__(self) -> ScriptSession:
         return self
@@ -191,8 +192,10 @@ class ScriptSession:
             stderr=subprocess.PIPE,
         )
         # Readers on threads: a queue gives a timeout, and a full stderr pipe cannot block mono.
-        _daemon(_pump_lines, process.stdout, self._answers)
-        _daemon(_keep_tail, process.stderr, self._stderr)
+        self._readers = [
+            _daemon(_pump_lines, process.stdout, self._answers),
+            _daemon(_keep_tail, process.stderr, self._stderr),
+        ]
         self._process = process
         return process
 
@@ -207,6 +210,9 @@ class ScriptSession:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        for reader in self._readers:  # they end at the pipes' end of file, right after the exit
+            reader.join(timeout=2)
+        self._readers = []
 
 
 def encode_request(
@@ -278,8 +284,10 @@ def _host_failed(code: int | None, stderr: str) -> str:
     return f"the script host exited with code {code} without an answer:\n{tail}"
 
 
-def _daemon(target: Callable[..., None], *args: Any) -> None:
-    threading.Thread(target=target, args=args, daemon=True).start()
+def _daemon(target: Callable[..., None], *args: Any) -> threading.Thread:
+    thread = threading.Thread(target=target, args=args, daemon=True)
+    thread.start()
+    return thread
 
 
 def _pump_lines(stream: IO[bytes], into: queue.Queue[bytes | None]) -> None:

@@ -5,17 +5,18 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
 from generator.clierrors import our_errors
+from generator.devtools.csharp import ToolchainMissing
 from generator.devtools.runtime.cliinputs import normalize_domain, read_body, unknown_input
 from generator.devtools.runtime.connector import ConnectorPackage, OperationSpec
 from generator.devtools.runtime.runtime import CallResult, ConnectorRuntime
-from generator.devtools.runtime.script import CompiledScriptEngine, ReferenceScript, ScriptEngine
+from generator.devtools.runtime.script import CompiledScriptEngine
 from generator.devtools.runtime.stopsignals import stop_signals
 from generator.devtools.runtime.throttle import Limit
 from generator.devtools.runtime.throttlestate import share_throttle
@@ -90,13 +91,6 @@ def _connection_options(command: Any) -> Any:
             help="Also trust this CA certificate (PEM), e.g. the one `stand-in --https` prints.",
         ),
         click.option(
-            "--engine",
-            type=click.Choice(["reference", "csharp"]),
-            default="reference",
-            show_default=True,
-            help="Run the custom code as its Python reference, or compiled with mono.",
-        ),
-        click.option(
             "--param",
             "params",
             multiple=True,
@@ -131,7 +125,7 @@ def connection_values(domain: str, options: Mapping[str, str | None]) -> dict[st
 
 @contextmanager
 def _runtime(
-    package_path: Path | None, connection: dict[str, str], engine: str, ca_file: Path | None
+    package_path: Path | None, connection: dict[str, str], ca_file: Path | None
 ) -> Iterator[ConnectorRuntime]:
     from generator.parse import default_description, parse_description
 
@@ -142,7 +136,7 @@ def _runtime(
     with _package_folder(package_path) as folder:
         package = ConnectorPackage.load(folder)
         transport = trusting_transport(ca_file)
-        with _script_engine(engine, folder, ca_file) as script:
+        with _compiled_script(folder, ca_file) as script:
             yield ConnectorRuntime(
                 package, connection, limits=limits, script=script, transport=transport
             )
@@ -164,14 +158,23 @@ def _package_folder(given: Path | None) -> Iterator[Path]:
         yield Path(temporary)
 
 
+class ToolchainUsageError(click.ClickException):
+    """Raised when call or listen cannot run the custom code: mono is not installed."""
+
+    exit_code = 2
+
+
 @contextmanager
-def _script_engine(engine: str, package_path: Path, ca_file: Path | None) -> Iterator[ScriptEngine]:
-    """The Python reference of script.csx, or the script itself compiled with mono."""
-    if engine == "csharp":
-        with CompiledScriptEngine.open(package_path, ca_file=ca_file) as compiled:
-            yield compiled
-    else:
-        yield ReferenceScript.for_kintone()
+def _compiled_script(package_path: Path, ca_file: Path | None) -> Iterator[CompiledScriptEngine]:
+    """The package's script.csx compiled with mono (cached), in one long-lived host process."""
+    with ExitStack() as stack:
+        try:
+            engine = CompiledScriptEngine.open(package_path, ca_file=ca_file)
+            compiled = stack.enter_context(engine)
+        except ToolchainMissing as exc:
+            message = f"call and listen run the custom code with mono: {exc}"
+            raise ToolchainUsageError(message) from None
+        yield compiled
 
 
 @click.command("call")
@@ -190,7 +193,6 @@ def call_command(
     domain: str,
     params: tuple[str, ...],
     body_text: str | None,
-    engine: str,
     ca_file: Path | None,
     **credentials: str | None,
 ) -> None:
@@ -208,7 +210,7 @@ def call_command(
     """
     connection = connection_values(domain, credentials)
     body_value = read_body(body_text)
-    with our_errors(), _runtime(package_path, connection, engine, ca_file) as runtime:
+    with our_errors(), _runtime(package_path, connection, ca_file) as runtime:
         runtime.throttle = share_throttle(runtime.throttle, runtime.connection)
         spec = runtime.package.operation(operation_id)
         query, body = split_inputs(runtime.package, spec, params, body_value)
@@ -246,7 +248,6 @@ def listen_command(
     count: int,
     timeout: float,
     interval: float,
-    engine: str,
     ca_file: Path | None,
     **credentials: str | None,
 ) -> None:
@@ -265,7 +266,7 @@ def listen_command(
     connection = connection_values(domain, credentials)
     with (
         our_errors(),
-        _runtime(package_path, connection, engine, ca_file) as runtime,
+        _runtime(package_path, connection, ca_file) as runtime,
         stop_signals() as stop,
     ):
         spec = runtime.package.operation(trigger_id)

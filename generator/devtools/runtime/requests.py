@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.devtools.messages import HttpRequest
 from generator.devtools.runtime.connector import ConnectorPackage, OperationSpec
-from generator.devtools.runtime.messages import HttpRequest
 from generator.devtools.runtime.policies import PolicyInput, base_url, evaluate, policies_of
 from generator.errors import ConnectorError
 

@@ -7,8 +7,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from generator.devtools.messages import HttpRequest, HttpResponse
 from generator.devtools.runtime.connector import ConnectorPackage, OperationSpec
-from generator.devtools.runtime.messages import HttpRequest, HttpResponse
 from generator.devtools.runtime.requests import build_request
 from generator.devtools.runtime.schemas import check_value, to_json_schema
 from generator.devtools.runtime.script import ScriptEngine
@@ -58,7 +58,8 @@ class ConnectorRuntime:
         self.throttle = Throttle(limits, clock)
         self.sleep = sleep
         self.retry_throttled = retry_throttled
-        self.sent: list[HttpRequest] = []  # every request that reached the backend
+        # Every request that reached the backend, the custom code's own upstream calls included.
+        self.sent: list[HttpRequest] = []
         self._dynamic_cache: dict[tuple[str, tuple[tuple[str, str], ...]], Any] = {}
 
     def call(
@@ -82,7 +83,9 @@ class ConnectorRuntime:
             return self._send(request)
         if self.script is None:
             raise ConnectorError(f"{spec.id} runs custom code (script.csx); no script engine given")
-        return self.script.execute(spec.id, request, self._send)
+        response, sent = self.script.execute(spec.id, request, self._send)
+        self.sent.extend(sent)
+        return response
 
     def _send(self, request: HttpRequest) -> HttpResponse:
         self.sent.append(request)

@@ -8,7 +8,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from generator.devtools.runtime.messages import HttpResponse
+from generator.devtools.messages import HttpResponse
 
 Clock = Callable[[], float]
 

@@ -65,6 +65,7 @@ class StandIn:
         https: bool = False,
         cert_file: Path | str | None = None,
         socket_timeout: float = SOCKET_TIMEOUT,
+        certificates: tls.Certificates | None = None,
     ) -> None:
         self.store: Store = create_store(seed, clock)
         self.seed = self.store.seed
@@ -81,6 +82,9 @@ class StandIn:
         self.ca_file: Path | None = None
         """The PEM file of the CA that signed the server certificate (with https, once started)."""
         self._temporary_ca = False
+        # With https: this CA and server certificate instead of new ones at each start (tests
+        # share one across stand-ins, so one script host trusting its CA serves them all).
+        self._certificates = certificates
 
     # ---- lifecycle ----------------------------------------------------------------------
 
@@ -116,8 +120,8 @@ class StandIn:
         self._thread = None
 
     def _tls_context(self) -> ssl.SSLContext:
-        """A new certificate for every start, its CA written where clients can read it."""
-        certificates = tls.make_certificates()
+        """A new certificate for every start (unless given), its CA written for clients."""
+        certificates = self._certificates or tls.make_certificates()
         self.ca_file = tls.write_ca(certificates, self._cert_file)
         self._temporary_ca = self._cert_file is None
         return tls.server_context(certificates)
