@@ -1,4 +1,4 @@
-"""Rules on apiProperties.json alone (AP-01 to AP-04, AP-07, CERT-19, CERT-20)."""
+"""AP-xx: apiProperties.json: keys, connection parameters, auth, policies and their references."""
 
 from __future__ import annotations
 
@@ -7,11 +7,90 @@ from collections.abc import Iterator
 
 from generator.findings import Finding, Level, pointer
 from generator.validate.context import Context
-from generator.validate.reader import PROPERTIES
-from generator.validate.registry import rule
-from generator.validate.shapes import JsonObject, Node, as_object, elements, text
+from generator.validate.reader import (
+    PROPERTIES,
+)
+from generator.validate.rule import Rule, rule
+from generator.validate.rules.common import _properties, parameter_maps, policies
+from generator.validate.shapes import (
+    Node,
+    as_object,
+    elements,
+    operation_index,
+    text,
+    walk_strings,
+)
+
+OPERATION_NAME = "x-ms-apimTemplate-operationName"
+
+
+_CONNECTION_PARAMETER = re.compile(r"@connectionParameters\(\s*['\"]([^'\"]*)['\"]")
+
+
+# A policy or script entry naming no operation applies to nothing; the platform accepts it
+# (certified connectors keep names of removed or renamed operations).
+@rule(
+    "AP-08",
+    Level.WARNING,
+    "policy operationName entries and scriptOperations are swagger operationIds",
+    "PPC schema (cross-file check: our inference)",
+)
+def known_operations(ctx: Context) -> Iterator[Finding]:
+    if ctx.swagger is None:
+        return
+    index = operation_index(ctx.swagger)
+    for value, tokens in _operation_references(ctx):
+        if value in index:
+            continue
+        message = f"no swagger operation has the operationId '{value}'; it is unused"
+        yield ctx.report(PROPERTIES, pointer(*tokens), message)
+
+
+def _operation_references(ctx: Context) -> Iterator[tuple[str, tuple[str | int, ...]]]:
+    for policy in policies(ctx):
+        params = policy.child("parameters")
+        names = params.value.get(OPERATION_NAME) if params is not None else None
+        if params is not None and isinstance(names, str):
+            yield names, (*params.tokens, OPERATION_NAME)
+        for index, name in elements(names):
+            if params is not None and isinstance(name, str):
+                yield name, (*params.tokens, OPERATION_NAME, index)
+    props = ctx.properties
+    for index, name in elements(props.get("scriptOperations") if props is not None else None):
+        if isinstance(name, str):
+            yield name, ("properties", "scriptOperations", index)
+
+
+@rule(
+    "AP-09",
+    Level.ERROR,
+    "@connectionParameters('x') in policy parameters names a defined connection parameter",
+    "D-DHU (cross-file check: our inference)",
+    "run time: the policy expression has no value to insert, so every call it applies to fails",
+)
+def policy_connection_parameters(ctx: Context) -> Iterator[Finding]:
+    defined = {name for params in parameter_maps(ctx.properties) for name in params.value}
+    folded = {name.lower(): name for name in defined}
+    for policy in policies(ctx):
+        params = policy.child("parameters")
+        if params is None:
+            continue
+        for value, tokens in walk_strings(params.value, params.tokens):
+            for name in _CONNECTION_PARAMETER.findall(value):
+                if name in defined:
+                    continue
+                message = f"connection parameter '{name}' is not defined"
+                if name.lower() in folded:
+                    # certified connectors differ in case only; the policy resolves the name
+                    message += f"; '{folded[name.lower()]}' differs only in case"
+                    yield ctx.report(PROPERTIES, pointer(*tokens), message, Level.WARNING)
+                else:
+                    yield ctx.report(PROPERTIES, pointer(*tokens), message)
+
 
 ROOT_KEYS = frozenset({"properties", "$schema"})
+
+
 PROPERTY_KEYS = frozenset(
     {
         "iconBrandColor",
@@ -24,15 +103,10 @@ PROPERTY_KEYS = frozenset(
         "scriptOperations",
     }
 )
+
+
 # Keys whose misplacement at the root loses configuration (AP-01 error, not warning).
 BEHAVIOUR_KEYS = PROPERTY_KEYS - {"iconBrandColor", "publisher", "stackOwner"}
-FORBIDDEN_COLORS = frozenset({"#ffffff", "#007ee5"})
-_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-
-
-def _properties(ctx: Context) -> Node | None:
-    value = ctx.properties
-    return Node(value, ("properties",)) if value is not None else None
 
 
 @rule(
@@ -85,40 +159,6 @@ def known_keys(ctx: Context) -> Iterator[Finding]:
         yield ctx.report(PROPERTIES, where, f"'{key}' is not a known apiProperties key")
 
 
-@rule(
-    "CERT-19",
-    Level.WARNING,
-    "publisher and stackOwner are present",
-    "D-CERT; PR#918; PR#523",
-)
-def publisher(ctx: Context) -> Iterator[Finding]:
-    props = _properties(ctx)
-    if props is None:
-        return
-    for key in ("publisher", "stackOwner"):
-        if text(props.value.get(key)) is None:
-            yield ctx.report(PROPERTIES, props.pointer, f"'{key}' is required for certification")
-
-
-@rule(
-    "CERT-20",
-    Level.ERROR,
-    "iconBrandColor is #RRGGBB (error) and not #ffffff or #007ee5 (warning)",
-    "PPC pull_request_template; PPC README",
-    "import: the apiProperties schema requires a #RRGGBB colour",
-)
-def brand_color(ctx: Context) -> Iterator[Finding]:
-    props = _properties(ctx)
-    color = props.value.get("iconBrandColor") if props is not None else None
-    if props is None or not isinstance(color, str):
-        return
-    if not _COLOR.match(color):
-        yield ctx.report(PROPERTIES, props.at("iconBrandColor"), f"'{color}' is not #RRGGBB")
-    elif color.lower() in FORBIDDEN_COLORS:
-        message = f"'{color}' is reserved; certified connectors use their own brand colour"
-        yield ctx.report(PROPERTIES, props.at("iconBrandColor"), message, Level.WARNING)
-
-
 TEMPLATE_PARAMETERS: dict[str, tuple[str, ...]] = {
     "dynamichosturl": ("urlTemplate",),
     "setheader": ("name", "value"),
@@ -148,15 +188,9 @@ TEMPLATE_PARAMETERS: dict[str, tuple[str, ...]] = {
         "newPropertyPath",
     ),
 }
+
+
 TEMPLATE_PARAMETER_PREFIX = "x-ms-apimTemplateParameter."
-
-
-def policies(ctx: Context) -> Iterator[Node]:
-    """Each policyTemplateInstances item that is an object."""
-    props = ctx.properties
-    for index, item in elements(props.get("policyTemplateInstances") if props else None):
-        if isinstance(item, dict):
-            yield Node(item, ("properties", "policyTemplateInstances", index))
 
 
 @rule(
@@ -195,33 +229,25 @@ def _template_parameters(ctx: Context, policy: Node) -> Iterator[Finding]:
 PARAMETER_TYPES = frozenset(
     {"string", "securestring", "int", "bool", "gatewaySetting", "oauthSetting"}
 )
+
+
 PARAMETER_KEY_PATTERNS = (
     re.compile(r"^[0-9a-zA-Z_]+$"),
     re.compile(r"^[0-9a-zA-Z_]+:(?!TenantId$)[0-9a-zA-Z_]+$"),
     re.compile(r"^token:TenantId$"),
 )
+
+
 # Names the schema does not allow but certified connectors use (hyphens): a warning, not an error.
 _LENIENT_KEY = re.compile(r"^[0-9a-zA-Z_-]+(?::[0-9a-zA-Z_-]+)?$")
+
+
 UI_KEYS = frozenset({"displayName", "description", "tooltip", "tabIndex", "constraints"})
+
+
 CONSTRAINT_KEYS = frozenset(
     {"required", "clearText", "tabIndex", "hidden", "capability", "allowedValues", "dependencies"}
 )
-
-
-def parameter_maps(props: JsonObject | None) -> Iterator[Node]:
-    """connectionParameters and each connectionParameterSets value's parameters, as objects."""
-    if props is None:
-        return
-    node = Node(props, ("properties",))
-    direct = node.child("connectionParameters")
-    if direct is not None:
-        yield direct
-    sets = node.child("connectionParameterSets")
-    values = sets.value.get("values") if sets is not None else None
-    for index, value in elements(values):
-        params = as_object(value.get("parameters")) if isinstance(value, dict) else None
-        if sets is not None and params is not None:
-            yield Node(params, (*sets.tokens, "values", index, "parameters"))
 
 
 @rule(
@@ -336,3 +362,155 @@ def _constraints(ctx: Context, ui: Node, constraints: Node | None) -> Iterator[F
 
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+TENANT = "token:TenantId"
+
+
+REDIRECT_MODES = frozenset({"global", "globalperconnector", "direct"})
+
+
+PROVIDERS: dict[str, frozenset[str] | None] = {
+    "oauth2": frozenset({"authorizationUrl", "tokenUrl", "refreshUrl"}),
+    "oauth2generic": None,  # *Template keys and scopeListDelimiter, checked by suffix
+    "aad": frozenset(
+        {"resourceUri", "loginUri", "tenantId", "loginUriAAD", "enableOnbehalfOfLogin"}
+    ),
+    "aadcertificate": frozenset({"resourceUri", "loginUri", "loginUriAAD", "tenantId"}),
+    "facebook": frozenset(),
+}
+
+
+_PERSONAL = re.compile(r"@|https?://|www\.", re.IGNORECASE)
+
+
+def _parameters(ctx: Context) -> Iterator[tuple[str, Node]]:
+    for params in parameter_maps(ctx.properties):
+        for name in params.value:
+            node = params.child(name)
+            if node is not None:
+                yield name, node
+
+
+def _constraints_of(node: Node) -> Node | None:
+    ui = node.child("uiDefinition")
+    return ui.child("constraints") if ui is not None else None
+
+
+@rule(
+    "AP-05",
+    Level.ERROR,
+    "token:TenantId: a string with sourceType AzureActiveDirectoryTenant (hidden, optional: warn)",
+    "PPC schemas/paconn-apiProperties.schema.json; PR#1421",
+    "import: the service's apiProperties validator refuses another shape of token:TenantId",
+)
+def tenant_claim(ctx: Context) -> Iterator[Finding]:
+    for name, node in _parameters(ctx):
+        if name != TENANT:
+            continue
+        if node.value.get("type") != "string":
+            yield ctx.report(PROPERTIES, node.at("type"), "token:TenantId must be a 'string'")
+        metadata = as_object(node.value.get("metadata")) or {}
+        if metadata.get("sourceType") != "AzureActiveDirectoryTenant":
+            message = "token:TenantId needs metadata.sourceType 'AzureActiveDirectoryTenant'"
+            yield ctx.report(PROPERTIES, node.pointer, message)
+        constraints = _constraints_of(node)
+        values = constraints.value if constraints is not None else {}
+        if str(values.get("hidden")).lower() != "true":
+            message = "token:TenantId is usually hidden"
+            yield ctx.report(PROPERTIES, node.pointer, message, Level.WARNING)
+        if str(values.get("required")).lower() != "false":
+            message = "token:TenantId is usually not required"
+            yield ctx.report(PROPERTIES, node.pointer, message, Level.WARNING)
+
+
+@rule(
+    "AP-06",
+    Level.WARNING,
+    "oAuthSettings: a known identityProvider, its customParameters, a known redirectMode",
+    "PPC schemas/paconn-apiProperties.schema.json; MIRROR-STATS",
+    "run time: an oauthSetting without oAuthSettings or identityProvider cannot sign in (error)",
+)
+def oauth_settings(ctx: Context) -> Iterator[Finding]:
+    for _, node in _parameters(ctx):
+        if node.value.get("type") != "oauthSetting":
+            continue
+        settings = node.child("oAuthSettings") or node.child("oauthSettings")
+        if settings is None:
+            message = "an oauthSetting parameter needs 'oAuthSettings'"
+            yield ctx.report(PROPERTIES, node.pointer, message, Level.ERROR)
+            continue
+        yield from _provider(ctx, settings)
+        mode = settings.value.get("redirectMode")
+        if mode is not None and str(mode).lower() not in REDIRECT_MODES:
+            message = f"redirectMode {mode!r} is not Global, GlobalPerConnector or Direct"
+            yield ctx.report(PROPERTIES, settings.at("redirectMode"), message)
+
+
+def _provider(ctx: Context, settings: Node) -> Iterator[Finding]:
+    provider = text(settings.value.get("identityProvider"))
+    if provider is None:
+        message = "'identityProvider' is required"
+        yield ctx.report(PROPERTIES, settings.pointer, message, Level.ERROR)
+        return
+    if provider.lower() not in PROVIDERS:
+        where = settings.at("identityProvider")
+        yield ctx.report(PROPERTIES, where, f"identityProvider '{provider}' is not a known one")
+        return
+    allowed = PROVIDERS[provider.lower()]
+    known = {name.lower() for name in allowed} if allowed is not None else None
+    custom = settings.child("customParameters")
+    for key in custom.value if custom is not None else ():
+        ok = key.lower().endswith("template") or key.lower() == "scopelistdelimiter"
+        if (known is None and not ok) or (known is not None and key.lower() not in known):
+            message = f"customParameters '{key}' is not one of the {provider} parameters"
+            yield ctx.report(PROPERTIES, settings.at("customParameters", key), message)
+    names = {key.lower() for key in custom.value} if custom is not None else set()
+    if provider.lower().startswith("aad") and "resourceuri" not in names:
+        message = f"{provider} needs customParameters.resourceUri"
+        yield ctx.report(PROPERTIES, settings.pointer, message)
+
+
+@rule(
+    "AP-10",
+    Level.WARNING,
+    "publisher and stackOwner are company names, without e-mail addresses or URLs",
+    "D-CERT; PR#523",
+)
+def publisher_names(ctx: Context) -> Iterator[Finding]:
+    props = ctx.properties
+    for key in ("publisher", "stackOwner"):
+        value = props.get(key) if props is not None else None
+        if isinstance(value, str) and _PERSONAL.search(value):
+            message = f"'{key}' should be a company name, not an address"
+            yield ctx.report(PROPERTIES, f"/properties/{key}", message)
+
+
+@rule(
+    "AP-11",
+    Level.WARNING,
+    "constraints.hidden on token:* parameters is a boolean",
+    "PR#1421 (service validator: Expected Boolean but got String)",
+)
+def hidden_boolean(ctx: Context) -> Iterator[Finding]:
+    for name, node in _parameters(ctx):
+        constraints = _constraints_of(node)
+        hidden = constraints.value.get("hidden") if constraints is not None else None
+        if name.startswith("token:") and isinstance(hidden, str) and constraints is not None:
+            message = "'hidden' should be a boolean here (the service rejects a string)"
+            yield ctx.report(PROPERTIES, constraints.at("hidden"), message)
+
+
+RULES: tuple[Rule, ...] = (
+    root_shape,
+    brand_color_present,
+    known_keys,
+    connection_parameters,
+    tenant_claim,
+    oauth_settings,
+    policy_templates,
+    known_operations,
+    policy_connection_parameters,
+    publisher_names,
+    hidden_boolean,
+)

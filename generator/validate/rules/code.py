@@ -1,157 +1,39 @@
-"""Static checks of script.csx (CODE-01…06): namespaces, HttpClient, ExecuteAsync, operations."""
+"""CODE-xx: the custom code script.csx.
+
+CODE-01…06 are static checks run by ``validate``; CODE-10…13 are reported by ``check-script``
+(it compiles the script with mono and runs it) and are listed here so that ``rules`` shows them.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 
 from generator.findings import Finding, Level, pointer
-from generator.limits import MAX_OPERATION_ALIASES, MAX_SCRIPT_ANALYSED_BYTES
+from generator.limits import MAX_SCRIPT_ANALYSED_BYTES
 from generator.validate.context import Context
 from generator.validate.csharp_source import (
     Source,
     execute_overrides,
     scan,
 )
-from generator.validate.reader import PROPERTIES, SCRIPT
-from generator.validate.registry import rule
-from generator.validate.shapes import JsonObject, as_list
+from generator.validate.reader import (
+    PROPERTIES,
+    SCRIPT,
+)
+from generator.validate.rule import Rule, reported_elsewhere, rule
+from generator.validate.rules.common import ALLOWED_NAMESPACES, disallowed_namespace, dispatches
+from generator.validate.shapes import (
+    JsonObject,
+    as_list,
+)
 
 SOURCE = "D-CODE (power-platform.md §3.6)"
 
-# Namespaces custom code may use (power-platform.md §3.6); the platform rejects others on upload.
-ALLOWED_NAMESPACES = frozenset(
-    {
-        "System",
-        "System.Collections",
-        "System.Collections.Generic",
-        "System.Diagnostics",
-        "System.IO",
-        "System.IO.Compression",
-        "System.Linq",
-        "System.Net",
-        "System.Net.Http",
-        "System.Net.Http.Headers",
-        "System.Net.Security",
-        "System.Security.Authentication",
-        "System.Security.Cryptography",
-        "System.Text",
-        "System.Text.RegularExpressions",
-        "System.Threading",
-        "System.Threading.Tasks",
-        "System.Web",
-        "System.Xml",
-        "System.Xml.Linq",
-        "System.Drawing",
-        "System.Drawing.Drawing2D",
-        "System.Drawing.Imaging",
-        "Microsoft.Extensions.Logging",
-        "Newtonsoft.Json",
-        "Newtonsoft.Json.Linq",
-        # The platform's own namespace for ScriptBase; certified connectors' scripts import it.
-        "Microsoft.PowerPlatform.Connectors.CustomCode",
-        "Microsoft.PowerPlatform.Connectors.CustomCode.CSharp",
-    }
-)
-# Well-known .NET namespaces outside that list, directly below System or an allowed namespace.
-# A qualified name like System.Reflection.Assembly is only flagged when it enters one of these,
-# since System.Text.Encoding.UTF8 and System.Reflection.Assembly look alike to a scanner.
-KNOWN_OTHER_NAMESPACES = frozenset(
-    f"System.{name}"
-    for name in (
-        "AddIn",
-        "ArgIterator",
-        "Buffers",
-        "CodeDom",
-        "ComponentModel",
-        "Configuration",
-        "Data",
-        "Deployment",
-        "Device",
-        "DirectoryServices",
-        "Dynamic",
-        "EnterpriseServices",
-        "Globalization",
-        "IdentityModel",
-        "Management",
-        "Media",
-        "Messaging",
-        "Numerics",
-        "Printing",
-        "Reflection",
-        "Resources",
-        "Runtime",
-        "Security",
-        "ServiceModel",
-        "ServiceProcess",
-        "Speech",
-        "Timers",
-        "Transactions",
-        "Windows",
-        "Workflow",
-        "Collections.Concurrent",
-        "Collections.Immutable",
-        "Collections.ObjectModel",
-        "Collections.Specialized",
-        "Diagnostics.CodeAnalysis",
-        "Diagnostics.Contracts",
-        "Diagnostics.Eventing",
-        "Diagnostics.SymbolStore",
-        "Diagnostics.Tracing",
-        "IO.IsolatedStorage",
-        "IO.MemoryMappedFiles",
-        "IO.Packaging",
-        "IO.Pipelines",
-        "IO.Pipes",
-        "IO.Ports",
-        "Linq.Expressions",
-        "Net.Cache",
-        "Net.Http.Json",
-        "Net.Mail",
-        "Net.Mime",
-        "Net.NetworkInformation",
-        "Net.PeerToPeer",
-        "Net.Quic",
-        "Net.Sockets",
-        "Net.WebSockets",
-        "Security.AccessControl",
-        "Security.Claims",
-        "Security.Cryptography.Pkcs",
-        "Security.Cryptography.X509Certificates",
-        "Security.Cryptography.Xml",
-        "Security.Permissions",
-        "Security.Policy",
-        "Security.Principal",
-        "Text.Encodings",
-        "Text.Json",
-        "Text.Unicode",
-        "Threading.Channels",
-        "Threading.Tasks.Dataflow",
-        "Threading.Tasks.Sources",
-        "Web.Caching",
-        "Web.Configuration",
-        "Web.Hosting",
-        "Web.Http",
-        "Web.Mvc",
-        "Web.Routing",
-        "Web.Script",
-        "Web.Security",
-        "Web.Services",
-        "Web.SessionState",
-        "Web.UI",
-        "Xml.Resolvers",
-        "Xml.Schema",
-        "Xml.Serialization",
-        "Xml.XPath",
-        "Xml.Xsl",
-        "Drawing.Design",
-        "Drawing.Printing",
-        "Drawing.Text",
-    )
-)
+
 EXECUTE_SIGNATURE = "public override async Task<HttpResponseMessage> ExecuteAsync()"
+
 
 # Names are dotted identifiers (white space only around the dots) and type arguments are bounded:
 # a free-form name ran on to the next ";" from every line of a script of "using a" lines.
@@ -160,30 +42,24 @@ _USING = re.compile(
     r"(?P<name>\w++(?:\s*+\.\s*+\w++)*+)\s*+(?:<[^;]{0,1000}>)?\s*;",
     re.MULTILINE,
 )
+
+
 _QUALIFIED = re.compile(r"(?<![\w.])(?:global\s*::\s*)?((?:System|Microsoft)(?:\s*\.\s*\w+)+)")
+
+
 _NEW_HTTP_CLIENT = re.compile(
     r"\bnew\s+(?:global\s*::\s*)?(?:System\s*\.\s*Net\s*\.\s*Http\s*\.\s*)?HttpClient\s*[({]"
     r"|\bHttpClient\s+\w+\s*=\s*new\s*\("
 )
+
+
 _HEADER_LOOKBACK = 1000  # characters before "override" searched for the start of a declaration
+
+
 _MODIFIERS = frozenset(
     {"public", "protected", "internal", "private", "override", "async", "virtual", "sealed"}
     | {"new", "static", "extern", "unsafe"}
 )
-_SWITCH = re.compile(r"\bswitch\s*\(")
-_SWITCH_END = re.compile(r"[{};]")
-# The subject starts where a name starts: trying every offset inside a long name was quadratic.
-_SWITCH_EXPRESSION = re.compile(r"(?<![\w.])(?P<subject>[\w.]++)\s+switch\s*\{")
-_CASE = re.compile(r'\bcase\s+(?=[$@]*")')
-_LITERAL = re.compile(r'[$@]*(?:"{3,}[^"]*"{3,}|"[^"]*")')
-_ARM = re.compile(r"\s*(?:when\b[^=]{0,1000})?=>")
-_EQUALS_OPEN = re.compile(r"Equals\s*\(\s*$")
-_ALIAS = re.compile(
-    r"\b(?:var|string)\s+(\w+)\s*=\s*(?:this\s*\.\s*)?(?:Context\s*\.\s*)?OperationId\b"
-)
-
-
-# ---- Namespaces ---------------------------------------------------------------------------
 
 
 # CODE-01 to CODE-03 are certification rules: the platform compiles the script against the
@@ -231,30 +107,6 @@ def qualified_names(ctx: Context) -> Iterator[Finding]:
         if namespace is not None:
             message = f"'{name}' uses the namespace {namespace}, which custom code may not use"
             yield ctx.report(SCRIPT, _where(source, match.start(1)), message)
-
-
-def disallowed_namespace(name: str) -> str | None:
-    """The namespace a dotted name enters that custom code may not use, or None."""
-    segments = name.split(".")
-    if segments[0] == "Microsoft":
-        allowed = segments[:3] == ["Microsoft", "Extensions", "Logging"]
-        return None if allowed else ".".join(segments[:2])
-    longest = min(len(segments), _MOST_SEGMENTS)  # a name of 30,000 segments stays cheap
-    known = max(i for i in range(1, longest + 1) if ".".join(segments[:i]) in _ALLOWED_OR_ROOT)
-    if known == len(segments):
-        return None
-    for end in range(longest, known, -1):
-        candidate = ".".join(segments[:end])
-        if candidate in KNOWN_OTHER_NAMESPACES:
-            return candidate
-    return None
-
-
-_ALLOWED_OR_ROOT = ALLOWED_NAMESPACES | {"System"}
-_MOST_SEGMENTS = max(n.count(".") + 1 for n in ALLOWED_NAMESPACES | KNOWN_OTHER_NAMESPACES)
-
-
-# ---- HttpClient and ExecuteAsync ----------------------------------------------------------
 
 
 @rule(
@@ -326,17 +178,6 @@ def _signature_problems(header: str, parameters: str) -> list[str]:
     return problems
 
 
-# ---- Dispatched operations vs scriptOperations --------------------------------------------
-
-
-@dataclass(frozen=True)
-class Dispatch:
-    """An operation id the script tests for, and where."""
-
-    operation: str
-    offset: int
-
-
 @rule(
     "CODE-05",
     Level.WARNING,
@@ -382,9 +223,6 @@ def _operation_ids(ctx: Context) -> set[str] | None:
     }
 
 
-# ---- Headers the script consumes vs scriptOperations --------------------------------------
-
-
 @rule(
     "CODE-06",
     Level.WARNING,
@@ -427,91 +265,6 @@ def _set_headers(props: JsonObject, defined: set[str]) -> Iterator[tuple[str, se
             yield name, {op for op in scope if isinstance(op, str)} if scope else set(defined)
 
 
-def dispatches(source: Source) -> list[Dispatch]:
-    """Operation ids the script compares Context.OperationId with, in order of appearance."""
-    subject = _operation_subject(source.code)
-    found = [*_switch_labels(source, subject), *_switch_arms(source, subject)]
-    found += _comparisons(source, subject)
-    return sorted(set(found), key=lambda d: d.offset)
-
-
-def _operation_subject(code: str) -> str:
-    """Regex of an expression holding the operation id: …OperationId or a local copy of it."""
-    names = sorted(set(_ALIAS.findall(code)))[:MAX_OPERATION_ALIASES]
-    aliases = "".join(f"|{re.escape(a)}\\b" for a in names)
-    return rf"(?<![\w.])(?:(?:\w+\s*\.\s*)*OperationId\b{aliases})"
-
-
-def _switch_labels(source: Source, subject: str) -> Iterator[Dispatch]:
-    bodies = {body for body, text in _switch_statements(source.code) if re.search(subject, text)}
-    if not bodies:
-        return
-    cases = [case.end() for case in _CASE.finditer(source.code)]
-    for offset, brace in zip(cases, source.enclosing_braces(cases), strict=True):
-        value = source.string_at(offset)
-        if value is not None and brace in bodies:
-            yield Dispatch(value, offset)
-
-
-def _switch_statements(code: str) -> Iterator[tuple[int, str]]:
-    """(offset of the body's "{", subject text) of each ``switch (subject) {``, in linear time."""
-    end: re.Match[str] | None = None
-    for switch in _SWITCH.finditer(code):
-        if end is None or end.start() < switch.end():  # one search per stretch of code
-            end = _SWITCH_END.search(code, switch.end())
-        if end is None:
-            return
-        head = code[switch.end() : end.start()].rstrip()
-        if end.group() == "{" and head.endswith(")"):
-            yield end.start(), head[:-1]
-
-
-def _switch_arms(source: Source, subject: str) -> Iterator[Dispatch]:
-    """Arms of a switch expression (C# 8): OperationId switch { "A" => …, }."""
-    bodies = {
-        switch.end() - 1
-        for switch in _SWITCH_EXPRESSION.finditer(source.code)
-        if re.fullmatch(subject, switch["subject"])
-    }
-    if not bodies:
-        return
-    offsets = source.string_offsets
-    for offset, brace in zip(offsets, source.enclosing_braces(offsets), strict=True):
-        if brace in bodies and _ARM.match(source.code, _literal_end(source.code, offset)):
-            yield Dispatch(source.strings[offset], offset)
-
-
-def _comparisons(source: Source, subject: str) -> Iterator[Dispatch]:
-    """Literals in OperationId == "A", "A" != op, OperationId.Equals("A"), Equals(op, "A")."""
-    before_subject = re.compile(
-        rf"(?:{subject}\s*(?:[!=]=|\.\s*Equals\s*\()|Equals\s*\(\s*{subject}\s*,)\s*$"
-    )
-    after_subject = re.compile(rf"\s*(?:[!=]=|\.\s*Equals\s*\()\s*{subject}")
-    second_argument = re.compile(rf"\s*,\s*{subject}")
-    code = source.code
-    if not re.search(subject, code):
-        return
-    for offset, value in source.strings.items():
-        before = code[max(0, offset - 300) : offset]
-        end = _literal_end(code, offset)
-        # What each pattern needs next to the literal, checked first: the regexes cost a search
-        # over the 300 characters before every literal.
-        left, right = before.rstrip()[-1:], code[end : end + 300].lstrip()[:1]
-        if not ((left and left in "=(,") or (right and right in "=!.,")):
-            continue
-        first_argument = _EQUALS_OPEN.search(before) and second_argument.match(code, end)
-        if before_subject.search(before) or after_subject.match(code, end) or first_argument:
-            yield Dispatch(value, offset)
-
-
-def _literal_end(code: str, offset: int) -> int:
-    literal = _LITERAL.match(code, offset)
-    return literal.end() if literal else offset + 1
-
-
-# ---- Helpers ------------------------------------------------------------------------------
-
-
 def _source(ctx: Context) -> Source | None:
     """The scanned script; None without one, or when PKG-03 already rejects it for its size."""
     if ctx.script is None or ctx.sizes.get(SCRIPT, 0) > MAX_SCRIPT_ANALYSED_BYTES:
@@ -532,3 +285,70 @@ def _where(source: Source, offset: int) -> str:
 
 def _dotted(name: str) -> str:
     return re.sub(r"\s+", "", name)
+
+
+# Reported by check-script, which compiles script.csx with mono's mcs and runs it; listed here
+# so that `rules` and `rules --explain` show them. check-script's findings use these ids.
+CHECK_SCRIPT = "check-script"
+COMPILE_ERROR = reported_elsewhere(
+    "CODE-10",
+    Level.ERROR,
+    "script.csx compiles: every compiler error, at script.csx#L<line>",
+    "D-CODE (power-platform.md §3.6: a compile error shows only as an internal server error)",
+    "import: the platform compiles script.csx on upload and refuses the connector with an "
+    "internal server error that names no line",
+    reported_by=CHECK_SCRIPT,
+    explanation="check-script compiles script.csx against a ScriptBase like the platform's, "
+    "with only the assemblies the platform allows, and reports each compiler error (CSxxxx) "
+    "at its line. Minimal failing example: a script whose ExecuteAsync returns a string "
+    "where an int is declared (`int n = \"x\";` gives CS0029).",
+)
+COMPILE_WARNING = reported_elsewhere(
+    "CODE-11",
+    Level.WARNING,
+    "script.csx compiles without compiler warnings",
+    "D-CODE (power-platform.md §3.6)",
+    reported_by=CHECK_SCRIPT,
+    explanation="Each compiler warning (CSxxxx) at its line: it compiles, but the warning "
+    "usually points at a real defect (an async method without await, a member hiding "
+    "ScriptBase's). Minimal failing example: `public async Task<int> F() { return 1; }` "
+    "(CS1998).",
+)
+VECTOR_MISMATCH = reported_elsewhere(
+    "CODE-12",
+    Level.ERROR,
+    "the compiled script answers every shared test vector as expected",
+    "tests/data/vectors (the shared request/response vectors of the custom code)",
+    "run time: the script Power Platform runs transforms a request or response differently "
+    "from the tested behaviour",
+    reported_by=CHECK_SCRIPT,
+    explanation="For a script generated by kintone-connector, check-script runs every shared "
+    "vector (a request, kintone's canned answer, the expected output) through the compiled "
+    "script and reports each difference in status, headers, body or upstream requests. "
+    "Minimal failing example: a generated script edited so that an operation drops a field "
+    "of kintone's answer.",
+)
+RUN_TIME = reported_elsewhere(
+    "CODE-13",
+    Level.WARNING,
+    "each operation's script run stays under the 5 s limit (warning past 2.5 s, error past 5 s)",
+    "D-CODE (power-platform.md §3.6: execution must finish in 5 seconds)",
+    "run time: the platform stops a script that runs longer than 5 seconds",
+    reported_by=CHECK_SCRIPT,
+    explanation="check-script times every vector's run per operation and prints p50 and max. "
+    "A run past half the limit is a warning, past the limit an error. Minimal failing "
+    "example: an operation whose code waits (`await Task.Delay(6000);`) before answering.",
+)
+
+RULES: tuple[Rule, ...] = (
+    using_directives,
+    qualified_names,
+    no_http_client,
+    execute_signature,
+    dispatched_operations,
+    consumed_headers,
+    COMPILE_ERROR,
+    COMPILE_WARNING,
+    VECTOR_MISMATCH,
+    RUN_TIME,
+)
