@@ -16,7 +16,7 @@ from generator.validate import RULES
 from generator.validate.positions import scan
 from generator.validate.registry import select
 from generator.validate.report import help_uri, locate
-from tests.test_validate_rules import DATA
+from tests.validate.defects import DATA
 
 RUN = [r.id for r in select()]  # what validate runs: every rule but check-script's
 
@@ -166,7 +166,7 @@ def test_rules_lists_every_rule() -> None:
     code, output = run("rules", "--format", "json")
     listed = json.loads(output)
     assert [r["id"] for r in listed] == list(RULES)
-    assert set(listed[0]) == {"id", "level", "summary", "source", "reason", "helpUri"}
+    assert set(listed[0]) == {"id", "level", "summary", "source", "reason", "helpUri", "reportedBy"}
     assert listed[0]["reason"].startswith("import: ")
     cert01 = listed[list(RULES).index("CERT-01")]
     assert (cert01["level"], cert01["reason"]) == ("warning", None)

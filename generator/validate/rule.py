@@ -47,6 +47,19 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Edit:
+    """One edit of a clean connector's text: replace the first ``old`` in ``file`` by ``new``
+    (for what a JSON value cannot say: a repeated key, a line of C#)."""
+
+    file: str
+    old: str
+    new: str
+
+
+Example = tuple[Change | Edit, ...]
+
+
+@dataclass(frozen=True)
 class Rule:
     """One rule: what it checks (one line), where the rule comes from, the check.
 
@@ -65,7 +78,7 @@ class Rule:
     check: Check | None
     reason: str = ""
     explanation: str = ""
-    example: tuple[Change, ...] = ()
+    example: Example = ()
     reported_by: str = "validate"
 
     def run(self, ctx: Context) -> list[Finding]:
@@ -98,7 +111,7 @@ def rule(
     source: str,
     reason: str = "",
     *,
-    example: Iterable[Change] = (),
+    example: Iterable[Change | Edit] = (),
 ) -> Callable[[Check], Rule]:
     """Make the decorated check the rule ``rule_id``; its findings default to ``level``.
 
@@ -123,7 +136,10 @@ def reported_elsewhere(
     *,
     reported_by: str,
     explanation: str = "",
+    example: Iterable[Change | Edit] = (),
 ) -> Rule:
     """A rule that another command reports (``check-script``): listed, explained, not run."""
     _checked(rule_id, level, reason)
-    return Rule(rule_id, level, summary, source, None, reason, explanation, reported_by=reported_by)
+    return Rule(
+        rule_id, level, summary, source, None, reason, explanation, tuple(example), reported_by
+    )

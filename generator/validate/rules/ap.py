@@ -10,7 +10,7 @@ from generator.validate.context import Context
 from generator.validate.reader import (
     PROPERTIES,
 )
-from generator.validate.rule import Rule, rule
+from generator.validate.rule import REMOVE, Change, Rule, rule
 from generator.validate.rules.common import _properties, parameter_maps, policies
 from generator.validate.shapes import (
     Node,
@@ -34,6 +34,7 @@ _CONNECTION_PARAMETER = re.compile(r"@connectionParameters\(\s*['\"]([^'\"]*)['\
     Level.WARNING,
     "policy operationName entries and scriptOperations are swagger operationIds",
     "PPC schema (cross-file check: our inference)",
+    example=(Change("apiProperties.json", "/properties/scriptOperations/0", "GetSchema"),),
 )
 def known_operations(ctx: Context) -> Iterator[Finding]:
     if ctx.swagger is None:
@@ -67,6 +68,13 @@ def _operation_references(ctx: Context) -> Iterator[tuple[str, tuple[str | int, 
     "@connectionParameters('x') in policy parameters names a defined connection parameter",
     "D-DHU (cross-file check: our inference)",
     "run time: the policy expression has no value to insert, so every call it applies to fails",
+    example=(
+        Change(
+            "apiProperties.json",
+            "/properties/policyTemplateInstances/0/parameters/x-ms-apimTemplateParameter.urlTemplate",
+            "https://@connectionParameters('Domain')",
+        ),
+    ),
 )
 def policy_connection_parameters(ctx: Context) -> Iterator[Finding]:
     defined = {name for params in parameter_maps(ctx.properties) for name in params.value}
@@ -115,6 +123,7 @@ BEHAVIOUR_KEYS = PROPERTY_KEYS - {"iconBrandColor", "publisher", "stackOwner"}
     "the root holds only 'properties' (and '$schema'); stray descriptive keys are warnings",
     "PPC schema; MIRROR-STATS",
     "run time: auth, policies and script operations are read from 'properties' only",
+    example=(Change("apiProperties.json", "", []),),
 )
 def root_shape(ctx: Context) -> Iterator[Finding]:
     if PROPERTIES not in ctx.documents:
@@ -144,6 +153,7 @@ def root_shape(ctx: Context) -> Iterator[Finding]:
     "properties.iconBrandColor is present",
     "PPC schema",
     "import: the apiProperties schema requires it, and pac and paconn send it",
+    example=(Change("apiProperties.json", "/properties/iconBrandColor", REMOVE),),
 )
 def brand_color_present(ctx: Context) -> Iterator[Finding]:
     props = _properties(ctx)
@@ -151,7 +161,13 @@ def brand_color_present(ctx: Context) -> Iterator[Finding]:
         yield ctx.report(PROPERTIES, props.pointer, "'iconBrandColor' (a string) is required")
 
 
-@rule("AP-03", Level.WARNING, "no unknown keys under properties", "PPC download.py")
+@rule(
+    "AP-03",
+    Level.WARNING,
+    "no unknown keys under properties",
+    "PPC download.py",
+    example=(Change("apiProperties.json", "/properties/displayName", "kintone"),),
+)
 def known_keys(ctx: Context) -> Iterator[Finding]:
     props = _properties(ctx)
     for key in sorted(props.value.keys() - PROPERTY_KEYS) if props is not None else ():
@@ -199,6 +215,9 @@ TEMPLATE_PARAMETER_PREFIX = "x-ms-apimTemplateParameter."
     "policy template instances have a templateId and that template's required parameters",
     "PPC schema",
     "run time: a policy without its template or the template's parameters cannot be applied",
+    example=(
+        Change("apiProperties.json", "/properties/policyTemplateInstances/0/templateId", REMOVE),
+    ),
 )
 def policy_templates(ctx: Context) -> Iterator[Finding]:
     props = _properties(ctx)
@@ -256,6 +275,9 @@ CONSTRAINT_KEYS = frozenset(
     "connection parameters: key pattern, type, uiDefinition keys and constraint types",
     "PPC schema; MIRROR-STATS; PR#1421",
     "import: the service's apiProperties validator checks these shapes and types (PR#1421)",
+    example=(
+        Change("apiProperties.json", "/properties/connectionParameters/api_key/type", "password"),
+    ),
 )
 def connection_parameters(ctx: Context) -> Iterator[Finding]:
     yield from _parameter_containers(ctx)
@@ -403,6 +425,16 @@ def _constraints_of(node: Node) -> Node | None:
     "token:TenantId: a string with sourceType AzureActiveDirectoryTenant (hidden, optional: warn)",
     "PPC schemas/paconn-apiProperties.schema.json; PR#1421",
     "import: the service's apiProperties validator refuses another shape of token:TenantId",
+    example=(
+        Change(
+            "apiProperties.json",
+            "/properties/connectionParameters/token:TenantId",
+            {
+                "type": "string",
+                "uiDefinition": {"constraints": {"hidden": "false", "required": "false"}},
+            },
+        ),
+    ),
 )
 def tenant_claim(ctx: Context) -> Iterator[Finding]:
     for name, node in _parameters(ctx):
@@ -430,6 +462,21 @@ def tenant_claim(ctx: Context) -> Iterator[Finding]:
     "oAuthSettings: a known identityProvider, its customParameters, a known redirectMode",
     "PPC schemas/paconn-apiProperties.schema.json; MIRROR-STATS",
     "run time: an oauthSetting without oAuthSettings or identityProvider cannot sign in (error)",
+    example=(
+        Change(
+            "apiProperties.json",
+            "/properties/connectionParameters/token",
+            {
+                "type": "oauthSetting",
+                "oAuthSettings": {
+                    "identityProvider": "oauth2",
+                    "clientId": "client",
+                    "redirectMode": "Local",
+                    "customParameters": {"loginUri": {"value": "https://login.example.com"}},
+                },
+            },
+        ),
+    ),
 )
 def oauth_settings(ctx: Context) -> Iterator[Finding]:
     for _, node in _parameters(ctx):
@@ -476,6 +523,7 @@ def _provider(ctx: Context, settings: Node) -> Iterator[Finding]:
     Level.WARNING,
     "publisher and stackOwner are company names, without e-mail addresses or URLs",
     "D-CERT; PR#523",
+    example=(Change("apiProperties.json", "/properties/publisher", "jane@example.com"),),
 )
 def publisher_names(ctx: Context) -> Iterator[Finding]:
     props = ctx.properties
@@ -491,6 +539,21 @@ def publisher_names(ctx: Context) -> Iterator[Finding]:
     Level.WARNING,
     "constraints.hidden on token:* parameters is a boolean",
     "PR#1421 (service validator: Expected Boolean but got String)",
+    example=(
+        Change(
+            "apiProperties.json",
+            "/properties/connectionParameters/token:TenantId",
+            {
+                "type": "string",
+                "metadata": {"sourceType": "AzureActiveDirectoryTenant"},
+                "uiDefinition": {
+                    "displayName": "Tenant",
+                    "description": "The tenant ID of for the Azure Active Directory application",
+                    "constraints": {"hidden": "true", "required": "false"},
+                },
+            },
+        ),
+    ),
 )
 def hidden_boolean(ctx: Context) -> Iterator[Finding]:
     for name, node in _parameters(ctx):

@@ -17,7 +17,7 @@ from generator.validate.reader import (
     PROPERTIES,
     SWAGGER,
 )
-from generator.validate.rule import Rule, rule
+from generator.validate.rule import REMOVE, Change, Rule, rule
 from generator.validate.rules.common import PNG_DEPTHS, PNG_SIGNATURE, _properties, png_size
 from generator.validate.shapes import (
     JsonObject,
@@ -36,7 +36,13 @@ MAX_SWAGGER_BYTES = 1_048_576
 
 # D-CERT: "should not exceed 1 MB", a certification guideline; a published certified
 # connector ships 1.1 MB.
-@rule("CERT-18", Level.WARNING, "apiDefinition.swagger.json is at most 1 MB", "D-CERT")
+@rule(
+    "CERT-18",
+    Level.WARNING,
+    "apiDefinition.swagger.json is at most 1 MB",
+    "D-CERT",
+    example=(Change("apiDefinition.swagger.json", "/info/x-padding", "x" * 1_048_576),),
+)
 def swagger_size(ctx: Context) -> Iterator[Finding]:
     size = ctx.sizes.get(SWAGGER, 0)
     if size > MAX_SWAGGER_BYTES:
@@ -50,6 +56,13 @@ def swagger_size(ctx: Context) -> Iterator[Finding]:
     Level.WARNING,
     "2xx response schemas are not empty ({}) unless dynamic",
     "D-CERT; PR#1316; PR#1610",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1app~1form~1fields.json/get/responses/200/schema",
+            {},
+        ),
+    ),
 )
 def empty_schemas(ctx: Context) -> Iterator[Finding]:
     for response in of_role(ctx.swagger, Role.RESPONSE):
@@ -119,6 +132,9 @@ def _info(ctx: Context) -> Node | None:
     Level.WARNING,
     "info.title is at most 30 characters (SWAGGER-01: it is present)",
     "D-CERT; PR#3407",
+    example=(
+        Change("apiDefinition.swagger.json", "/info/title", "kintone records and apps manager"),
+    ),
 )
 def title_length(ctx: Context) -> Iterator[Finding]:
     info = _info(ctx)
@@ -128,7 +144,13 @@ def title_length(ctx: Context) -> Iterator[Finding]:
         yield ctx.report(SWAGGER, info.at("title"), message)
 
 
-@rule("CERT-02", Level.WARNING, "info.title has no word 'API' or 'Connector'", "D-CERT; PR#3407")
+@rule(
+    "CERT-02",
+    Level.WARNING,
+    "info.title has no word 'API' or 'Connector'",
+    "D-CERT; PR#3407",
+    example=(Change("apiDefinition.swagger.json", "/info/title", "kintone API"),),
+)
 def title_words(ctx: Context) -> Iterator[Finding]:
     info = _info(ctx)
     title = text(info.value.get("title")) if info is not None else None
@@ -143,6 +165,7 @@ def title_words(ctx: Context) -> Iterator[Finding]:
     Level.WARNING,
     "info.description has 30 to 500 characters (PKG-07: it is present)",
     "D-CERT; PR#550; PR#4181",
+    example=(Change("apiDefinition.swagger.json", "/info/description", "kintone records."),),
 )
 def description_length(ctx: Context) -> Iterator[Finding]:
     info = _info(ctx)
@@ -160,6 +183,13 @@ def description_length(ctx: Context) -> Iterator[Finding]:
     Level.WARNING,
     "info.description names no product (Power Apps, Power Automate, Logic Apps)",
     "D-CERT; PR#550",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/info/description",
+            "Use kintone records in Power Automate flows.",
+        ),
+    ),
 )
 def description_products(ctx: Context) -> Iterator[Finding]:
     info = _info(ctx)
@@ -170,7 +200,13 @@ def description_products(ctx: Context) -> Iterator[Finding]:
         yield ctx.report(SWAGGER, info.at("description"), message)
 
 
-@rule("CERT-07", Level.WARNING, "info.contact has name, url and email", "D-CERT; PR#683; PR#1095")
+@rule(
+    "CERT-07",
+    Level.WARNING,
+    "info.contact has name, url and email",
+    "D-CERT; PR#683; PR#1095",
+    example=(Change("apiDefinition.swagger.json", "/info/contact", REMOVE),),
+)
 def contact(ctx: Context) -> Iterator[Finding]:
     info = _info(ctx)
     if info is None:
@@ -201,6 +237,7 @@ def _metadata(swagger: JsonObject | None) -> dict[str, tuple[int, object]]:
     Level.WARNING,
     "x-ms-connector-metadata has Website, Privacy policy and Categories",
     "D-CERT; PR#4077; PR#683",
+    example=(Change("apiDefinition.swagger.json", "/x-ms-connector-metadata", REMOVE),),
 )
 def connector_metadata(ctx: Context) -> Iterator[Finding]:
     swagger = ctx.swagger
@@ -227,6 +264,13 @@ def connector_metadata(ctx: Context) -> Iterator[Finding]:
     Level.WARNING,
     "Categories: at most 2, separated by ';', each from the certification list",
     "D-CERT; PR#4077; D-VAL",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/x-ms-connector-metadata/2/propertyValue",
+            "AI;Data;Finance",
+        ),
+    ),
 )
 def categories(ctx: Context) -> Iterator[Finding]:
     entry = _metadata(ctx.swagger).get("Categories")
@@ -257,6 +301,7 @@ _NON_PRODUCTION = re.compile(
     Level.WARNING,
     "info.title ends with a letter or digit (no punctuation, space or newline)",
     "D-CERT",
+    example=(Change("apiDefinition.swagger.json", "/info/title", "kintone!"),),
 )
 def title_end(ctx: Context) -> Iterator[Finding]:
     info = as_object((ctx.swagger or {}).get("info"))
@@ -271,6 +316,11 @@ def title_end(ctx: Context) -> Iterator[Finding]:
     Level.WARNING,
     "operation descriptions are sentences (end with punctuation) and differ from the summary",
     "D-CERT; D-STD",
+    example=(
+        Change(
+            "apiDefinition.swagger.json", "/paths/~1k~1v1~1apps.json/get/description", "List apps"
+        ),
+    ),
 )
 def descriptions(ctx: Context) -> Iterator[Finding]:
     for op in operations(ctx.swagger):
@@ -290,6 +340,7 @@ def descriptions(ctx: Context) -> Iterator[Finding]:
     Level.WARNING,
     "host is a production host (no dev, test, staging, localhost or IP address)",
     "D-CERT",
+    example=(Change("apiDefinition.swagger.json", "/host", "staging.cybozu.com"),),
 )
 def production_host(ctx: Context) -> Iterator[Finding]:
     host = (ctx.swagger or {}).get("host")
@@ -323,6 +374,9 @@ _PASCAL_CASE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
     Level.WARNING,
     "every operation has summary, description and x-ms-visibility",
     "D-CERT",
+    example=(
+        Change("apiDefinition.swagger.json", "/paths/~1k~1v1~1apps.json/get/description", REMOVE),
+    ),
 )
 def operation_texts(ctx: Context) -> Iterator[Finding]:
     for op in operations(ctx.swagger):
@@ -338,6 +392,9 @@ def operation_texts(ctx: Context) -> Iterator[Finding]:
     Level.WARNING,
     "operation summaries: at most 80 characters, none of / \\ < > * % & ?, no trailing punctuation",
     "D-CERT; D-STR; PR#1095",
+    example=(
+        Change("apiDefinition.swagger.json", "/paths/~1k~1v1~1apps.json/get/summary", "List apps."),
+    ),
 )
 def summary_style(ctx: Context) -> Iterator[Finding]:
     for op in operations(ctx.swagger):
@@ -362,6 +419,13 @@ def _summary_problems(summary: str) -> Iterator[str]:
     Level.WARNING,
     "every parameter (body included) has x-ms-summary and description",
     "PR#3407; PR#550; PR#3841",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1record.json/post/parameters/0/description",
+            REMOVE,
+        ),
+    ),
 )
 def parameter_texts(ctx: Context) -> Iterator[Finding]:
     for param in parameter_definitions(ctx.swagger):
@@ -375,6 +439,13 @@ def parameter_texts(ctx: Context) -> Iterator[Finding]:
     Level.WARNING,
     "no schema on a 'default' response (VAL-26: a 2xx response exists)",
     "D-CERT; D-STD; PR#3841; PR#4181",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1apps.json/get/responses/default",
+            {"description": "Error.", "schema": {}},
+        ),
+    ),
 )
 def responses(ctx: Context) -> Iterator[Finding]:
     for op in operations(ctx.swagger):
@@ -384,7 +455,19 @@ def responses(ctx: Context) -> Iterator[Finding]:
             yield ctx.report(SWAGGER, default.at("schema"), "the 'default' response has a schema")
 
 
-@rule("CERT-16", Level.WARNING, "operationIds are PascalCase without '-' or '_'", "D-STD; D-VAL")
+@rule(
+    "CERT-16",
+    Level.WARNING,
+    "operationIds are PascalCase without '-' or '_'",
+    "D-STD; D-VAL",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1record.json/post/operationId",
+            "add_record",
+        ),
+    ),
+)
 def operation_id_style(ctx: Context) -> Iterator[Finding]:
     for op in operations(ctx.swagger):
         op_id = op.operation_id
@@ -404,6 +487,7 @@ _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
     Level.WARNING,
     "publisher and stackOwner are present",
     "D-CERT; PR#918; PR#523",
+    example=(Change("apiProperties.json", "/properties/publisher", REMOVE),),
 )
 def publisher(ctx: Context) -> Iterator[Finding]:
     props = _properties(ctx)
@@ -420,6 +504,7 @@ def publisher(ctx: Context) -> Iterator[Finding]:
     "iconBrandColor is #RRGGBB (error) and not #ffffff or #007ee5 (warning)",
     "PPC pull_request_template; PPC README",
     "import: the apiProperties schema requires a #RRGGBB colour",
+    example=(Change("apiProperties.json", "/properties/iconBrandColor", "orange"),),
 )
 def brand_color(ctx: Context) -> Iterator[Finding]:
     props = _properties(ctx)
@@ -524,6 +609,13 @@ def _hex(colour: str) -> tuple[int, int, int] | None:
     Level.WARNING,
     "icon.png is 230x230 with an opaque, non-white background of the iconBrandColor",
     "D-CERT; PR#3473",
+    example=(
+        Change(
+            "icon.png",
+            None,
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x03\x00\x00\x00\x02\x08\x02\x00\x00\x00\x12\x16\xf1M\x00\x00\x00\x10IDATx\x9cc\xf8\xba\x85\x01\x82\x18\xe0,\x00in\t\xf7L\x97@\x16\x00\x00\x00\x00IEND\xaeB`\x82",
+        ),
+    ),
 )
 def icon_background(ctx: Context) -> Iterator[Finding]:
     if ctx.icon is None or png_size(ctx.icon) is None:
@@ -564,6 +656,7 @@ def _distance(expected: tuple[int, int, int], colour: tuple[int, int, int, int])
     Level.WARNING,
     "readme.md has the template's required sections and a real title",
     "PPC templates/certified-connectors/readme.md; PR#2133",
+    example=(Change("readme.md", None, "# Title\n\n## Publisher: Example\n\n## Prerequisites\n"),),
 )
 def readme_sections(ctx: Context) -> Iterator[Finding]:
     readme = ctx.readme

@@ -22,7 +22,7 @@ from generator.validate.reader import (
     PROPERTIES,
     SCRIPT,
 )
-from generator.validate.rule import Rule, reported_elsewhere, rule
+from generator.validate.rule import Change, Edit, Rule, reported_elsewhere, rule
 from generator.validate.rules.common import ALLOWED_NAMESPACES, disallowed_namespace, dispatches
 from generator.validate.shapes import (
     JsonObject,
@@ -70,6 +70,9 @@ _MODIFIERS = frozenset(
     Level.WARNING,
     "script.csx: using directives import only the allowed namespaces",
     SOURCE + "; PR#3478",
+    example=(
+        Edit("script.csx", "public class Script", "using Contoso.Internal;\npublic class Script"),
+    ),
 )
 def using_directives(ctx: Context) -> Iterator[Finding]:
     source = _source(ctx)
@@ -91,6 +94,14 @@ def using_directives(ctx: Context) -> Iterator[Finding]:
     Level.WARNING,
     "script.csx: qualified names (System.X.Y, using aliases) stay in allowed namespaces",
     SOURCE + "; PR#3478",
+    example=(
+        Edit(
+            "script.csx",
+            "var properties = new JObject();",
+            "var culture = System.Globalization.CultureInfo.InvariantCulture;\n"
+            "        var properties = new JObject();",
+        ),
+    ),
 )
 def qualified_names(ctx: Context) -> Iterator[Finding]:
     source = _source(ctx)
@@ -114,6 +125,13 @@ def qualified_names(ctx: Context) -> Iterator[Finding]:
     Level.WARNING,
     "script.csx: no new HttpClient; outgoing calls use Context.SendAsync",
     SOURCE,
+    example=(
+        Edit(
+            "script.csx",
+            "var properties = new JObject();",
+            "var client = new HttpClient();\n        var properties = new JObject();",
+        ),
+    ),
 )
 def no_http_client(ctx: Context) -> Iterator[Finding]:
     source = _source(ctx)
@@ -134,6 +152,7 @@ def no_http_client(ctx: Context) -> Iterator[Finding]:
     "script.csx: the ExecuteAsync override is public Task<HttpResponseMessage> ExecuteAsync()",
     SOURCE,
     "run time: any other signature does not override ScriptBase.ExecuteAsync; no compile",
+    example=(Edit("script.csx", "ExecuteAsync()", "ExecuteAsync(int attempt)"),),
 )
 def execute_signature(ctx: Context) -> Iterator[Finding]:
     source = _source(ctx)
@@ -183,6 +202,7 @@ def _signature_problems(header: str, parameters: str) -> list[str]:
     Level.WARNING,
     "script.csx: operations it dispatches on are routed to it (scriptOperations, swagger)",
     "D-CODE; PPC tools/paconn-cli/README.md (our inference)",
+    example=(Edit("script.csx", '"GetRecordSchema")', '"GetRecordSchemaV2")'),),
 )
 def dispatched_operations(ctx: Context) -> Iterator[Finding]:
     source = _source(ctx)
@@ -228,6 +248,28 @@ def _operation_ids(ctx: Context) -> set[str] | None:
     Level.WARNING,
     "script.csx: every operation a setheader policy reaches runs the script that reads the header",
     "D-CODE; power-platform.md §3.6 (our inference: unscripted operations send the raw header)",
+    example=(
+        Change(
+            PROPERTIES,
+            "/properties/policyTemplateInstances/-",
+            {
+                "templateId": "setheader",
+                "title": "Password header",
+                "parameters": {
+                    "x-ms-apimTemplateParameter.name": "X-Private-Password",
+                    "x-ms-apimTemplateParameter.value": "@connectionParameters('api_key')",
+                    "x-ms-apimTemplateParameter.existsAction": "override",
+                    "x-ms-apimTemplate-parameterTrigger": "request",
+                },
+            },
+        ),
+        Edit(
+            SCRIPT,
+            "var properties = new JObject();",
+            'var password = this.Context.Request.Headers.GetValues("X-Private-Password");\n'
+            "        var properties = new JObject();",
+        ),
+    ),
 )
 def consumed_headers(ctx: Context) -> Iterator[Finding]:
     source = _source(ctx)
@@ -287,6 +329,27 @@ def _dotted(name: str) -> str:
     return re.sub(r"\s+", "", name)
 
 
+# The smallest script the platform accepts, for the examples of check-script's rules.
+_MINIMAL_SCRIPT = """using System.Net.Http;
+using System.Threading.Tasks;
+
+public class Script : ScriptBase
+{
+    public override async Task<HttpResponseMessage> ExecuteAsync()
+    {
+        BODY
+    }
+}
+"""
+
+
+def _script(body: str) -> Change:
+    """The whole script.csx: the minimal script with ``body`` in ExecuteAsync."""
+    return Change(SCRIPT, None, _MINIMAL_SCRIPT.replace("BODY", body))
+
+
+_FORWARD = "return await this.Context.SendAsync(this.Context.Request, this.CancellationToken);"
+
 # Reported by check-script, which compiles script.csx with mono's mcs and runs it; listed here
 # so that `rules` and `rules --explain` show them. check-script's findings use these ids.
 CHECK_SCRIPT = "check-script"
@@ -300,8 +363,8 @@ COMPILE_ERROR = reported_elsewhere(
     reported_by=CHECK_SCRIPT,
     explanation="check-script compiles script.csx against a ScriptBase like the platform's, "
     "with only the assemblies the platform allows, and reports each compiler error (CSxxxx) "
-    "at its line. Minimal failing example: a script whose ExecuteAsync returns a string "
-    "where an int is declared (`int n = \"x\";` gives CS0029).",
+    "at its line.",
+    example=(_script('int count = "x";\n        ' + _FORWARD),),
 )
 COMPILE_WARNING = reported_elsewhere(
     "CODE-11",
@@ -311,8 +374,8 @@ COMPILE_WARNING = reported_elsewhere(
     reported_by=CHECK_SCRIPT,
     explanation="Each compiler warning (CSxxxx) at its line: it compiles, but the warning "
     "usually points at a real defect (an async method without await, a member hiding "
-    "ScriptBase's). Minimal failing example: `public async Task<int> F() { return 1; }` "
-    "(CS1998).",
+    "ScriptBase's).",
+    example=(_script("return new HttpResponseMessage();"),),
 )
 VECTOR_MISMATCH = reported_elsewhere(
     "CODE-12",
@@ -325,8 +388,8 @@ VECTOR_MISMATCH = reported_elsewhere(
     explanation="For a script generated by kintone-connector, check-script runs every shared "
     "vector (a request, kintone's canned answer, the expected output) through the compiled "
     "script and reports each difference in status, headers, body or upstream requests. "
-    "Minimal failing example: a generated script edited so that an operation drops a field "
-    "of kintone's answer.",
+    "No minimal example: it needs a whole generated script and its vectors; edit a generated "
+    "connector's script.csx so that an operation drops a field of kintone's answer.",
 )
 RUN_TIME = reported_elsewhere(
     "CODE-13",
@@ -336,8 +399,9 @@ RUN_TIME = reported_elsewhere(
     "run time: the platform stops a script that runs longer than 5 seconds",
     reported_by=CHECK_SCRIPT,
     explanation="check-script times every vector's run per operation and prints p50 and max. "
-    "A run past half the limit is a warning, past the limit an error. Minimal failing "
-    "example: an operation whose code waits (`await Task.Delay(6000);`) before answering.",
+    "A run past half the limit is a warning, past the limit an error. No minimal example: "
+    "it needs a generated script and its vectors; an operation whose code waits "
+    "(await Task.Delay(6000);) before answering fails it.",
 )
 
 RULES: tuple[Rule, ...] = (

@@ -11,7 +11,7 @@ from generator.validate.reader import (
     JSON_FILES,
     problem_position,
 )
-from generator.validate.rule import Rule, rule
+from generator.validate.rule import Change, Edit, Rule, rule
 
 
 @rule(
@@ -20,6 +20,7 @@ from generator.validate.rule import Rule, rule
     "JSON files are UTF-8 (BOM accepted) strict JSON",
     "RFC 8259",
     "import: the platform parses both files as JSON and refuses a file that does not parse",
+    example=(Change("settings.json", None, '{\n  "environment": NaN\n}\n'),),
 )
 def json_decodes(ctx: Context) -> Iterator[Finding]:
     for name in JSON_FILES:
@@ -31,7 +32,19 @@ def json_decodes(ctx: Context) -> Iterator[Finding]:
             yield ctx.report(name, where, problem)
 
 
-@rule("JSON-02", Level.WARNING, "no object repeats a key (the last one silently wins)", "RFC 8259")
+@rule(
+    "JSON-02",
+    Level.WARNING,
+    "no object repeats a key (the last one silently wins)",
+    "RFC 8259",
+    example=(
+        Edit(
+            "apiDefinition.swagger.json",
+            '"swagger": "2.0",',
+            '"swagger": "2.0",\n  "swagger": "2.0",',
+        ),
+    ),
+)
 def duplicate_keys(ctx: Context) -> Iterator[Finding]:
     for name in JSON_FILES:
         if name in ctx.duplicated and name in ctx.texts:

@@ -22,7 +22,7 @@ from generator.validate.reader import (
     SETTINGS,
     SWAGGER,
 )
-from generator.validate.rule import Rule, rule
+from generator.validate.rule import REMOVE, Change, Rule, rule
 from generator.validate.rules.common import PNG_DEPTHS, png_size
 from generator.validate.shapes import (
     as_list,
@@ -38,6 +38,7 @@ from generator.validate.shapes import (
     "apiDefinition.swagger.json and apiProperties.json are present",
     "PPC README",
     "import: paconn and pac upload the definition and the properties together; nothing to import",
+    example=(Change("apiProperties.json", None, REMOVE),),
 )
 def required_files(ctx: Context) -> Iterator[Finding]:
     for name in (SWAGGER, PROPERTIES):
@@ -51,6 +52,7 @@ def required_files(ctx: Context) -> Iterator[Finding]:
     "info.description is present (paconn create reads it unconditionally)",
     "PPC tools/paconn-cli/paconn/operations/upsert.py",
     "import: paconn create reads info.description and fails without it",
+    example=(Change("apiDefinition.swagger.json", "/info/description", REMOVE),),
 )
 def paconn_description(ctx: Context) -> Iterator[Finding]:
     swagger = ctx.swagger
@@ -96,6 +98,7 @@ _SCRIPT_CLASS = re.compile(r"\bclass\s+Script\s*:\s*ScriptBase\b")
     "icon.png is a PNG image (a JPEG: warning; its size: CERT-21)",
     "PPC pull_request_template; D-CERT",
     "import: the icon is uploaded with the connector; a file that is no image is refused",
+    example=(Change("icon.png", None, "GIF89a\x02\x00\x02\x00"),),
 )
 def icon(ctx: Context) -> Iterator[Finding]:
     if ctx.icon is None:
@@ -126,6 +129,7 @@ def png_format(data: bytes) -> tuple[int, int]:
     "script.csx: at most 1 MB, Script : ScriptBase with ExecuteAsync; scriptOperations (warning)",
     "D-CODE; PPC tools/paconn-cli/README.md",
     "run time: the platform runs class Script's ExecuteAsync, and takes code of at most 1 MB",
+    example=(Change("script.csx", None, REMOVE),),
 )
 def script(ctx: Context) -> Iterator[Finding]:
     yield from _script_operations(ctx)
@@ -157,6 +161,7 @@ def _script_operations(ctx: Context) -> Iterator[Finding]:
     "settings.json: environment is an environment id (GUID); other keys are paconn's (warning)",
     "PPC schemas/paconn-settings.schema.json; settingsserializer.py",
     "import: paconn sends the environment id to the service, which refuses a malformed one",
+    example=(Change("settings.json", "", []),),
 )
 def settings(ctx: Context) -> Iterator[Finding]:
     if SETTINGS not in ctx.documents:
@@ -227,6 +232,7 @@ def _looks_random(value: str) -> bool:
     Level.WARNING,
     "no credentials in the files: known key formats, secret-like values (not the docs' examples)",
     "PPC README; PPC .pipelines/security.yml (CredScan)",
+    example=(Change("settings.json", "/clientSecret", "Zq3v9XkL2mP8rT5wY7bN1cF4hJ6dS0aE"),),
 )
 def secrets(ctx: Context) -> Iterator[Finding]:
     for name in JSON_FILES:

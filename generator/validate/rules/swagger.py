@@ -13,7 +13,7 @@ from generator.validate.context import Context
 from generator.validate.reader import (
     SWAGGER,
 )
-from generator.validate.rule import Rule, rule
+from generator.validate.rule import Change, Rule, rule
 from generator.validate.shapes import (
     Node,
     Tokens,
@@ -41,6 +41,7 @@ _SHAPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolea
     "apiDefinition.swagger.json conforms to Swagger 2.0 (openapi-spec-validator)",
     "OpenAPI 2.0 specification; PPC schemas/apiDefinition.swagger.schema.json",
     "import: the platform reads the definition as Swagger 2.0; a wrong shape is refused",
+    example=(Change("apiDefinition.swagger.json", "", []),),
 )
 def swagger_conforms(ctx: Context) -> Iterator[Finding]:
     if SWAGGER not in ctx.documents:

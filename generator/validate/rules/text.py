@@ -12,7 +12,7 @@ from generator.validate.reader import (
     problem_position,
     utf8_problem,
 )
-from generator.validate.rule import Rule, rule
+from generator.validate.rule import Change, Rule, rule
 
 
 @rule(
@@ -21,6 +21,7 @@ from generator.validate.rule import Rule, rule
     "readme.md and script.csx are UTF-8 text (BOM accepted)",
     "PPC templates/certified-connectors/readme.md; D-CODE",
     "import: paconn and pac read script.csx as UTF-8 text; a readme is only a warning",
+    example=(Change("readme.md", None, b"# kintone\n\n## Publisher: Exemple Soci\xe9t\xe9\n"),),
 )
 def text_is_utf8(ctx: Context) -> Iterator[Finding]:
     for name, data in ctx.files.items():

@@ -10,7 +10,7 @@ from generator.validate.reader import (
     PROPERTIES,
     SWAGGER,
 )
-from generator.validate.rule import Rule, rule
+from generator.validate.rule import REMOVE, Change, Rule, rule
 from generator.validate.rules.common import NOTIFICATION_CONTENT, notification_urls, policies
 from generator.validate.shapes import (
     JsonObject,
@@ -39,6 +39,14 @@ def is_polling(swagger: JsonObject | None, op: Operation) -> bool:
     Level.WARNING,
     "polling triggers declare their output: a 2xx response schema, trigger metadata or a policy",
     "D-EXT (x-ms-trigger, x-ms-trigger-metadata); PPC schema (pollingtrigger)",
+    example=(
+        Change("apiDefinition.swagger.json", "/paths/~1k~1v1~1apps.json/get/x-ms-trigger", "batch"),
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1apps.json/get/responses/200/schema",
+            REMOVE,
+        ),
+    ),
 )
 def polling_triggers(ctx: Context) -> Iterator[Finding]:
     covered, all_covered = _polling_policy_operations(ctx)

@@ -26,7 +26,7 @@ from generator.validate.dynamic import (
 from generator.validate.reader import (
     SWAGGER,
 )
-from generator.validate.rule import Rule, rule
+from generator.validate.rule import REMOVE, Change, Rule, rule
 from generator.validate.rules.common import (
     NOTIFICATION_CONTENT,
     NOTIFICATION_URL,
@@ -85,6 +85,21 @@ def _kinds(swagger: JsonObject | None, op: Operation) -> Counter[str]:
     Level.WARNING,
     "GET and HEAD operations take no body or formData parameter",
     "D-VAL (BodyOrFormDataParameterInFetchOperationNotAllowed)",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1apps.json/get/parameters",
+            [
+                {
+                    "name": "body",
+                    "in": "body",
+                    "schema": {"type": "object"},
+                    "x-ms-summary": "Body",
+                    "description": "A body.",
+                }
+            ],
+        ),
+    ),
 )
 def fetch_without_body(ctx: Context) -> Iterator[Finding]:
     for op in operations(ctx.swagger):
@@ -101,6 +116,7 @@ def fetch_without_body(ctx: Context) -> Iterator[Finding]:
     Level.WARNING,
     "operations with a body or formData declare a supported MIME type in 'consumes'",
     "D-VAL (ConsumesMissing); PR#1095",
+    example=(Change("apiDefinition.swagger.json", "/consumes", REMOVE),),
 )
 def consumes(ctx: Context) -> Iterator[Finding]:
     for op in operations(ctx.swagger):
@@ -118,6 +134,7 @@ def consumes(ctx: Context) -> Iterator[Finding]:
     Level.WARNING,
     "path templates differ in more than variable names or letter case",
     "D-VAL (DuplicateOperationPath, PathRedefined)",
+    example=(Change("apiDefinition.swagger.json", "/paths/~1K~1v1~1Apps.json", {}),),
 )
 def duplicate_paths(ctx: Context) -> Iterator[Finding]:
     paths = as_object((ctx.swagger or {}).get("paths"))
@@ -138,6 +155,13 @@ def duplicate_paths(ctx: Context) -> Iterator[Finding]:
     Level.INFO,
     "at most one response of an operation carries a schema",
     "D-VAL (OperationHasManyResponsesWithSchema)",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1apps.json/get/responses/400",
+            {"description": "Bad.", "schema": {"type": "object"}},
+        ),
+    ),
 )
 def responses_with_schema(ctx: Context) -> Iterator[Finding]:
     for op in operations(ctx.swagger):
@@ -157,6 +181,13 @@ def responses_with_schema(ctx: Context) -> Iterator[Finding]:
     Level.WARNING,
     "every operation's responses include a 2xx (SWAGGER-01: the responses key is present)",
     "D-VAL (OperationMustHaveResponse, OperationShouldHaveSuccessfulResponse); D-CERT",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1webhooks~1{webhookId}/delete/responses",
+            {},
+        ),
+    ),
 )
 def success_response(ctx: Context) -> Iterator[Finding]:
     for op in operations(ctx.swagger):
@@ -176,6 +207,19 @@ def success_response(ctx: Context) -> Iterator[Finding]:
     "parameters are unique by name and location; at most one body; body and formData never mixed",
     "D-VAL (OperationParametersAreNotUnique, ...ContainMultipleBodyParameters); D-VAL (VAL-37)",
     "run time: inputs are sent by name and place and as one body; the request cannot be built",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1app~1form~1fields.json/get/parameters/1",
+            {
+                "name": "app",
+                "in": "query",
+                "type": "string",
+                "x-ms-summary": "App",
+                "description": "The app.",
+            },
+        ),
+    ),
 )
 def unique_parameters(ctx: Context) -> Iterator[Finding]:
     for holder in of_role(ctx.swagger, Role.PATH, Role.OPERATION):
@@ -208,6 +252,7 @@ def _parameter_key(raw: object) -> tuple[str, str] | None:
     "paths start with '/', have balanced {variables} without defaults; no '?' or '#' (warning)",
     "D-VAL (OperationPathMustStartWithSlash, ...TemplateNotValid, ...MayNotContainQueryOrFragment)",
     "run time: the request URL is built from the path template, which cannot be filled",
+    example=(Change("apiDefinition.swagger.json", "/paths/~1k~1v1~1{app", {}),),
 )
 def path_shape(ctx: Context) -> Iterator[Finding]:
     paths = as_object((ctx.swagger or {}).get("paths"))
@@ -232,6 +277,18 @@ def path_shape(ctx: Context) -> Iterator[Finding]:
     f"at most {MAX_OPERATIONS} operations per connector",
     "D-FAQ; D-VAL (TotalOperationsCountExceedsMaxAllowed)",
     "import: the platform limits a connector to 256 operations (D-FAQ)",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths",
+            {
+                f"/p{i}": {
+                    "get": {"operationId": f"Op{i}", "responses": {"200": {"description": "OK."}}}
+                }
+                for i in range(257)
+            },
+        ),
+    ),
 )
 def operation_count(ctx: Context) -> Iterator[Finding]:
     count = sum(1 for _ in operations(ctx.swagger))
@@ -245,6 +302,13 @@ def operation_count(ctx: Context) -> Iterator[Finding]:
     Level.WARNING,
     "consumes/produces use supported MIME types; path items are not $refs",
     "D-VAL (MimeTypeNotSupported, PathItemRefNotSuppored); PR#1095",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1record.json/post/consumes",
+            ["application/xml"],
+        ),
+    ),
 )
 def mime_types(ctx: Context) -> Iterator[Finding]:
     for holder in of_role(ctx.swagger, Role.ROOT, Role.OPERATION):
@@ -270,6 +334,13 @@ def _supported_mime(key: str, value: str) -> bool:
     Level.WARNING,
     "type 'file' only on formData parameters or a response's root schema",
     "D-VAL (FileParameterMustBeInFormData, SchemaTypeFileNotValid)",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1app~1form~1fields.json/get/parameters/0/type",
+            "file",
+        ),
+    ),
 )
 def file_type(ctx: Context) -> Iterator[Finding]:
     for role, node in _file_typed(ctx.swagger):
@@ -306,6 +377,29 @@ _REF_SECTIONS = {
     Level.WARNING,
     "$refs point into the section of their kind (#/parameters, #/responses, #/definitions)",
     "D-VAL (ParameterReferenceNotValid, ResponseReferenceNotValid, SchemaReferenceNotValid)",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/parameters",
+            {
+                "App": {
+                    "name": "lang",
+                    "in": "query",
+                    "type": "string",
+                    "x-ms-visibility": "internal",
+                    "default": "en",
+                    "required": True,
+                    "x-ms-summary": "Language",
+                    "description": "The language of the names.",
+                }
+            },
+        ),
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1record.json/post/responses/200/schema/$ref",
+            "#/parameters/App",
+        ),
+    ),
 )
 def ref_sections(ctx: Context) -> Iterator[Finding]:
     for role, node in _with_refs(ctx.swagger):
@@ -328,6 +422,7 @@ def _with_refs(swagger: JsonObject | None) -> Iterator[tuple[Role, Node]]:
     "schemes are http or https; host is a bare host name; basePath starts with '/'",
     "D-VAL (SchemeNotSupported, HostNameNotValid, BasePathNotValid)",
     "run time: the request URL is scheme://host/basePath/path; these values break it",
+    example=(Change("apiDefinition.swagger.json", "/schemes", ["wss"]),),
 )
 def host_and_schemes(ctx: Context) -> Iterator[Finding]:
     swagger = ctx.swagger or {}
@@ -349,6 +444,13 @@ def host_and_schemes(ctx: Context) -> Iterator[Finding]:
     "body parameters have a schema (a type too: warning); other parameters a type and no schema",
     "D-VAL (BodyParameterSchemaRequired, NonBodyParameterSchemaNotValid)",
     "import: the platform reads a body's shape from 'schema' and other inputs from 'type'",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1record.json/post/parameters/0/type",
+            "object",
+        ),
+    ),
 )
 def parameter_kinds(ctx: Context) -> Iterator[Finding]:
     for param in of_role(ctx.swagger, Role.PARAMETER):
@@ -371,6 +473,7 @@ def parameter_kinds(ctx: Context) -> Iterator[Finding]:
     Level.WARNING,
     "security requirements name defined security schemes; only OAuth lists scopes",
     "D-VAL (SecurityRequirementMustBeDefined, ...MustHaveEmptyValue)",
+    example=(Change("apiDefinition.swagger.json", "/security", [{"oauth": []}]),),
 )
 def security(ctx: Context) -> Iterator[Finding]:
     swagger = ctx.swagger or {}
@@ -395,6 +498,9 @@ def security(ctx: Context) -> Iterator[Finding]:
     Level.WARNING,
     "tags are declared once; response headers are unique (ignoring case)",
     "D-VAL (TagRedefined, ResponseHeadersAreNotUnique)",
+    example=(
+        Change("apiDefinition.swagger.json", "/tags", [{"name": "Records"}, {"name": "Records"}]),
+    ),
 )
 def unique_names(ctx: Context) -> Iterator[Finding]:
     seen: set[str] = set()
@@ -417,6 +523,13 @@ def unique_names(ctx: Context) -> Iterator[Finding]:
     Level.WARNING,
     "enum, required, schemes, consumes, produces and tag lists have no duplicates",
     "D-VAL (ArrayDuplicateValue)",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1record.json/post/parameters/0/schema/required",
+            ["app", "record", "app"],
+        ),
+    ),
 )
 def duplicate_values(ctx: Context) -> Iterator[Finding]:
     for role, node in _list_holders(ctx.swagger):
@@ -569,6 +682,7 @@ for _name in ("x-ms-trigger",):
     "D-EXT; D-VAL (AdditionalPropertyNotAllowed); PPC schemas/apiDefinition.swagger.schema.json",
     "run time: an x-ms-trigger value other than single or batch leaves the operation no trigger "
     "kind (error; other extensions: warning)",
+    example=(Change("apiDefinition.swagger.json", "/info/x-ms-trigger", "single"),),
 )
 def extension_catalogue(ctx: Context) -> Iterator[Finding]:
     for role, node in role_list(ctx.swagger):
@@ -597,6 +711,13 @@ def _extension(ctx: Context, role: Role, node: Node, key: str, value: object) ->
     Level.WARNING,
     "x-ms-dynamic-schema/-properties sit in the body parameter's schema, not on the parameter",
     "D-VAL (DynamicExtensionDefinitionNotAllowedInParameter); PPC schema",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1record.json/post/parameters/0/x-ms-dynamic-schema",
+            {"operationId": "GetRecordSchema", "parameters": {}},
+        ),
+    ),
 )
 def dynamic_on_body_parameter(ctx: Context) -> Iterator[Finding]:
     for param in of_role(ctx.swagger, Role.PARAMETER):
@@ -616,6 +737,13 @@ NEXT_LINK_NAMES = ("nextLink", "@odata.nextLink")
     Level.WARNING,
     "x-ms-pageable nextLinkName is 'nextLink' or '@odata.nextLink'",
     "D-VAL (InvalidNextLinkNameValue)",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1apps.json/get/x-ms-pageable",
+            {"nextLinkName": "next"},
+        ),
+    ),
 )
 def next_link_name(ctx: Context) -> Iterator[Finding]:
     for op in operations(ctx.swagger):
@@ -632,6 +760,13 @@ def next_link_name(ctx: Context) -> Iterator[Finding]:
     "x-ms-notification only on polling triggers, naming an existing webhook trigger",
     "D-VAL (NotificationExtensionNotSupportedInWebhookOperation, ...MustBeWebhook)",
     "run time: the polling trigger hands over to an operation that is not a webhook trigger",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1apps.json/get/x-ms-notification",
+            {"operationId": "Nowhere"},
+        ),
+    ),
 )
 def notification_extension(ctx: Context) -> Iterator[Finding]:
     index = operation_index(ctx.swagger)
@@ -656,6 +791,13 @@ def notification_extension(ctx: Context) -> Iterator[Finding]:
     Level.WARNING,
     "no x-ms-url-encoding on query parameters",
     "D-VAL (QueryParameterEncodingNotSupported)",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1app~1form~1fields.json/get/parameters/0/x-ms-url-encoding",
+            "single",
+        ),
+    ),
 )
 def query_encoding(ctx: Context) -> Iterator[Finding]:
     for param in of_role(ctx.swagger, Role.PARAMETER):
@@ -669,6 +811,13 @@ def query_encoding(ctx: Context) -> Iterator[Finding]:
     Level.WARNING,
     "x-ms-enum-values lists each value once",
     "D-VAL (DuplicateEnumValuesInExtension)",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1app~1form~1fields.json/get/parameters/0/x-ms-enum-values",
+            [{"value": "1", "displayName": "One"}, {"value": "1", "displayName": "Uno"}],
+        ),
+    ),
 )
 def enum_values_unique(ctx: Context) -> Iterator[Finding]:
     for node in of_role(ctx.swagger, Role.PARAMETER, Role.SCHEMA, Role.ITEMS):
@@ -687,6 +836,13 @@ def enum_values_unique(ctx: Context) -> Iterator[Finding]:
     Level.WARNING,
     "enum values fit the type; x-ms-enum-values values are in 'enum'",
     "D-VAL (InvalidEnumValue, InvalidEnumValuesExtensionValue)",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1app~1form~1fields.json/get/parameters/0/enum",
+            ["1", 2],
+        ),
+    ),
 )
 def enum_values(ctx: Context) -> Iterator[Finding]:
     for node in of_role(ctx.swagger, Role.PARAMETER, Role.SCHEMA, Role.ITEMS):
@@ -722,6 +878,13 @@ _COUNTS = ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "m
     Level.WARNING,
     "arrays declare 'items'; 'required' lists are not empty; 'schemes' is not empty",
     "D-VAL (ArrayHasNoItems, RequiredPropertyArrayEmpty, SchemesArrayEmpty)",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1app~1form~1fields.json/get/responses/200/schema/properties/list",
+            {"type": "array"},
+        ),
+    ),
 )
 def arrays(ctx: Context) -> Iterator[Finding]:
     for node in of_role(ctx.swagger, *_VALUED):
@@ -738,6 +901,13 @@ def arrays(ctx: Context) -> Iterator[Finding]:
     Level.WARNING,
     "defaults fit their type and enum; enums are not empty; multipleOf is above zero",
     "D-VAL (DefaultValueMustMatchType, JsonValueNotInEnum, EnumMustContainAtLeastOneElement)",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1app~1form~1fields.json/get/parameters/0/default",
+            5,
+        ),
+    ),
 )
 def values(ctx: Context) -> Iterator[Finding]:
     for node in of_role(ctx.swagger, *_VALUED):
@@ -770,6 +940,13 @@ def _is_number(value: object) -> TypeGuard[int | float]:
     Level.WARNING,
     "internal inputs are required and have a default (or are the notification url)",
     "D-EXT (x-ms-visibility); D-VAL (InternalPropertyWithDefaultOptional, PropertyMustBeRequired)",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1app~1form~1fields.json/get/parameters/0/x-ms-visibility",
+            "internal",
+        ),
+    ),
 )
 def internal_inputs(ctx: Context) -> Iterator[Finding]:
     for param in of_role(ctx.swagger, Role.PARAMETER):
@@ -811,6 +988,13 @@ def _input_properties(ctx: Context) -> Iterator[tuple[Node, str, Node]]:
     Level.WARNING,
     "'required' names declared properties of an object schema",
     "D-VAL (RequiredPropertyMissing, RequiredPropertyNotOnObject)",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1record.json/post/parameters/0/schema/required",
+            ["app", "record", "fields"],
+        ),
+    ),
 )
 def required_properties(ctx: Context) -> Iterator[Finding]:
     for node in of_role(ctx.swagger, Role.SCHEMA):
@@ -837,6 +1021,18 @@ def _is_open(node: Node) -> bool:
     Level.WARNING,
     "keyword sanity: min <= max, counts >= 0, patterns compile, allowEmptyValue on query/formData",
     "D-VAL (MinimumMustBeLessThanMaximum, PatternShouldBeValidRegularExpression, ...)",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1app~1form~1fields.json/get/parameters/0/minLength",
+            5,
+        ),
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1app~1form~1fields.json/get/parameters/0/maxLength",
+            2,
+        ),
+    ),
 )
 def keywords(ctx: Context) -> Iterator[Finding]:
     for node in of_role(ctx.swagger, *_VALUED):
@@ -874,6 +1070,13 @@ def _compiles(pattern: str) -> bool:
     Level.WARNING,
     "x-ms-summary of inputs and outputs: at most 80 characters",
     "D-VAL (OperationSummaryTooLong); D-CERT; D-STR",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1app~1form~1fields.json/get/parameters/0/x-ms-summary",
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        ),
+    ),
 )
 def field_summaries(ctx: Context) -> Iterator[Finding]:
     for role, node in role_list(ctx.swagger):
@@ -895,6 +1098,13 @@ _TEMPLATE_VARIABLE = re.compile(r"\{([^{}]*)\}")
     "every operation has an operationId, and they are unique",
     "D-VAL",
     "import: the platform names each action and trigger by its operationId",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1webhooks~1{webhookId}/delete/operationId",
+            REMOVE,
+        ),
+    ),
 )
 def operation_ids(ctx: Context) -> Iterator[Finding]:
     first: dict[str, Operation] = {}
@@ -915,6 +1125,13 @@ def operation_ids(ctx: Context) -> Iterator[Finding]:
     "path variables have required 'in: path' parameters (parameters without a variable: warning)",
     "D-VAL",
     "run time: a {variable} without its parameter (or an optional one) leaves the URL unfilled",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1webhooks~1{webhookId}/delete/parameters",
+            REMOVE,
+        ),
+    ),
 )
 def path_parameters(ctx: Context) -> Iterator[Finding]:
     for op in operations(ctx.swagger):
@@ -937,7 +1154,19 @@ def path_parameters(ctx: Context) -> Iterator[Finding]:
             yield ctx.report(SWAGGER, op.at(), message)
 
 
-@rule("VAL-39", Level.WARNING, "path parameters declare x-ms-url-encoding", "D-VAL; PR#1095")
+@rule(
+    "VAL-39",
+    Level.WARNING,
+    "path parameters declare x-ms-url-encoding",
+    "D-VAL; PR#1095",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1webhooks~1{webhookId}/delete/parameters/0/x-ms-url-encoding",
+            REMOVE,
+        ),
+    ),
+)
 def path_encoding(ctx: Context) -> Iterator[Finding]:
     for param in parameter_definitions(ctx.swagger):
         if param.value.get("in") == "path" and "x-ms-url-encoding" not in param.value:
@@ -960,6 +1189,9 @@ def webhooks(swagger: JsonObject | None) -> Iterator[tuple[Operation, list[list[
     "D-VAL; D-WH",
     "run time: without a notification url property the platform cannot hand the service its "
     "callback, so the trigger never fires",
+    example=(
+        Change("apiDefinition.swagger.json", "/paths/~1k~1v1~1webhooks~1{webhookId}", REMOVE),
+    ),
 )
 def webhook_pieces(ctx: Context) -> Iterator[Finding]:
     found = [op for op, _ in webhooks(ctx.swagger)]
@@ -993,6 +1225,13 @@ def _notification_content(ctx: Context, op: Operation) -> Iterator[Finding]:
     "the notification url property is a string (another type: error), internal and required",
     "D-VAL; D-EXT",
     "run time: the platform writes its callback URL, a string, into the property",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1webhooks.json/post/parameters/0/required",
+            False,
+        ),
+    ),
 )
 def notification_url_property(ctx: Context) -> Iterator[Finding]:
     for op, chains in webhooks(ctx.swagger):
@@ -1032,6 +1271,13 @@ def _url_property(ctx: Context, chain: list[Link]) -> Iterator[Finding]:
     Level.WARNING,
     "webhook triggers put their output in x-ms-notification-content, not a 2xx response schema",
     "D-VAL (SchemaDefinitionSetIncorrectly)",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1webhooks.json/post/responses/201/schema",
+            {"type": "object"},
+        ),
+    ),
 )
 def webhook_output(ctx: Context) -> Iterator[Finding]:
     for op, _ in webhooks(ctx.swagger):
@@ -1067,6 +1313,13 @@ MODERN = {
     "x-ms-dynamic-* name an existing operation (its 2xx response declaring the path: warning)",
     "D-VAL; D-EXT",
     "run time: the designer calls the named operation to fill the field; it does not exist",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1app~1form~1fields.json/get/responses/200/schema",
+            REMOVE,
+        ),
+    ),
 )
 def invoked_operations(ctx: Context) -> Iterator[Finding]:
     index = operation_index(ctx.swagger)
@@ -1110,6 +1363,18 @@ def _response_path(ctx: Context, ext: Extension, invoked: Operation) -> Iterator
     Level.WARNING,
     "dynamic-properties itemValuePath equals dynamic-schema value-path without a last 'properties'",
     "D-VAL",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1record.json/post/parameters/0/schema/properties/record/x-ms-dynamic-schema/value-path",
+            "schema/properties",
+        ),
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1record.json/post/parameters/0/schema/properties/record/x-ms-dynamic-properties/itemValuePath",
+            "schema/properties",
+        ),
+    ),
 )
 def item_value_path(ctx: Context) -> Iterator[Finding]:
     for ext in extensions(ctx.swagger):
@@ -1137,6 +1402,13 @@ def _without_properties(path: str) -> str:
     "D-VAL; D-EXT",
     "run time: a reference to no input gives the dynamic call no value (error; an unknown "
     "parameter name of the invoked operation is not sent: warning)",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1record.json/post/parameters/0/schema/properties/record/x-ms-dynamic-schema/parameters/app/parameter",
+            "body.app",
+        ),
+    ),
 )
 def dynamic_parameters(ctx: Context) -> Iterator[Finding]:
     index = operation_index(ctx.swagger)
@@ -1230,6 +1502,18 @@ def _in_body(ext: Extension) -> bool:
     Level.WARNING,
     "x-ms-dynamic-values on a body property or with ambiguous references has an x-ms-dynamic-list",
     "D-VAL (DynamicListExtensionRequiredForAmbiguousReferences, ...ForNonParameterReferences)",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1record.json/post/parameters/0/schema/properties/app/x-ms-dynamic-values/parameters",
+            {"app": {"parameter": "record"}},
+        ),
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1record.json/post/parameters/0/schema/properties/app/x-ms-dynamic-list",
+            REMOVE,
+        ),
+    ),
 )
 def dynamic_list_pairs(ctx: Context) -> Iterator[Finding]:
     yield from _pairs(ctx, "x-ms-dynamic-values")
@@ -1240,6 +1524,13 @@ def dynamic_list_pairs(ctx: Context) -> Iterator[Finding]:
     Level.WARNING,
     "x-ms-dynamic-schema on a body property or with ambiguous references has -properties",
     "D-VAL (DynamicPropertiesExtensionRequiredForAmbiguousReferences, ...NonParameterReferences)",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1record.json/post/parameters/0/schema/properties/record/x-ms-dynamic-properties",
+            REMOVE,
+        ),
+    ),
 )
 def dynamic_properties_pairs(ctx: Context) -> Iterator[Finding]:
     yield from _pairs(ctx, "x-ms-dynamic-schema")
@@ -1277,6 +1568,33 @@ def _needs_partner(swagger: JsonObject | None, ext: Extension, reference: str) -
     Level.WARNING,
     "dynamic-call references do not point at internal inputs (use a static value)",
     "D-VAL (SourcePropertyInternal)",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1app~1form~1fields.json/get/parameters/1",
+            {
+                "name": "lang",
+                "in": "query",
+                "type": "string",
+                "x-ms-visibility": "internal",
+                "default": "en",
+                "required": True,
+                "x-ms-summary": "Language",
+                "description": "The language of the names.",
+            },
+        ),
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1app~1form~1fields.json/get/parameters/0/x-ms-dynamic-values",
+            {
+                "operationId": "ListApps",
+                "parameters": {"lang": {"parameter": "lang"}},
+                "value-collection": "apps",
+                "value-path": "appId",
+                "value-title": "name",
+            },
+        ),
+    ),
 )
 def internal_sources(ctx: Context) -> Iterator[Finding]:
     for ext in extensions(ctx.swagger):
@@ -1301,6 +1619,30 @@ def _source(swagger: JsonObject | None, ext: Extension, reference: str) -> Node 
     Level.WARNING,
     "same-named parameters of the operations of one path agree in type and visibility",
     "D-VAL (ParamtersWithSameNameMustHaveSameTypeAndVisibility)",
+    example=(
+        Change(
+            "apiDefinition.swagger.json",
+            "/paths/~1k~1v1~1webhooks~1{webhookId}/get",
+            {
+                "operationId": "GetWebhook",
+                "summary": "Get a webhook",
+                "description": "Gets a webhook.",
+                "x-ms-visibility": "internal",
+                "parameters": [
+                    {
+                        "name": "webhookId",
+                        "in": "path",
+                        "required": True,
+                        "type": "integer",
+                        "x-ms-url-encoding": "single",
+                        "x-ms-summary": "Webhook ID",
+                        "description": "The webhook.",
+                    }
+                ],
+                "responses": {"200": {"description": "The webhook.", "schema": {"type": "object"}}},
+            },
+        ),
+    ),
 )
 def same_named(ctx: Context) -> Iterator[Finding]:
     first: dict[tuple[str, str], Node] = {}
