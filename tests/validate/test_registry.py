@@ -95,3 +95,8 @@ def test_every_family_has_its_test_module() -> None:
     tested = {p.stem.removeprefix("test_") for p in HERE.glob("test_*.py")}
     families = {m.__name__.rsplit(".", 1)[1] for m in FAMILIES}
     assert families - {"code"} <= tested  # CODE-xx: tests/test_csharp_rules.py, test_csharp_cli.py
+
+
+def test_every_rule_explains_itself() -> None:
+    """`rules --explain` has more to say than the summary: the check's docstring."""
+    assert [r.id for r in RULES.values() if len(r.explanation) < 40] == []

@@ -37,6 +37,9 @@ _CONNECTION_PARAMETER = re.compile(r"@connectionParameters\(\s*['\"]([^'\"]*)['\
     example=(Change("apiProperties.json", "/properties/scriptOperations/0", "GetSchema"),),
 )
 def known_operations(ctx: Context) -> Iterator[Finding]:
+    """A policy or scriptOperations entry that names no operation applies to nothing, usually
+    after an operation was renamed.
+    """
     if ctx.swagger is None:
         return
     index = operation_index(ctx.swagger)
@@ -77,6 +80,9 @@ def _operation_references(ctx: Context) -> Iterator[tuple[str, tuple[str | int, 
     ),
 )
 def policy_connection_parameters(ctx: Context) -> Iterator[Finding]:
+    """@connectionParameters('name') is replaced by that connection parameter's value when a
+    call is made.
+    """
     defined = {name for params in parameter_maps(ctx.properties) for name in params.value}
     folded = {name.lower(): name for name in defined}
     for policy in policies(ctx):
@@ -126,6 +132,9 @@ BEHAVIOUR_KEYS = PROPERTY_KEYS - {"iconBrandColor", "publisher", "stackOwner"}
     example=(Change("apiProperties.json", "", []),),
 )
 def root_shape(ctx: Context) -> Iterator[Finding]:
+    """The platform reads auth, policies and script operations from 'properties' only; anything
+    else at the root is ignored.
+    """
     if PROPERTIES not in ctx.documents:
         return
     root = as_object(ctx.documents[PROPERTIES])
@@ -156,6 +165,7 @@ def root_shape(ctx: Context) -> Iterator[Finding]:
     example=(Change("apiProperties.json", "/properties/iconBrandColor", REMOVE),),
 )
 def brand_color_present(ctx: Context) -> Iterator[Finding]:
+    """The apiProperties schema requires iconBrandColor."""
     props = _properties(ctx)
     if props is not None and not isinstance(props.value.get("iconBrandColor"), str):
         yield ctx.report(PROPERTIES, props.pointer, "'iconBrandColor' (a string) is required")
@@ -169,6 +179,9 @@ def brand_color_present(ctx: Context) -> Iterator[Finding]:
     example=(Change("apiProperties.json", "/properties/displayName", "kintone"),),
 )
 def known_keys(ctx: Context) -> Iterator[Finding]:
+    """paconn and the portal ignore keys under 'properties' that they do not know; they are
+    usually misspelt.
+    """
     props = _properties(ctx)
     for key in sorted(props.value.keys() - PROPERTY_KEYS) if props is not None else ():
         where = pointer("properties", key)
@@ -220,6 +233,7 @@ TEMPLATE_PARAMETER_PREFIX = "x-ms-apimTemplateParameter."
     ),
 )
 def policy_templates(ctx: Context) -> Iterator[Finding]:
+    """A policy is applied from its template, with the parameters that template requires."""
     props = _properties(ctx)
     instances = props.value.get("policyTemplateInstances") if props is not None else None
     if props is not None and instances is not None and not isinstance(instances, list):
@@ -280,6 +294,9 @@ CONSTRAINT_KEYS = frozenset(
     ),
 )
 def connection_parameters(ctx: Context) -> Iterator[Finding]:
+    """The service validates each connection parameter's key, type, uiDefinition keys and
+    constraint types.
+    """
     yield from _parameter_containers(ctx)
     for params in parameter_maps(ctx.properties):
         for name in params.value:
@@ -437,6 +454,7 @@ def _constraints_of(node: Node) -> Node | None:
     ),
 )
 def tenant_claim(ctx: Context) -> Iterator[Finding]:
+    """token:TenantId is the Azure AD tenant claim; the service accepts it only in this shape."""
     for name, node in _parameters(ctx):
         if name != TENANT:
             continue
@@ -479,6 +497,9 @@ def tenant_claim(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def oauth_settings(ctx: Context) -> Iterator[Finding]:
+    """The identity provider decides which custom parameters OAuth needs; a wrong or missing one
+    makes sign-in fail.
+    """
     for _, node in _parameters(ctx):
         if node.value.get("type") != "oauthSetting":
             continue
@@ -526,6 +547,9 @@ def _provider(ctx: Context, settings: Node) -> Iterator[Finding]:
     example=(Change("apiProperties.json", "/properties/publisher", "jane@example.com"),),
 )
 def publisher_names(ctx: Context) -> Iterator[Finding]:
+    """Certification asks for company names, not contact addresses, as publisher and stack
+    owner.
+    """
     props = ctx.properties
     for key in ("publisher", "stackOwner"):
         value = props.get(key) if props is not None else None
@@ -556,6 +580,9 @@ def publisher_names(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def hidden_boolean(ctx: Context) -> Iterator[Finding]:
+    """The service's validator expects a boolean for 'hidden' on token:* parameters and reports
+    a string.
+    """
     for name, node in _parameters(ctx):
         constraints = _constraints_of(node)
         hidden = constraints.value.get("hidden") if constraints is not None else None

@@ -44,6 +44,7 @@ MAX_SWAGGER_BYTES = 1_048_576
     example=(Change("apiDefinition.swagger.json", "/info/x-padding", "x" * 1_048_576),),
 )
 def swagger_size(ctx: Context) -> Iterator[Finding]:
+    """Certification refuses a definition larger than 1 MB."""
     size = ctx.sizes.get(SWAGGER, 0)
     if size > MAX_SWAGGER_BYTES:
         yield ctx.report(
@@ -65,6 +66,9 @@ def swagger_size(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def empty_schemas(ctx: Context) -> Iterator[Finding]:
+    """An empty schema gives the designer no outputs; certification reviews ask for the real
+    shape (or a dynamic schema).
+    """
     for response in of_role(ctx.swagger, Role.RESPONSE):
         code = response.tokens[-1] if response.tokens else ""
         schema = response.value.get("schema")
@@ -137,6 +141,9 @@ def _info(ctx: Context) -> Node | None:
     ),
 )
 def title_length(ctx: Context) -> Iterator[Finding]:
+    """The title is the connector's name in the designer; certification keeps it to 30
+    characters.
+    """
     info = _info(ctx)
     title = text(info.value.get("title")) if info is not None else None
     if info is not None and title is not None and len(title) > MAX_TITLE:
@@ -152,6 +159,9 @@ def title_length(ctx: Context) -> Iterator[Finding]:
     example=(Change("apiDefinition.swagger.json", "/info/title", "kintone API"),),
 )
 def title_words(ctx: Context) -> Iterator[Finding]:
+    """Certification asks for the product's name alone: the words 'API' and 'Connector' are
+    redundant in a connector's name.
+    """
     info = _info(ctx)
     title = text(info.value.get("title")) if info is not None else None
     match = _TITLE_WORDS.search(title) if title is not None else None
@@ -168,6 +178,9 @@ def title_words(ctx: Context) -> Iterator[Finding]:
     example=(Change("apiDefinition.swagger.json", "/info/description", "kintone records."),),
 )
 def description_length(ctx: Context) -> Iterator[Finding]:
+    """The description is shown on the connector's page; certification asks for 30 to 500
+    characters.
+    """
     info = _info(ctx)
     if info is None:
         return
@@ -192,6 +205,9 @@ def description_length(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def description_products(ctx: Context) -> Iterator[Finding]:
+    """A connector works in Power Automate, Power Apps and Logic Apps alike; certification asks
+    not to name one of them in the description.
+    """
     info = _info(ctx)
     description = text(info.value.get("description")) if info is not None else None
     match = _PRODUCTS.search(description) if description is not None else None
@@ -208,6 +224,7 @@ def description_products(ctx: Context) -> Iterator[Finding]:
     example=(Change("apiDefinition.swagger.json", "/info/contact", REMOVE),),
 )
 def contact(ctx: Context) -> Iterator[Finding]:
+    """Certification asks for the publisher's contact: name, URL and e-mail."""
     info = _info(ctx)
     if info is None:
         return
@@ -240,6 +257,9 @@ def _metadata(swagger: JsonObject | None) -> dict[str, tuple[int, object]]:
     example=(Change("apiDefinition.swagger.json", "/x-ms-connector-metadata", REMOVE),),
 )
 def connector_metadata(ctx: Context) -> Iterator[Finding]:
+    """Certification asks for the Website, Privacy policy and Categories entries of x-ms-
+    connector-metadata; they are shown on the connector's page.
+    """
     swagger = ctx.swagger
     if swagger is None:
         return
@@ -273,6 +293,9 @@ def connector_metadata(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def categories(ctx: Context) -> Iterator[Finding]:
+    """The connector is listed under its categories: at most two, from Microsoft's list,
+    separated by ';'.
+    """
     entry = _metadata(ctx.swagger).get("Categories")
     value = text(entry[1]) if entry is not None else None
     if entry is None or value is None:
@@ -304,6 +327,7 @@ _NON_PRODUCTION = re.compile(
     example=(Change("apiDefinition.swagger.json", "/info/title", "kintone!"),),
 )
 def title_end(ctx: Context) -> Iterator[Finding]:
+    """Certification asks for a title that ends with a letter or digit."""
     info = as_object((ctx.swagger or {}).get("info"))
     title = info.get("title") if info is not None else None
     if isinstance(title, str) and title and not title[-1].isalnum():
@@ -323,6 +347,7 @@ def title_end(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def descriptions(ctx: Context) -> Iterator[Finding]:
+    """A description is help text: a sentence that says more than the summary."""
     for op in operations(ctx.swagger):
         description = text(op.node.value.get("description"))
         summary = text(op.node.value.get("summary"))
@@ -343,6 +368,9 @@ def descriptions(ctx: Context) -> Iterator[Finding]:
     example=(Change("apiDefinition.swagger.json", "/host", "staging.cybozu.com"),),
 )
 def production_host(ctx: Context) -> Iterator[Finding]:
+    """A certified connector calls the production service; a dev, test or staging host or an IP
+    address in the definition usually means it was left from testing.
+    """
     host = (ctx.swagger or {}).get("host")
     if not isinstance(host, str) or not host:
         return
@@ -379,6 +407,9 @@ _PASCAL_CASE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
     ),
 )
 def operation_texts(ctx: Context) -> Iterator[Finding]:
+    """The summary is the action's name, the description its help text and x-ms-visibility where
+    it is shown; certification asks for all three.
+    """
     for op in operations(ctx.swagger):
         for key in ("summary", "description"):
             if text(op.node.value.get(key)) is None:
@@ -397,6 +428,9 @@ def operation_texts(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def summary_style(ctx: Context) -> Iterator[Finding]:
+    """Summaries are action names in the designer: certification keeps them short, without
+    special characters or trailing punctuation.
+    """
     for op in operations(ctx.swagger):
         summary = op.node.value.get("summary")
         if isinstance(summary, str) and summary:
@@ -428,6 +462,9 @@ def _summary_problems(summary: str) -> Iterator[str]:
     ),
 )
 def parameter_texts(ctx: Context) -> Iterator[Finding]:
+    """x-ms-summary is an input's label and description its help text; certification asks for
+    both on every input.
+    """
     for param in parameter_definitions(ctx.swagger):
         for key in ("x-ms-summary", "description"):
             if text(param.value.get(key)) is None:
@@ -448,6 +485,9 @@ def parameter_texts(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def responses(ctx: Context) -> Iterator[Finding]:
+    """Certification reviews ask not to give the 'default' response a schema (PR#3841,
+    PR#4181): the designer's outputs come from the 2xx response.
+    """
     for op in operations(ctx.swagger):
         node = op.node.child("responses")
         default = node.child("default") if node is not None else None
@@ -469,6 +509,7 @@ def responses(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def operation_id_style(ctx: Context) -> Iterator[Finding]:
+    """Microsoft's coding standards ask for PascalCase operationIds without '-' or '_'."""
     for op in operations(ctx.swagger):
         op_id = op.operation_id
         if op_id is not None and not _PASCAL_CASE.match(op_id):
@@ -490,6 +531,9 @@ _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
     example=(Change("apiProperties.json", "/properties/publisher", REMOVE),),
 )
 def publisher(ctx: Context) -> Iterator[Finding]:
+    """The publisher and the stack owner are shown on the connector's page; certification
+    requires both.
+    """
     props = _properties(ctx)
     if props is None:
         return
@@ -507,6 +551,9 @@ def publisher(ctx: Context) -> Iterator[Finding]:
     example=(Change("apiProperties.json", "/properties/iconBrandColor", "orange"),),
 )
 def brand_color(ctx: Context) -> Iterator[Finding]:
+    """The icon's background colour: a #RRGGBB value (the schema's requirement), not white and
+    not the default blue (certification).
+    """
     props = _properties(ctx)
     color = props.value.get("iconBrandColor") if props is not None else None
     if props is None or not isinstance(color, str):
@@ -618,6 +665,9 @@ def _hex(colour: str) -> tuple[int, int, int] | None:
     ),
 )
 def icon_background(ctx: Context) -> Iterator[Finding]:
+    """Certification asks for a 230x230 icon whose opaque background is the iconBrandColor, so
+    that it looks the same in every list.
+    """
     if ctx.icon is None or png_size(ctx.icon) is None:
         return
     size = png_size(ctx.icon) or (0, 0)
@@ -659,6 +709,7 @@ def _distance(expected: tuple[int, int, int], colour: tuple[int, int, int, int])
     example=(Change("readme.md", None, "# Title\n\n## Publisher: Example\n\n## Prerequisites\n"),),
 )
 def readme_sections(ctx: Context) -> Iterator[Finding]:
+    """Microsoft's readme template lists the sections a certified connector's readme has."""
     readme = ctx.readme
     if readme is None:
         return

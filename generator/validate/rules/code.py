@@ -75,6 +75,9 @@ _MODIFIERS = frozenset(
     ),
 )
 def using_directives(ctx: Context) -> Iterator[Finding]:
+    """The platform compiles script.csx with a fixed list of namespaces; a using of another one
+    does not compile there, and certification rejects it.
+    """
     source = _source(ctx)
     if source is None:
         return
@@ -104,6 +107,9 @@ def using_directives(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def qualified_names(ctx: Context) -> Iterator[Finding]:
+    """A fully qualified name or a using alias reaches a namespace as surely as a using
+    directive does.
+    """
     source = _source(ctx)
     if source is None:
         return
@@ -134,6 +140,9 @@ def qualified_names(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def no_http_client(ctx: Context) -> Iterator[Finding]:
+    """Custom code sends its requests through Context.SendAsync, which applies the connection's
+    policies and auth; its own HttpClient bypasses them.
+    """
     source = _source(ctx)
     if source is None:
         return
@@ -155,6 +164,7 @@ def no_http_client(ctx: Context) -> Iterator[Finding]:
     example=(Edit("script.csx", "ExecuteAsync()", "ExecuteAsync(int attempt)"),),
 )
 def execute_signature(ctx: Context) -> Iterator[Finding]:
+    """The platform calls ScriptBase.ExecuteAsync(); only that exact signature overrides it."""
     source = _source(ctx)
     if source is None:
         return
@@ -205,6 +215,9 @@ def _signature_problems(header: str, parameters: str) -> list[str]:
     example=(Edit("script.csx", '"GetRecordSchema")', '"GetRecordSchemaV2")'),),
 )
 def dispatched_operations(ctx: Context) -> Iterator[Finding]:
+    """The script runs only for the operations routed to it (scriptOperations); a branch for
+    another operation is dead code.
+    """
     source = _source(ctx)
     props = ctx.properties
     if source is None or props is None:
@@ -272,6 +285,9 @@ def _operation_ids(ctx: Context) -> set[str] | None:
     ),
 )
 def consumed_headers(ctx: Context) -> Iterator[Finding]:
+    """A setheader policy adds a header for the script to read (a password, a token); an
+    operation outside scriptOperations sends that header to the service as it is.
+    """
     source = _source(ctx)
     props = ctx.properties
     defined = _operation_ids(ctx)

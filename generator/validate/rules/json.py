@@ -23,6 +23,9 @@ from generator.validate.rule import Change, Edit, Rule, rule
     example=(Change("settings.json", None, '{\n  "environment": NaN\n}\n'),),
 )
 def json_decodes(ctx: Context) -> Iterator[Finding]:
+    """UTF-8 (a BOM is accepted), strict JSON: no comments, trailing commas, NaN or Infinity,
+    and no number or document beyond the reader's limits (an integer of 5,000 digits).
+    """
     for name in JSON_FILES:
         if name in ctx.json_errors:
             problem = ctx.json_errors[name]
@@ -46,6 +49,10 @@ def json_decodes(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def duplicate_keys(ctx: Context) -> Iterator[Finding]:
+    """A JSON object with a key twice is valid to some parsers and refused by others; the one
+    that reads it keeps only the last value, so what you see in the file is not what the
+    platform reads.
+    """
     for name in JSON_FILES:
         if name in ctx.duplicated and name in ctx.texts:
             for tokens, _ in scan(ctx.texts[name]).duplicates:

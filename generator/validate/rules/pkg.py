@@ -41,6 +41,7 @@ from generator.validate.shapes import (
     example=(Change("apiProperties.json", None, REMOVE),),
 )
 def required_files(ctx: Context) -> Iterator[Finding]:
+    """A connector is at least its definition and its properties."""
     for name in (SWAGGER, PROPERTIES):
         if name not in ctx.files:
             yield ctx.report(name, "", f"{name} is missing from the connector")
@@ -55,6 +56,7 @@ def required_files(ctx: Context) -> Iterator[Finding]:
     example=(Change("apiDefinition.swagger.json", "/info/description", REMOVE),),
 )
 def paconn_description(ctx: Context) -> Iterator[Finding]:
+    """paconn create reads info.description without checking that it exists."""
     swagger = ctx.swagger
     info = as_object(swagger.get("info")) if swagger is not None else None
     if info is not None and not isinstance(info.get("description"), str):
@@ -101,6 +103,7 @@ _SCRIPT_CLASS = re.compile(r"\bclass\s+Script\s*:\s*ScriptBase\b")
     example=(Change("icon.png", None, "GIF89a\x02\x00\x02\x00"),),
 )
 def icon(ctx: Context) -> Iterator[Finding]:
+    """The icon is uploaded with the connector and shown in every list."""
     if ctx.icon is None:
         return
     size = png_size(ctx.icon)
@@ -132,6 +135,9 @@ def png_format(data: bytes) -> tuple[int, int]:
     example=(Change("script.csx", None, REMOVE),),
 )
 def script(ctx: Context) -> Iterator[Finding]:
+    """The platform runs class Script's ExecuteAsync for the operations in scriptOperations, and
+    refuses code larger than 1 MB.
+    """
     yield from _script_operations(ctx)
     if ctx.script is None:
         return
@@ -164,6 +170,7 @@ def _script_operations(ctx: Context) -> Iterator[Finding]:
     example=(Change("settings.json", "", []),),
 )
 def settings(ctx: Context) -> Iterator[Finding]:
+    """paconn reads settings.json; its environment is an environment id."""
     if SETTINGS not in ctx.documents:
         return
     values = ctx.settings
@@ -235,6 +242,10 @@ def _looks_random(value: str) -> bool:
     example=(Change("settings.json", "/clientSecret", "Zq3v9XkL2mP8rT5wY7bN1cF4hJ6dS0aE"),),
 )
 def secrets(ctx: Context) -> Iterator[Finding]:
+    """Looks for known credential formats and secret-like values in the strings of the files
+    (documentation example keys are not reported). A connector package is shared and often
+    published; Microsoft's repository scans every submission with CredScan.
+    """
     for name in JSON_FILES:
         if _may_hold_secrets(ctx.texts.get(name, "")):
             yield from _file_secrets(ctx, name)

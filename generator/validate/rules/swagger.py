@@ -44,6 +44,9 @@ _SHAPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolea
     example=(Change("apiDefinition.swagger.json", "", []),),
 )
 def swagger_conforms(ctx: Context) -> Iterator[Finding]:
+    """The definition is checked against Swagger 2.0 with openapi-spec-validator; constructs
+    that dedicated rules report (host, paths, parameters, operationIds) are left to them.
+    """
     if SWAGGER not in ctx.documents:
         return
     document = ctx.documents[SWAGGER]

@@ -24,6 +24,7 @@ from generator.validate.rule import Change, Rule, rule
     example=(Change("readme.md", None, b"# kintone\n\n## Publisher: Exemple Soci\xe9t\xe9\n"),),
 )
 def text_is_utf8(ctx: Context) -> Iterator[Finding]:
+    """The platform and its tools read script.csx and readme.md as UTF-8."""
     for name, data in ctx.files.items():
         if name == SCRIPT or is_readme(name):
             problem = utf8_problem(data)

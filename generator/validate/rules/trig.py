@@ -49,6 +49,10 @@ def is_polling(swagger: JsonObject | None, op: Operation) -> bool:
     ),
 )
 def polling_triggers(ctx: Context) -> Iterator[Finding]:
+    """The designer shows a polling trigger's outputs from its 2xx response schema, x-ms-
+    trigger-metadata or its polling policy; without any of them the trigger has no
+    outputs.
+    """
     covered, all_covered = _polling_policy_operations(ctx)
     for op in operations(ctx.swagger):
         if not is_polling(ctx.swagger, op):

@@ -102,6 +102,9 @@ def _kinds(swagger: JsonObject | None, op: Operation) -> Counter[str]:
     ),
 )
 def fetch_without_body(ctx: Context) -> Iterator[Finding]:
+    """HTTP clients and gateways drop or refuse the body of a GET or HEAD request, so such an
+    input never reaches the service.
+    """
     for op in operations(ctx.swagger):
         if op.method not in ("get", "head"):
             continue
@@ -119,6 +122,9 @@ def fetch_without_body(ctx: Context) -> Iterator[Finding]:
     example=(Change("apiDefinition.swagger.json", "/consumes", REMOVE),),
 )
 def consumes(ctx: Context) -> Iterator[Finding]:
+    """Without 'consumes' the platform does not know how to encode the body it sends;
+    Microsoft's validator asks for a supported MIME type.
+    """
     for op in operations(ctx.swagger):
         kinds = _kinds(ctx.swagger, op)
         if not (kinds["body"] or kinds["formData"]):
@@ -137,6 +143,9 @@ def consumes(ctx: Context) -> Iterator[Finding]:
     example=(Change("apiDefinition.swagger.json", "/paths/~1K~1v1~1Apps.json", {}),),
 )
 def duplicate_paths(ctx: Context) -> Iterator[Finding]:
+    """Two path templates that differ only in variable names or letter case match the same URLs:
+    the platform cannot tell the operations apart.
+    """
     paths = as_object((ctx.swagger or {}).get("paths"))
     first: dict[str, str] = {}
     for path, _ in members(paths):
@@ -164,6 +173,9 @@ def duplicate_paths(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def responses_with_schema(ctx: Context) -> Iterator[Finding]:
+    """The designer takes its outputs from one response; a second response with a schema is not
+    shown.
+    """
     for op in operations(ctx.swagger):
         responses = op.node.child("responses")
         with_schema = [
@@ -190,6 +202,9 @@ def responses_with_schema(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def success_response(ctx: Context) -> Iterator[Finding]:
+    """The designer takes an operation's outputs from its 2xx response; without one the action
+    has no outputs, and Microsoft's validator reports it.
+    """
     for op in operations(ctx.swagger):
         node = op.node.child("responses")
         if node is None:
@@ -222,6 +237,9 @@ def success_response(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def unique_parameters(ctx: Context) -> Iterator[Finding]:
+    """The platform sends each input by its name and place; two inputs with the same name and
+    place, two bodies, or a body mixed with formData cannot be sent as one request.
+    """
     for holder in of_role(ctx.swagger, Role.PATH, Role.OPERATION):
         seen: set[tuple[str, str]] = set()
         for index, raw in elements(holder.value.get("parameters")):
@@ -255,6 +273,9 @@ def _parameter_key(raw: object) -> tuple[str, str] | None:
     example=(Change("apiDefinition.swagger.json", "/paths/~1k~1v1~1{app", {}),),
 )
 def path_shape(ctx: Context) -> Iterator[Finding]:
+    """The request URL is the path template with its variables filled: it must start with '/',
+    have balanced braces without defaults, and carry no query or fragment (warning).
+    """
     paths = as_object((ctx.swagger or {}).get("paths"))
     for path, _ in members(paths):
         if path.startswith("x-"):
@@ -291,6 +312,7 @@ def path_shape(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def operation_count(ctx: Context) -> Iterator[Finding]:
+    """The platform refuses a connector with more than 256 operations."""
     count = sum(1 for _ in operations(ctx.swagger))
     if count > MAX_OPERATIONS:
         message = f"{count} operations; at most {MAX_OPERATIONS} allowed"
@@ -311,6 +333,9 @@ def operation_count(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def mime_types(ctx: Context) -> Iterator[Finding]:
+    """The platform encodes and decodes only the MIME types it supports, and does not resolve a
+    path item given as a $ref.
+    """
     for holder in of_role(ctx.swagger, Role.ROOT, Role.OPERATION):
         for key in ("consumes", "produces"):
             for index, value in elements(holder.value.get(key)):
@@ -343,6 +368,9 @@ def _supported_mime(key: str, value: str) -> bool:
     ),
 )
 def file_type(ctx: Context) -> Iterator[Finding]:
+    """Swagger 2.0 allows type 'file' only for formData parameters and response schemas;
+    elsewhere the platform cannot send or show it.
+    """
     for role, node in _file_typed(ctx.swagger):
         if role is Role.PARAMETER and node.value.get("in") == "formData":
             continue
@@ -402,6 +430,9 @@ _REF_SECTIONS = {
     ),
 )
 def ref_sections(ctx: Context) -> Iterator[Finding]:
+    """A $ref must point into the section of its kind: a parameter into #/parameters, a response
+    into #/responses, a schema into #/definitions.
+    """
     for role, node in _with_refs(ctx.swagger):
         ref = node.value["$ref"]
         section = _REF_SECTIONS[role]
@@ -425,6 +456,7 @@ def _with_refs(swagger: JsonObject | None) -> Iterator[tuple[Role, Node]]:
     example=(Change("apiDefinition.swagger.json", "/schemes", ["wss"]),),
 )
 def host_and_schemes(ctx: Context) -> Iterator[Finding]:
+    """The platform builds each request URL as scheme://host/basePath/path."""
     swagger = ctx.swagger or {}
     for index, scheme in elements(swagger.get("schemes")):
         if scheme not in ("http", "https"):
@@ -453,6 +485,7 @@ def host_and_schemes(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def parameter_kinds(ctx: Context) -> Iterator[Finding]:
+    """Swagger 2.0 describes a body by its schema and every other input by its type."""
     for param in of_role(ctx.swagger, Role.PARAMETER):
         if "$ref" in param.value or not isinstance(param.value.get("in"), str):
             continue
@@ -476,6 +509,10 @@ def parameter_kinds(ctx: Context) -> Iterator[Finding]:
     example=(Change("apiDefinition.swagger.json", "/security", [{"oauth": []}]),),
 )
 def security(ctx: Context) -> Iterator[Finding]:
+    """Security requirements name security schemes defined in securityDefinitions, and only
+    OAuth 2.0 lists scopes. The platform takes auth from apiProperties.json, so it
+    imports the connector anyway.
+    """
     swagger = ctx.swagger or {}
     defined = as_object(swagger.get("securityDefinitions")) or {}
     for holder in of_role(ctx.swagger, Role.ROOT, Role.OPERATION):
@@ -503,6 +540,9 @@ def security(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def unique_names(ctx: Context) -> Iterator[Finding]:
+    """A tag declared twice, or two response headers that differ only in letter case, are one
+    thing described twice.
+    """
     seen: set[str] = set()
     for index, tag in elements((ctx.swagger or {}).get("tags")):
         name = tag.get("name") if isinstance(tag, dict) else None
@@ -532,6 +572,9 @@ def unique_names(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def duplicate_values(ctx: Context) -> Iterator[Finding]:
+    """A repeated value in enum, required, schemes, consumes, produces or a tag list means
+    nothing more than one, and Microsoft's validator reports it (ArrayDuplicateValue).
+    """
     for role, node in _list_holders(ctx.swagger):
         for key in _LISTS[role]:
             values = node.value.get(key)
@@ -685,6 +728,10 @@ for _name in ("x-ms-trigger",):
     example=(Change("apiDefinition.swagger.json", "/info/x-ms-trigger", "single"),),
 )
 def extension_catalogue(ctx: Context) -> Iterator[Finding]:
+    """Checks every x-ms-* key against the catalogue of extensions Microsoft documents: the key
+    is known, in a place it may appear, with a value of its shape. An unknown or
+    misplaced extension is ignored by the platform.
+    """
     for role, node in role_list(ctx.swagger):
         for key, value in node.value.items():
             if isinstance(key, str) and key.startswith("x-ms-"):
@@ -720,6 +767,10 @@ def _extension(ctx: Context, role: Role, node: Node, key: str, value: object) ->
     ),
 )
 def dynamic_on_body_parameter(ctx: Context) -> Iterator[Finding]:
+    """The platform reads x-ms-dynamic-schema and x-ms-dynamic-properties from the body
+    parameter's schema; on the parameter itself they are ignored and the body has no
+    dynamic fields.
+    """
     for param in of_role(ctx.swagger, Role.PARAMETER):
         if param.value.get("in") != "body":
             continue
@@ -746,6 +797,9 @@ NEXT_LINK_NAMES = ("nextLink", "@odata.nextLink")
     ),
 )
 def next_link_name(ctx: Context) -> Iterator[Finding]:
+    """The platform follows pages only through a next link it recognises; another name stops
+    paging after the first page.
+    """
     for op in operations(ctx.swagger):
         pageable = op.node.child("x-ms-pageable")
         name = pageable.value.get("nextLinkName") if pageable is not None else None
@@ -769,6 +823,10 @@ def next_link_name(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def notification_extension(ctx: Context) -> Iterator[Finding]:
+    """x-ms-notification tells a polling trigger which webhook trigger takes over; on another
+    kind of operation, or naming an operation that is not a webhook trigger, the hand-
+    over cannot happen.
+    """
     index = operation_index(ctx.swagger)
     for op in operations(ctx.swagger):
         node = op.node.child("x-ms-notification")
@@ -800,6 +858,9 @@ def notification_extension(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def query_encoding(ctx: Context) -> Iterator[Finding]:
+    """x-ms-url-encoding applies to path parameters only; on a query parameter the platform
+    ignores it, and Microsoft's validator reports it.
+    """
     for param in of_role(ctx.swagger, Role.PARAMETER):
         if param.value.get("in") == "query" and "x-ms-url-encoding" in param.value:
             message = "'x-ms-url-encoding' is not supported on query parameters"
@@ -820,6 +881,9 @@ def query_encoding(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def enum_values_unique(ctx: Context) -> Iterator[Finding]:
+    """The designer shows one entry per x-ms-enum-values item; a value listed twice shows two
+    entries that mean the same thing.
+    """
     for node in of_role(ctx.swagger, Role.PARAMETER, Role.SCHEMA, Role.ITEMS):
         seen: set[str] = set()
         for index, entry in elements(node.value.get("x-ms-enum-values")):
@@ -845,6 +909,9 @@ def enum_values_unique(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def enum_values(ctx: Context) -> Iterator[Finding]:
+    """An enum value of another type than the parameter's, or an x-ms-enum-values entry outside
+    'enum', is a choice the service refuses or the designer cannot show.
+    """
     for node in of_role(ctx.swagger, Role.PARAMETER, Role.SCHEMA, Role.ITEMS):
         kind = node.value.get("type")
         enum = node.value.get("enum")
@@ -887,6 +954,9 @@ _COUNTS = ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "m
     ),
 )
 def arrays(ctx: Context) -> Iterator[Finding]:
+    """An array without 'items' has no element type for the designer; an empty 'required' or
+    'schemes' list is a mistake Microsoft's validator reports.
+    """
     for node in of_role(ctx.swagger, *_VALUED):
         if node.value.get("type") == "array" and not isinstance(node.value.get("items"), dict):
             yield ctx.report(SWAGGER, node.pointer, "an array needs 'items'")
@@ -910,6 +980,9 @@ def arrays(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def values(ctx: Context) -> Iterator[Finding]:
+    """A default outside its type or enum, an empty enum, or a multipleOf of zero or less is a
+    value the designer offers and the service refuses.
+    """
     for node in of_role(ctx.swagger, *_VALUED):
         kind, enum = node.value.get("type"), node.value.get("enum")
         if "default" in node.value:
@@ -949,6 +1022,9 @@ def _is_number(value: object) -> TypeGuard[int | float]:
     ),
 )
 def internal_inputs(ctx: Context) -> Iterator[Finding]:
+    """The user never sees an internal input, so it is sent only with its default; without a
+    default or 'required' it is never sent.
+    """
     for param in of_role(ctx.swagger, Role.PARAMETER):
         if param.value.get("x-ms-visibility") != "internal" or param.value.get("in") == "body":
             continue
@@ -997,6 +1073,9 @@ def _input_properties(ctx: Context) -> Iterator[tuple[Node, str, Node]]:
     ),
 )
 def required_properties(ctx: Context) -> Iterator[Finding]:
+    """A 'required' entry that names no declared property, or a 'required' on a schema that is
+    not an object, makes the designer ask for a field that does not exist.
+    """
     for node in of_role(ctx.swagger, Role.SCHEMA):
         required = node.value.get("required")
         props = node.value.get("properties")
@@ -1035,6 +1114,10 @@ def _is_open(node: Node) -> bool:
     ),
 )
 def keywords(ctx: Context) -> Iterator[Finding]:
+    """Keyword sanity: a minimum above its maximum, a negative count, a pattern that does not
+    compile or allowEmptyValue outside query and formData are values no input can satisfy
+    or the platform ignores.
+    """
     for node in of_role(ctx.swagger, *_VALUED):
         yield from _ranges(ctx, node)
         pattern = node.value.get("pattern")
@@ -1079,6 +1162,9 @@ def _compiles(pattern: str) -> bool:
     ),
 )
 def field_summaries(ctx: Context) -> Iterator[Finding]:
+    """x-ms-summary is the label the designer shows for an input or output; Microsoft's string
+    guidance keeps it to 80 characters.
+    """
     for role, node in role_list(ctx.swagger):
         summary = text(node.value.get("x-ms-summary")) if role in _VALUED else None
         if summary is None:
@@ -1107,6 +1193,9 @@ _TEMPLATE_VARIABLE = re.compile(r"\{([^{}]*)\}")
     ),
 )
 def operation_ids(ctx: Context) -> Iterator[Finding]:
+    """Flows and apps refer to actions and triggers by operationId: a missing or repeated one
+    cannot be referred to.
+    """
     first: dict[str, Operation] = {}
     for op in operations(ctx.swagger):
         op_id = op.operation_id
@@ -1134,6 +1223,9 @@ def operation_ids(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def path_parameters(ctx: Context) -> Iterator[Finding]:
+    """Each {variable} of a path is filled from a required 'in: path' parameter of the same
+    name; a parameter without its variable is never sent (warning).
+    """
     for op in operations(ctx.swagger):
         variables = set(_TEMPLATE_VARIABLE.findall(op.path))
         declared: set[str] = set()
@@ -1168,6 +1260,9 @@ def path_parameters(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def path_encoding(ctx: Context) -> Iterator[Finding]:
+    """The platform encodes path values as x-ms-url-encoding says ('single' or 'double');
+    without it a value with '/' or '%' may reach the wrong URL.
+    """
     for param in parameter_definitions(ctx.swagger):
         if param.value.get("in") == "path" and "x-ms-url-encoding" not in param.value:
             message = "path parameter has no 'x-ms-url-encoding' (use 'single')"
@@ -1194,6 +1289,10 @@ def webhooks(swagger: JsonObject | None) -> Iterator[tuple[Operation, list[list[
     ),
 )
 def webhook_pieces(ctx: Context) -> Iterator[Finding]:
+    """A webhook trigger needs an input marked x-ms-notification-url for the platform's callback
+    URL; without notification content or a DELETE on the returned Location it works less
+    well (warnings).
+    """
     found = [op for op, _ in webhooks(ctx.swagger)]
     for op in found:
         yield from _notification_content(ctx, op)
@@ -1234,6 +1333,9 @@ def _notification_content(ctx: Context, op: Operation) -> Iterator[Finding]:
     ),
 )
 def notification_url_property(ctx: Context) -> Iterator[Finding]:
+    """The platform writes its callback URL into the input marked x-ms-notification-url; it must
+    be a string the user does not see and that is always sent.
+    """
     for op, chains in webhooks(ctx.swagger):
         yield from _body_required(ctx, op)
         for chain in chains:
@@ -1280,6 +1382,9 @@ def _url_property(ctx: Context, chain: list[Link]) -> Iterator[Finding]:
     ),
 )
 def webhook_output(ctx: Context) -> Iterator[Finding]:
+    """The platform shows a webhook trigger's outputs from x-ms-notification-content; a 2xx
+    response schema describes the subscription answer instead.
+    """
     for op, _ in webhooks(ctx.swagger):
         responses = op.node.child("responses")
         for code in responses.value if responses is not None else ():
@@ -1322,6 +1427,10 @@ MODERN = {
     ),
 )
 def invoked_operations(ctx: Context) -> Iterator[Finding]:
+    """Every x-ms-dynamic-values, -list, -schema and -properties names the operation the
+    designer calls to fill a field. When that operation's 2xx response does not declare
+    the value path, the designer may find nothing there (warning).
+    """
     index = operation_index(ctx.swagger)
     for ext in extensions(ctx.swagger):
         op_id = ext.operation_id
@@ -1377,6 +1486,10 @@ def _response_path(ctx: Context, ext: Extension, invoked: Operation) -> Iterator
     ),
 )
 def item_value_path(ctx: Context) -> Iterator[Finding]:
+    """x-ms-dynamic-properties' itemValuePath must point at the same place as x-ms-dynamic-
+    schema's value-path (without its last 'properties'), or the two describe different
+    schemas.
+    """
     for ext in extensions(ctx.swagger):
         if ext.kind != "x-ms-dynamic-properties":
             continue
@@ -1411,6 +1524,9 @@ def _without_properties(path: str) -> str:
     ),
 )
 def dynamic_parameters(ctx: Context) -> Iterator[Finding]:
+    """The parameters of a dynamic call are filled from this operation's inputs ({parameter:
+    name}) and sent to the invoked operation under its own input names.
+    """
     index = operation_index(ctx.swagger)
     for ext in extensions(ctx.swagger):
         invoked = index.get(ext.operation_id or "")
@@ -1516,6 +1632,10 @@ def _in_body(ext: Extension) -> bool:
     ),
 )
 def dynamic_list_pairs(ctx: Context) -> Iterator[Finding]:
+    """Where x-ms-dynamic-values cannot say which input it depends on (a body property, an
+    ambiguous reference), the platform needs x-ms-dynamic-list beside it to fill the
+    list.
+    """
     yield from _pairs(ctx, "x-ms-dynamic-values")
 
 
@@ -1533,6 +1653,9 @@ def dynamic_list_pairs(ctx: Context) -> Iterator[Finding]:
     ),
 )
 def dynamic_properties_pairs(ctx: Context) -> Iterator[Finding]:
+    """Where x-ms-dynamic-schema cannot say which input it depends on, the platform needs x-ms-
+    dynamic-properties beside it to build the fields.
+    """
     yield from _pairs(ctx, "x-ms-dynamic-schema")
 
 
@@ -1597,6 +1720,9 @@ def _needs_partner(swagger: JsonObject | None, ext: Extension, reference: str) -
     ),
 )
 def internal_sources(ctx: Context) -> Iterator[Finding]:
+    """An internal input has a fixed default that the user never sets; a dynamic call that
+    refers to it should give that value directly.
+    """
     for ext in extensions(ctx.swagger):
         for name, reference in _references(ext):
             source = _source(ctx.swagger, ext, reference)
@@ -1645,6 +1771,9 @@ def _source(swagger: JsonObject | None, ext: Extension, reference: str) -> Node 
     ),
 )
 def same_named(ctx: Context) -> Iterator[Finding]:
+    """Operations of one path share the designer's view of a same-named input; different types
+    or visibilities make the form change under the user.
+    """
     first: dict[tuple[str, str], Node] = {}
     for op in operations(ctx.swagger):
         for param in parameters(ctx.swagger, op):
