@@ -11,7 +11,7 @@ import pytest
 
 from generator.validate import RULES, read_connector, validate_files
 from generator.validate.csharp_source import scan
-from generator.validate.rules.common import disallowed_namespace, dispatches
+from generator.validate.rules.code import disallowed_namespace, dispatches
 from tests.conftest import DATA, GOLDEN
 
 SCRIPTS = DATA / "scripts"

@@ -26,7 +26,7 @@ from generator.customcode import (
     subscribe_result,
 )
 from generator.render.script import script_text
-from generator.validate.rules.common import ALLOWED_NAMESPACES
+from generator.validate.rules.code import ALLOWED_NAMESPACES
 
 FIELDS_DIR = Path(__file__).parent / "data" / "fields"
 FIELDS_PATH = "/k/v1/app/form/fields.json"
