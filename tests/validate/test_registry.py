@@ -116,3 +116,11 @@ def test_no_rule_is_defined_outside_the_registry() -> None:
             if isinstance(value, Rule) and RULES.get(value.id) is not value:
                 stray.append(f"{dotted}.{name} ({value.id})")
     assert stray == []
+
+
+def test_validate_names_the_command_that_reports_a_check_script_rule() -> None:
+    with pytest.raises(ValueError, match="not a validate rule: CODE-10 by check-script"):
+        registry.select(["CODE-10", "CERT-01"])
+    assert [r.id for r in registry.select(skip=["CODE-10"])] == [
+        r.id for r in RULES.values() if r.check
+    ]
