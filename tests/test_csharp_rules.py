@@ -11,12 +11,12 @@ import pytest
 
 from generator.validate import RULES, read_connector, validate_files
 from generator.validate.csharp_source import scan
-from generator.validate.rules_script import disallowed_namespace, dispatches
+from generator.validate.rules.code import disallowed_namespace, dispatches
 from tests.conftest import DATA, GOLDEN
 
 SCRIPTS = DATA / "scripts"
 CLEAN = DATA / "validate" / "clean"
-CODE_RULES = sorted(r for r in RULES if r.startswith("CODE-"))
+CODE_RULES = sorted(r.id for r in RULES.values() if r.id.startswith("CODE-") and r.check)
 HEADER = "public class Script : ScriptBase\n{\n"
 EXECUTE = "    public override async Task<HttpResponseMessage> ExecuteAsync()\n    {\n"
 
@@ -55,6 +55,15 @@ def test_rules_are_registered_with_levels() -> None:
         "CODE-04": "error",
         "CODE-05": "warning",
         "CODE-06": "warning",
+    }
+    by_check_script = {
+        r.id: r.level.value for r in RULES.values() if r.reported_by == "check-script"
+    }
+    assert by_check_script == {
+        "CODE-10": "error",
+        "CODE-11": "warning",
+        "CODE-12": "error",
+        "CODE-13": "warning",
     }
 
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from generator.cli import main
 from generator.validate import read_connector
 from generator.validate.diff import diff_files
-from tests.test_validate_rules import (
+from tests.validate.defects import (
     ADD,
     APPS,
     CALLBACK,

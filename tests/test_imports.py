@@ -52,9 +52,10 @@ def under(modules: list[str], packages: tuple[str, ...]) -> list[str]:
         ("validate", str(GOLDEN)),
         ("validate", str(GOLDEN), str(GOLDEN), "--format", "json"),
         ("rules",),
+        ("rules", "--explain", "VAL-45"),
         ("diff", str(GOLDEN), str(GOLDEN)),
     ],
-    ids=["validate", "validate-many", "rules", "diff"],
+    ids=["validate", "validate-many", "rules", "rules-explain", "diff"],
 )
 def test_validator_commands_import_no_build_or_runtime_code(
     tmp_path: Path, args: tuple[str, ...]
@@ -66,7 +67,9 @@ def test_validator_commands_import_no_build_or_runtime_code(
     assert ours - SHARED - set(under(modules, ("generator.validate",))) == set()
 
 
-@pytest.mark.parametrize("args", [("rules",), ("diff", str(GOLDEN), str(GOLDEN))])
+@pytest.mark.parametrize(
+    "args", [("rules",), ("rules", "--explain", "SWAGGER-01"), ("diff", str(GOLDEN), str(GOLDEN))]
+)
 def test_rules_and_diff_do_not_load_the_swagger_library(
     tmp_path: Path, args: tuple[str, ...]
 ) -> None:

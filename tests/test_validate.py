@@ -133,7 +133,7 @@ def test_every_rule_is_described(item: Rule) -> None:
     assert isinstance(item.level, Level)
     assert item.summary and "\n" not in item.summary and len(item.summary) <= 100
     assert item.source.strip()
-    assert callable(item.check)
+    assert callable(item.check) if item.reported_by == "validate" else item.check is None
     if item.level is Level.ERROR:
         assert item.reason.startswith(("import: ", "run time: "))
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from generator.cli import main
-from tests.test_validate_rules import DATA
+from tests.validate.defects import DATA
 
 CLEAN = DATA / "clean"
 SWAGGER = "apiDefinition.swagger.json"

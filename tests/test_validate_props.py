@@ -13,7 +13,7 @@ from generator.validate.diff import diff_files
 from generator.validate.reader import ICON, JSON_FILES, PROPERTIES, SETTINGS, SWAGGER
 from generator.validate.report import locate, render_sarif
 from tests.test_validate import _positions, _replaced
-from tests.test_validate_rules import DATA
+from tests.validate.defects import DATA
 
 CLEAN = read_connector(DATA / "clean")
 DOCUMENTS = {name: json.loads(CLEAN[name]) for name in (SWAGGER, PROPERTIES, SETTINGS)}

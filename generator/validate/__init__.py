@@ -5,27 +5,6 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 
 from generator.findings import Finding
-
-# isort: off
-# Importing a rule module registers its rules; this order is the order of RULES.
-from generator.validate import rules_files  # noqa: F401
-from generator.validate import rules_swagger  # noqa: F401
-from generator.validate import rules_structure  # noqa: F401
-from generator.validate import rules_extensions  # noqa: F401
-from generator.validate import rules_schema  # noqa: F401
-from generator.validate import rules_info  # noqa: F401
-from generator.validate import rules_text  # noqa: F401
-from generator.validate import rules_operations  # noqa: F401
-from generator.validate import rules_webhook  # noqa: F401
-from generator.validate import rules_xref  # noqa: F401
-from generator.validate import rules_contracts  # noqa: F401
-from generator.validate import rules_properties  # noqa: F401
-from generator.validate import rules_auth  # noqa: F401
-from generator.validate import rules_package  # noqa: F401
-from generator.validate import rules_assets  # noqa: F401
-from generator.validate import rules_script  # noqa: F401
-
-# isort: on
 from generator.validate.context import Context
 from generator.validate.reader import ConnectorFiles, read_connector
 from generator.validate.registry import RULES, Rule, iter_findings, rule, select

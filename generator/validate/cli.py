@@ -197,33 +197,66 @@ def _judge(findings: list[Finding], strict: bool) -> tuple[int, str]:
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
     help="text: a table; json: a list of objects.",
 )  # fmt: skip
-def rules_command(fmt: str) -> None:
+@click.option(
+    "--explain", "explained", metavar="ID",
+    help="Explain one rule: what it checks, why it matters, a minimal failing example.",
+)  # fmt: skip
+def rules_command(fmt: str, explained: str | None) -> None:
     """List every validation rule with its id, level, what it checks and its source.
 
     An error means the platform refuses the import or the connector fails at run time;
     each rule that can report one says which ("breaks:"). A warning is a certification
-    guideline, style, or something the platform tolerates.
+    guideline, style, or something the platform tolerates. Rules that check-script
+    reports (it compiles and runs script.csx) are marked "(check-script)". Exit 0; 2 for
+    an unknown --explain ID.
 
+    \b
     Example: kintone-connector rules --format json
+    Example: kintone-connector rules --explain VAL-45
     """
+    if explained is not None:
+        _explain(explained, fmt)
+        return
     if fmt == "json":
-        listed = [
-            {
-                "id": r.id,
-                "level": r.level.value,
-                "summary": r.summary,
-                "source": r.source,
-                "reason": r.reason or None,
-                "helpUri": help_uri(r.source),
-            }
-            for r in RULES.values()
-        ]
-        click.echo(json.dumps(listed, indent=2, ensure_ascii=False))
+        click.echo(json.dumps([_listed(r) for r in RULES.values()], indent=2, ensure_ascii=False))
         return
     width = max(len(r.id) for r in RULES.values())
     for r in RULES.values():
         breaks = f"  breaks: {r.reason}" if r.reason else ""
-        click.echo(f"{r.id:<{width}}  {r.level.value:<7}  {r.summary}  [{r.source}]{breaks}")
+        by = f" ({r.reported_by})" if r.reported_by != "validate" else ""
+        click.echo(f"{r.id:<{width}}  {r.level.value:<7}  {r.summary}{by}  [{r.source}]{breaks}")
+
+
+def _listed(r: Rule) -> dict[str, str | None]:
+    return {
+        "id": r.id,
+        "level": r.level.value,
+        "summary": r.summary,
+        "source": r.source,
+        "reason": r.reason or None,
+        "helpUri": help_uri(r.source),
+        "reportedBy": r.reported_by,
+    }
+
+
+def _explain(wanted: str, fmt: str) -> None:
+    from generator.validate.examples import describe
+    from generator.validate.explain import explain, find_rule, why
+
+    try:
+        item = find_rule(RULES, wanted)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--explain") from None
+    if fmt == "text":
+        click.echo(explain(item), nl=False)
+        return
+    document = {
+        **_listed(item),
+        "explanation": item.explanation or None,
+        "why": why(item),
+        "example": describe(item.example),
+    }
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
 
 
 @click.command("diff")

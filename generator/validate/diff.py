@@ -10,8 +10,7 @@ from enum import StrEnum
 from generator.errors import ConnectorReadError
 from generator.validate.context import Context
 from generator.validate.reader import PROPERTIES, SWAGGER, decode
-from generator.validate.rules_properties import parameter_maps
-from generator.validate.rules_webhook import notification_urls
+from generator.validate.rules.common import notification_urls, parameter_maps
 from generator.validate.shapes import (
     JsonObject,
     Node,

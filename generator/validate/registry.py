@@ -1,81 +1,57 @@
-"""The rule table: each rule is a small registered function with an id, a level and a source."""
+"""The rule table, gathered explicitly: each family module lists its rules in ``RULES``.
+
+A family is one module of generator/validate/rules/ named by its id prefix (VAL-xx in
+rules/val.py). To add a family, write the module and add it to ``FAMILIES``; the order of
+``FAMILIES`` (then of each module's ``RULES``) is the order of ``kintone-connector rules``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass
-from itertools import islice
-from types import MappingProxyType
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from types import MappingProxyType, ModuleType
 
-from generator.findings import Finding, Level
-from generator.limits import MAX_FINDINGS_PER_RULE
+from generator.findings import Finding
 from generator.validate.context import Context
+from generator.validate.rule import REASON_KINDS, Check, Rule, rule
+from generator.validate.rules import ap, cert, code, json, pkg, swagger, text, trig, val
 
-Check = Callable[[Context], Iterable[Finding]]
+__all__ = ["FAMILIES", "REASON_KINDS", "RULES", "Check", "Rule", "iter_findings", "rule", "select"]
 
-# An error means the platform refuses the import or the connector fails when it runs.
-REASON_KINDS = ("import: ", "run time: ")
-_RULES: dict[str, Rule] = {}
-RULES: Mapping[str, Rule] = MappingProxyType(_RULES)
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One registered rule: what it checks (one line), where the rule comes from, the check.
-
-    ``reason`` says what an error of this rule breaks: the import ("import: ...") or the
-    connector at run time ("run time: ..."). Rules that can report an error must give one.
-    """
-
-    id: str
-    level: Level
-    summary: str
-    source: str
-    check: Check
-    reason: str = ""
-
-    def run(self, ctx: Context) -> list[Finding]:
-        """The findings of this rule for one connector; past MAX_FINDINGS_PER_RULE, one last
-        finding says the rest were not looked for (a file of 100,000 bad paths stays fast)."""
-        found = list(
-            islice(self.check(ctx.for_rule(self.id, self.level)), MAX_FINDINGS_PER_RULE + 1)
-        )
-        if len(found) > MAX_FINDINGS_PER_RULE:
-            last = found[-1]
-            del found[MAX_FINDINGS_PER_RULE - 1 :]
-            message = f"more than {MAX_FINDINGS_PER_RULE:,} findings; the rest are not reported"
-            found.append(Finding(last.file, "", self.id, self.level, message))
-        return found
+FAMILIES: tuple[ModuleType, ...] = (json, pkg, text, swagger, val, cert, ap, trig, code)
 
 
-def rule(
-    rule_id: str, level: Level, summary: str, source: str, reason: str = ""
-) -> Callable[[Check], Check]:
-    """Register the decorated check under ``rule_id``; its findings default to ``level``.
+def gather(families: Sequence[ModuleType]) -> dict[str, Rule]:
+    """Every family's rules by id; a rule whose prefix is not its module's, or an id defined
+    twice, is a programming error."""
+    table: dict[str, Rule] = {}
+    for family in families:
+        prefix = family.__name__.rsplit(".", 1)[1].upper() + "-"
+        rules: tuple[Rule, ...] = family.RULES
+        for item in rules:
+            if not item.id.startswith(prefix):
+                raise ValueError(f"rule {item.id} is in {family.__name__}, not its family")
+            if item.id in table:
+                raise ValueError(f"rule {item.id} is defined twice")
+            table[item.id] = item
+    return table
 
-    An error-level rule needs a ``reason`` starting "import:" or "run time:" (see ``Rule``).
-    """
 
-    def register(check: Check) -> Check:
-        if rule_id in _RULES:
-            raise ValueError(f"rule {rule_id} is registered twice")
-        if reason and not reason.startswith(REASON_KINDS):
-            raise ValueError(f"rule {rule_id}: reason must start with {' or '.join(REASON_KINDS)}")
-        if level is Level.ERROR and not reason:
-            raise ValueError(f"rule {rule_id} is an error rule without a reason")
-        _RULES[rule_id] = Rule(rule_id, level, summary, source, check, reason)
-        return check
-
-    return register
+RULES: Mapping[str, Rule] = MappingProxyType(gather(FAMILIES))
 
 
 def select(rules: Collection[str] | None = None, skip: Collection[str] = ()) -> list[Rule]:
-    """The rules to run, in registry order; raises ValueError for an unknown rule id."""
-    unknown = sorted({*(rules or ()), *skip} - _RULES.keys())
+    """The rules ``validate`` runs, in registry order; raises ValueError for an unknown rule id
+    or one that another command reports (CODE-10…13: check-script)."""
+    unknown = sorted({*(rules or ()), *skip} - RULES.keys())
     if unknown:
         raise ValueError(f"unknown rule id: {', '.join(unknown)}")
-    wanted = _RULES.keys() if rules is None else set(rules)
-    return [r for r in _RULES.values() if r.id in wanted and r.id not in skip]
+    elsewhere = sorted(r for r in rules or () if RULES[r].check is None)
+    if elsewhere:
+        by = ", ".join(f"{r} by {RULES[r].reported_by}" for r in elsewhere)
+        raise ValueError(f"not a validate rule: {by}")
+    runnable = [r for r in RULES.values() if r.check is not None]
+    wanted = {r.id for r in runnable} if rules is None else set(rules)
+    return [r for r in runnable if r.id in wanted and r.id not in skip]
 
 
 def iter_findings(ctx: Context, rules: Iterable[Rule]) -> Iterable[Finding]:

@@ -18,13 +18,11 @@ from generator.model import ScriptKind
 from generator.render.script import BANNER
 from generator.validate import RULES, read_connector, validate_files
 from generator.validate.reader import SCRIPT
+from generator.validate.rules import code
 
 DEFAULT_PATH = Path("connector")
 COMPILE_ERROR, COMPILE_WARNING, VECTOR_MISMATCH, RUN_TIME = (
-    "CODE-10",
-    "CODE-11",
-    "CODE-12",
-    "CODE-13",
+    r.id for r in (code.COMPILE_ERROR, code.COMPILE_WARNING, code.VECTOR_MISMATCH, code.RUN_TIME)
 )
 SLOW_MS = PLATFORM_LIMIT_MS // 2  # a warning well before the platform stops the script
 
@@ -71,7 +69,9 @@ def check_script_command(path: Path, vectors: Path | None, strict: bool) -> None
 
 
 def _static_findings(files: dict[str, bytes]) -> list[Finding]:
-    rules = [rule_id for rule_id in RULES if rule_id.startswith("CODE-") or rule_id == "PKG-03"]
+    rules = [
+        r.id for r in RULES.values() if r.check and (r.id.startswith("CODE-") or r.id == "PKG-03")
+    ]
     return [f for f in validate_files(files, rules=rules) if f.file == SCRIPT]
 
 
