@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -162,6 +163,42 @@ def package_command(
             data = zip_bytes(files, "paconn" if target == "paconn" else "portal")
         write_file_atomically(out, data)
     click.echo(f"wrote {out} ({len(members)} files)")
+    if target == "paconn":
+        click.echo(paconn_next_step(files))
+
+
+def paconn_next_step(files: dict[str, bytes]) -> str:
+    """The paconn command to run next; --secret when the connector has an OAuth setting.
+
+    paconn create stops with "Please provide OAuth2 client secret using the --secret argument."
+    when a connection parameter (or parameter set) holds an oauthSetting (PowerPlatformConnectors
+    tools/paconn-cli/paconn/operations/upsert.py).
+    """
+    command = "unzip it, paconn login, then: paconn create --settings settings.json"
+    if not has_oauth_setting(files.get("apiProperties.json", b"")):
+        return command
+    return command + " --secret <OAuth client secret> (required: the connector has OAuth 2.0)"
+
+
+def has_oauth_setting(properties_json: bytes) -> bool:
+    """Whether any connection parameter of apiProperties.json is an oauthSetting."""
+    try:
+        document = json.loads(properties_json.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        return False
+    properties = document.get("properties") if isinstance(document, dict) else None
+    if not isinstance(properties, dict):
+        return False
+    groups = [properties.get("connectionParameters")]
+    sets = properties.get("connectionParameterSets")
+    if isinstance(sets, dict) and isinstance(sets.get("values"), list):
+        groups += [v.get("parameters") for v in sets["values"] if isinstance(v, dict)]
+    return any(
+        isinstance(p, dict) and p.get("type") == "oauthSetting"
+        for group in groups
+        if isinstance(group, dict)
+        for p in group.values()
+    )
 
 
 def _echo_findings(findings: list[Finding]) -> None:
