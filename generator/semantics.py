@@ -21,6 +21,7 @@ def check_connector(connector: Connector) -> Iterator[Problem]:
     for name, schema in connector.definitions.items():
         yield from _check_schema_refs(connector, schema, f"/definitions/{name}")
     yield from _check_policies(connector)
+    yield from _check_oauth_templates(connector)
     yield from _check_custom_code(connector)
     ids = {op.id for op in connector.all_operations}
     for i, name in enumerate(connector.certified_operations):
@@ -170,6 +171,47 @@ def _check_policies(connector: Connector) -> Iterator[Problem]:
             for ref in _CONNECTION_REF.findall(value):
                 if ref not in names:
                     yield f"/policies/{i}/parameters/{key}", f"unknown connection parameter {ref!r}"
+
+
+# Filled by the platform itself in oauth2generic templates (certified 3E Events, Zoho Mail).
+_OAUTH_BUILTINS = frozenset(
+    {"clientid", "clientsecret", "code", "redirecturl", "refreshtoken", "scopes", "state"}
+)
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def _check_oauth_templates(connector: Connector) -> Iterator[Problem]:
+    """Template placeholders name the method's token: parameters; the host one drives calls.
+
+    A sign-in host the dynamichosturl policy does not read would let a connection sign in to
+    one domain and call another, so the description is refused.
+    """
+    hosts = {
+        ref
+        for policy in connector.policies
+        if policy.template == "dynamichosturl"
+        for value in policy.parameters.values()
+        for ref in _CONNECTION_REF.findall(value)
+    }
+    for a, auth in enumerate(connector.connection.auth):
+        tokens = {p.name.removeprefix("token:"): p.name for p in auth.parameters}
+        for i, parameter in enumerate(auth.parameters):
+            if parameter.oauth is None:
+                continue
+            at = f"/connection/auth/{a}/parameters/{i}/oauth/custom_parameters"
+            for key, value in parameter.oauth.custom_parameters.items():
+                for name in _PLACEHOLDER.findall(value):
+                    full = tokens.get(name)
+                    if name.lower() in _OAUTH_BUILTINS:
+                        continue
+                    if full is None or not full.startswith("token:"):
+                        yield f"{at}/{key}", f"{{{name}}} needs a parameter 'token:{name}'"
+                    elif key.endswith("UrlTemplate") and full not in hosts:
+                        yield f"{at}/{key}", (
+                            f"the sign-in host comes from {full!r} but the dynamichosturl policy "
+                            "does not read it: a connection would sign in to one domain and "
+                            "call another"
+                        )
 
 
 def _walk(schema: Schema | None, at: str) -> Iterator[tuple[Schema, str]]:

@@ -54,6 +54,12 @@ DEFECTS = {
         "dynamic reference to missing operation 'GetFieldSchema'",
         "/operations/2/parameters/0/schema/properties/record/dynamic_schema/operation",
     ),
+    "oauth-host-not-the-call-host": (
+        40,
+        "the sign-in host comes from 'token:domain' but the dynamichosturl policy does not read "
+        "it: a connection would sign in to one domain and call another",
+        "/connection/auth/1/parameters/1/oauth/custom_parameters/authorizationUrlTemplate",
+    ),
     "top-level-list": (2, "the top level must be a mapping", ""),
     "empty": (None, "the description is empty", ""),
 }

@@ -74,6 +74,18 @@ OAUTH = {
         "customParameters": {"loginUri": {"value": "https://login.example.com"}},
     },
 }
+# A per-domain sign-in as certified ServiceDeskPlus Cloud writes it, with one placeholder wrong.
+GENERIC = {
+    "type": "oauthSetting",
+    "oAuthSettings": {
+        "identityProvider": "oauth2generic",
+        "clientId": "client",
+        "customParameters": {
+            "authorizationUrlTemplate": {"value": "https://{Domain}/oauth2/authorization"},
+            "tokenUrlTemplate": {"value": "https://{host}/oauth2/token?c={clientId}"},
+        },
+    },
+}
 POLLING_POLICY = {
     "templateId": "pollingtrigger",
     "title": "Poll",
@@ -159,6 +171,15 @@ CASES: list[Any] = [
         "warning P#/properties/connectionParameters/token/oAuthSettings/redirec"
         "tMode: redirectMode 'Local' is not Global, GlobalPerConnector or"
         " Direct",
+    ),
+    case(
+        "oauth-template-placeholder-without-parameter",
+        "AP-12",
+        [("P", PARAMS + "/token", GENERIC), ("P", PARAMS + "/token:domain", {"type": "string"})],
+        "warning P#/properties/connectionParameters/token/oAuthSettings: oauth2generic without "
+        "refreshUrlTemplate: the platform has no URL for it",
+        "error P#/properties/connectionParameters/token/oAuthSettings/customParameters/tokenUrlTe"
+        "mplate/value: {host} names no token: parameter of this set",
     ),
     case(
         "publisher-email",
