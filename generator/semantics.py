@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from generator.model import Connector, DynamicArgument, Operation, Schema
+from generator.model import AuthMethod, Connector, DynamicArgument, Operation, Schema
 
 Problem = tuple[str, str]  # (JSON pointer into the description, message)
 
@@ -194,24 +194,29 @@ def _check_oauth_templates(connector: Connector) -> Iterator[Problem]:
         for ref in _CONNECTION_REF.findall(value)
     }
     for a, auth in enumerate(connector.connection.auth):
-        tokens = {p.name.removeprefix("token:"): p.name for p in auth.parameters}
         for i, parameter in enumerate(auth.parameters):
             if parameter.oauth is None:
                 continue
             at = f"/connection/auth/{a}/parameters/{i}/oauth/custom_parameters"
             for key, value in parameter.oauth.custom_parameters.items():
                 for name in _PLACEHOLDER.findall(value):
-                    full = tokens.get(name)
-                    if name.lower() in _OAUTH_BUILTINS:
-                        continue
-                    if full is None or not full.startswith("token:"):
-                        yield f"{at}/{key}", f"{{{name}}} needs a parameter 'token:{name}'"
-                    elif key.endswith("UrlTemplate") and full not in hosts:
-                        yield f"{at}/{key}", (
-                            f"the sign-in host comes from {full!r} but the dynamichosturl policy "
-                            "does not read it: a connection would sign in to one domain and "
-                            "call another"
-                        )
+                    problem = _placeholder_problem(auth, key, name, hosts)
+                    if problem:
+                        yield f"{at}/{key}", problem
+
+
+def _placeholder_problem(auth: AuthMethod, key: str, name: str, hosts: set[str]) -> str:
+    if name.lower() in _OAUTH_BUILTINS:
+        return ""
+    full = f"token:{name}"
+    if all(p.name != full for p in auth.parameters):
+        return f"{{{name}}} needs a parameter {full!r}"
+    if key.endswith("UrlTemplate") and full not in hosts:
+        return (
+            f"the sign-in host comes from {full!r} but the dynamichosturl policy does not read "
+            "it: a connection would sign in to one domain and call another"
+        )
+    return ""
 
 
 def _walk(schema: Schema | None, at: str) -> Iterator[tuple[Schema, str]]:

@@ -83,9 +83,12 @@ def _check_oauth(oauth: OAuthClientSettings) -> Iterator[tuple[str, str]]:
     if not _CLIENT_ID.match(oauth.client_id) or oauth.client_id == "your-client-id":
         yield "/oauth/client_id", f"{oauth.client_id!r} is not the client ID kintone showed"
     if oauth.domain is not None:
-        yield "/oauth/domain", (
-            "remove this key: OAuth connections sign in to the kintone domain each connection "
-            "names (the connector's URL templates are filled from it)"
+        yield (
+            "/oauth/domain",
+            (
+                "remove this key: OAuth connections sign in to the kintone domain each connection "
+                "names (the connector's URL templates are filled from it)"
+            ),
         )
 
 
