@@ -269,6 +269,8 @@ class CustomCode:
     fields_path: str
     remove_webhook_operation: str
     guest_space_parameter: str = "guestSpaceId"
+    # The picker behind every App input; "" for none (templates/script/AppPicker.cs).
+    app_picker_operation: str = ""
     # Private headers the policies fill from connection values; the script turns them into
     # kintone's auth headers (it can compute base64, policies cannot).
     auth_headers: dict[str, str] = field(

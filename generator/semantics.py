@@ -239,6 +239,12 @@ def _check_custom_code(connector: Connector) -> Iterator[Problem]:
             "/custom_code/record_schema_operation",
             (f"{code.record_schema_operation!r} must be an operation with custom_code: true"),
         )
+    picker = by_id.get(code.app_picker_operation)
+    if code.app_picker_operation and (picker is None or not picker.custom_code):
+        yield (
+            "/custom_code/app_picker_operation",
+            (f"{code.app_picker_operation!r} must be an operation with custom_code: true"),
+        )
     remove_op = by_id.get(code.remove_webhook_operation)
     if remove_op is None or remove_op.method != "delete":
         yield (

@@ -106,6 +106,7 @@ def test_golden_script_context_is_the_rendered_one() -> None:
 def test_context_survives_a_render_with_unusual_names() -> None:
     values = {
         "record_schema_operation": 'Get"Schema\\',
+        "app_picker_operation": "Pick ä",
         "fields_path": "/k/v1/app/form/fields.json",
         "webhook_operations": ["Hook ä", "Hook 2"],
         "remove_webhook_path": "/k/integration/v1/preview/app/webhook.json",

@@ -37,6 +37,7 @@ JSON_TYPE = "application/json; charset=utf-8"
 
 SAMPLE_CONTEXT: dict[str, Any] = {
     "record_schema_operation": "GetRecordSchema",
+    "app_picker_operation": "GetAppPicker",
     "fields_path": FIELDS_PATH,
     "webhook_operations": [
         "AddWebhookForAddingRecord",
@@ -631,6 +632,7 @@ def test_template_switch_has_a_case_per_operation() -> None:
     cases = re.findall(r'^\s*case (".*?"):\s*\n\s*return await this\.(\w+)\(', text, re.M)
     assert cases == [
         ('"GetRecordSchema"', "GetRecordSchemaAsync"),
+        ('"GetAppPicker"', "AppPickerAsync"),
         *[(f'"{op}"', "SubscribeAsync") for op in SAMPLE_CONTEXT["webhook_operations"]],
         ('"GetPreviewAppDeploy"', "ForwardIndexedAsync"),
         ('"GetTwoLists"', "ForwardIndexedAsync"),

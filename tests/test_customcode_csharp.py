@@ -32,6 +32,7 @@ JSON_TYPE = "application/json; charset=utf-8"
 
 CONTEXT: dict[str, Any] = {
     "record_schema_operation": "GetRecordSchema",
+    "app_picker_operation": "GetAppPicker",
     "fields_path": FIELDS_PATH,
     "webhook_operations": ["AddWebhookForAddingRecord"],
     "remove_webhook_path": "/k/integration/v1/preview/app/webhook.json",

@@ -128,6 +128,7 @@ def script_context(connector: Connector) -> dict[str, Any]:
     remove = next(op for op in connector.all_operations if op.id == code.remove_webhook_operation)
     return {
         "record_schema_operation": code.record_schema_operation,
+        "app_picker_operation": code.app_picker_operation,
         "fields_path": code.fields_path,
         "webhook_operations": [op.id for op in connector.triggers if op.custom_code],
         "remove_webhook_path": remove.path,

@@ -20,6 +20,7 @@ from generator.customcode import (
     dump_json,
     guest_rewrite,
     indexed_query,
+    kintone_url,
     normalize_auth,
     parse_json_object,
     poll_added,
@@ -44,6 +45,7 @@ Role = Literal[
     "bulk_add",
     "bulk_update",
     "bulk_delete",
+    "app_picker",
     "forward",
 ]
 ROLES: tuple[Role, ...] = get_args(Role)
@@ -60,6 +62,7 @@ _METHOD_ROLES: dict[str, Role] = {
     "PollStatusAsync": "poll_status",
     "BulkRequestAsync": "bulk_request",
     "BulkRecordsAsync": "bulk_add",  # the kind argument picks add, update or delete
+    "AppPickerAsync": "app_picker",
 }
 
 
@@ -81,6 +84,7 @@ class ScriptContext:
     guest_space_parameter: str | None = None
     auth_headers: tuple[tuple[str, str], ...] | None = None
     bulk_operations: tuple[tuple[str, Role], ...] = ()
+    app_picker_operation: str = ""
 
     @classmethod
     def from_template_values(cls, values: Mapping[str, Any]) -> ScriptContext:
@@ -109,12 +113,15 @@ class ScriptContext:
             None if guest is None else str(guest),
             None if auth is None else tuple((key, str(auth[key])) for key in AUTH_HEADER_KEYS),
             bulk,
+            str(values.get("app_picker_operation", "")),
         )
 
     def role(self, operation_id: str) -> Role:
         """What the script does for an operation; "forward" is its default branch."""
         if operation_id == self.record_schema_operation:
             return "record_schema"
+        if operation_id == self.app_picker_operation:
+            return "app_picker"
         if operation_id in self.webhook_operations:
             return "subscribe"
         if operation_id in dict(self.indexed_arrays):
@@ -177,6 +184,7 @@ def context_from_script(text: str) -> ScriptContext | None:
         constants.get("GuestSpaceParameter"),
         _auth_headers(constants),
         tuple(bulk),
+        cases["app_picker"][0][0] if cases["app_picker"] else "",
     )
 
 
@@ -273,6 +281,8 @@ def _answer(
         return _record_schema(context, request, up)
     if role == "subscribe":
         return _subscribe(context, request, up)
+    if role == "app_picker":
+        return _app_picker(context, request, up)
     if role == "indexed":
         parameters = dict(context.indexed_arrays)[operation_id]
         return up.send(replace(request, url=indexed_query(request.url, parameters)))
@@ -290,6 +300,26 @@ _BULK_ROLE_KINDS: dict[Role, BulkKind] = {
     "bulk_delete": "delete",
 }
 assert set(_BULK_ROLE_KINDS.values()) == set(BULK_KINDS)
+
+
+def _app_picker(context: ScriptContext, request: HttpRequest, up: _Upstream) -> HttpResponse:
+    """AppPicker.cs: one "type the app ID" entry for API tokens, else kintone's app list."""
+    names = {k.lower() for k, _ in request.headers}
+    token = dict(context.auth_headers or ()).get("token", "X-Cybozu-API-Token").lower()
+    bearer = any(
+        k.lower() == "authorization" and v.lower().startswith("bearer ") for k, v in request.headers
+    )
+    if token in names and "x-cybozu-authorization" not in names and not bearer:
+        return _json(200, {"apps": [{"appId": "", "name": TYPE_THE_APP_ID}]})
+    url = kintone_url(request.url, "/k/v1/apps.json", "limit=100")
+    return up.send(HttpRequest("GET", url, request.headers))
+
+
+# The entry's text, as AppPicker.cs writes it.
+TYPE_THE_APP_ID = (
+    "Type the app ID: API token connections cannot list apps (the ID is the number after /k/ "
+    "in the app's address)"
+)
 
 
 def _with_json_body(request: HttpRequest, body: bytes, method: str | None = None) -> HttpRequest:
