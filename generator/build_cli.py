@@ -110,7 +110,7 @@ def _check(files: dict[str, bytes], out: Path, extra: str = "") -> None:
     default="portal",
     show_default=True,
     help="paconn: drop stackOwner, which paconn create cannot handle. solution: an unmanaged "
-    "Power Platform solution (connector, auth types, policies, icon, code, connection reference).",
+    "Power Platform solution holding the connector alone (auth types, policies, icon, code).",
 )
 @click.option(
     "--publisher-prefix",
@@ -130,6 +130,13 @@ def _check(files: dict[str, bytes], out: Path, extra: str = "") -> None:
     default=None,
     help="solution: the solution version (default: the connector's version, e.g. 1.0.0.0).",
 )
+@click.option(
+    "--with-connection-reference",
+    "connection_reference",
+    is_flag=True,
+    help="solution: add a connection reference to the connector (off: Microsoft's ALM guidance "
+    "keeps connection references with the flows, in another solution).",
+)
 def package_command(
     source: Path,
     out: Path,
@@ -137,6 +144,7 @@ def package_command(
     publisher_prefix: str,
     solution_name: str,
     version: str | None,
+    connection_reference: bool,
 ) -> None:
     """Zip a validated connector folder for import (maker portal, pac, paconn, solution).
 
@@ -145,7 +153,9 @@ def package_command(
     Example: kintone-connector package --target solution --publisher-prefix contoso
     --out KintoneConnector.zip
     """
-    options = SolutionOptions(publisher_prefix, solution_name, version)
+    options = SolutionOptions(publisher_prefix, solution_name, version, connection_reference)
+    if connection_reference and target != "solution":
+        raise click.UsageError("--with-connection-reference needs --target solution")
     if target == "solution" and options.problems():
         raise click.BadParameter("; ".join(options.problems()), param_hint="--target solution")
     with our_errors():
