@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -109,7 +110,7 @@ def _check(files: dict[str, bytes], out: Path, extra: str = "") -> None:
     default="portal",
     show_default=True,
     help="paconn: drop stackOwner, which paconn create cannot handle. solution: an unmanaged "
-    "Power Platform solution (connector, auth types, policies, icon, code, connection reference).",
+    "Power Platform solution holding the connector alone (auth types, policies, icon, code).",
 )
 @click.option(
     "--publisher-prefix",
@@ -129,6 +130,13 @@ def _check(files: dict[str, bytes], out: Path, extra: str = "") -> None:
     default=None,
     help="solution: the solution version (default: the connector's version, e.g. 1.0.0.0).",
 )
+@click.option(
+    "--with-connection-reference",
+    "connection_reference",
+    is_flag=True,
+    help="solution: add a connection reference to the connector (off: Microsoft's ALM guidance "
+    "keeps connection references with the flows, in another solution).",
+)
 def package_command(
     source: Path,
     out: Path,
@@ -136,6 +144,7 @@ def package_command(
     publisher_prefix: str,
     solution_name: str,
     version: str | None,
+    connection_reference: bool,
 ) -> None:
     """Zip a validated connector folder for import (maker portal, pac, paconn, solution).
 
@@ -144,7 +153,9 @@ def package_command(
     Example: kintone-connector package --target solution --publisher-prefix contoso
     --out KintoneConnector.zip
     """
-    options = SolutionOptions(publisher_prefix, solution_name, version)
+    options = SolutionOptions(publisher_prefix, solution_name, version, connection_reference)
+    if connection_reference and target != "solution":
+        raise click.UsageError("--with-connection-reference needs --target solution")
     if target == "solution" and options.problems():
         raise click.BadParameter("; ".join(options.problems()), param_hint="--target solution")
     with our_errors():
@@ -162,6 +173,42 @@ def package_command(
             data = zip_bytes(files, "paconn" if target == "paconn" else "portal")
         write_file_atomically(out, data)
     click.echo(f"wrote {out} ({len(members)} files)")
+    if target == "paconn":
+        click.echo(paconn_next_step(files))
+
+
+def paconn_next_step(files: dict[str, bytes]) -> str:
+    """The paconn command to run next; --secret when the connector has an OAuth setting.
+
+    paconn create stops with "Please provide OAuth2 client secret using the --secret argument."
+    when a connection parameter (or parameter set) holds an oauthSetting (PowerPlatformConnectors
+    tools/paconn-cli/paconn/operations/upsert.py).
+    """
+    command = "unzip it, paconn login, then: paconn create --settings settings.json"
+    if not has_oauth_setting(files.get("apiProperties.json", b"")):
+        return command
+    return command + " --secret <OAuth client secret> (required: the connector has OAuth 2.0)"
+
+
+def has_oauth_setting(properties_json: bytes) -> bool:
+    """Whether any connection parameter of apiProperties.json is an oauthSetting."""
+    try:
+        document = json.loads(properties_json.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        return False
+    properties = document.get("properties") if isinstance(document, dict) else None
+    if not isinstance(properties, dict):
+        return False
+    groups = [properties.get("connectionParameters")]
+    sets = properties.get("connectionParameterSets")
+    if isinstance(sets, dict) and isinstance(sets.get("values"), list):
+        groups += [v.get("parameters") for v in sets["values"] if isinstance(v, dict)]
+    return any(
+        isinstance(p, dict) and p.get("type") == "oauthSetting"
+        for group in groups
+        if isinstance(group, dict)
+        for p in group.values()
+    )
 
 
 def _echo_findings(findings: list[Finding]) -> None:

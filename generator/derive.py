@@ -30,7 +30,7 @@ FLAG_KEYS = tuple(f.name for f in fields(ScriptFlags))
 
 
 def script_role(
-    flags: ScriptFlags, *, trigger: bool, record_schema: bool
+    flags: ScriptFlags, *, trigger: bool, named: ScriptKind | None = None
 ) -> tuple[ScriptRole, Problem | None]:
     """The operation's role, or a problem when its keys ask for no branch or for several."""
     chosen: list[tuple[str, ScriptKind]] = []
@@ -40,8 +40,8 @@ def script_role(
         chosen.append(("/bulk", _BULK[flags.bulk]))
     if flags.indexed_arrays:
         chosen.append(("/indexed_arrays", "indexed"))
-    if flags.custom_code and record_schema:
-        chosen.append(("/custom_code", "record_schema"))
+    if flags.custom_code and named is not None:
+        chosen.append(("/custom_code", named))
     elif flags.custom_code and trigger and flags.polling is None:
         chosen.append(("/custom_code", "subscribe"))
     role = ScriptRole(
@@ -57,7 +57,7 @@ def script_role(
         return role, ("/polling", "polling belongs to triggers")
     if flags.custom_code and not chosen:
         message = (
-            "custom_code: true names no branch of the script (the record schema operation,"
+            "custom_code: true names no branch of the script (an operation custom_code names,"
             " a webhook trigger, indexed_arrays, bulk or polling)"
         )
         return role, ("/custom_code", message)

@@ -87,6 +87,25 @@ class Connection:
     parameters: tuple[ConnectionParameter, ...]
     auth: tuple[AuthMethod, ...]
 
+    def parameters_of(self, method: AuthMethod | None) -> tuple[ConnectionParameter, ...]:
+        """One connection parameter set, in the order the dialog shows it.
+
+        Required shared values, the method's own, then optional shared ones. A method parameter
+        named ``token:<name>`` takes the place of the shared ``<name>``: the platform hands
+        ``token:`` values to the OAuth sign-in (certified ServiceDeskPlus Cloud, 3E Events).
+        OAuth drops the optional Basic pair: both need the Authorization header.
+        """
+        own = method.parameters if method is not None else ()
+        replaced = {p.name.removeprefix("token:") for p in own if p.name.startswith("token:")}
+        shared = [p for p in self.parameters if p.name not in replaced]
+        required = [p for p in shared if p.required]
+        optional = [p for p in shared if not p.required]
+        if method is not None and method.kind == "oauth2":
+            optional = []
+        tokens = [p for p in own if p.name.startswith("token:")]
+        rest = [p for p in own if not p.name.startswith("token:")]
+        return (*tokens, *required, *rest, *optional)
+
 
 @dataclass(frozen=True)
 class Policy:
@@ -211,6 +230,7 @@ class TriggerInfo:
 ScriptKind = Literal[
     "forward",
     "record_schema",
+    "app_picker",
     "subscribe",
     "indexed",
     "bulk_request",
@@ -270,6 +290,8 @@ class CustomCode:
     fields_path: str
     remove_webhook_operation: str
     guest_space_parameter: str = "guestSpaceId"
+    # The picker behind every App input; "" for none (templates/script/AppPicker.cs).
+    app_picker_operation: str = ""
     # Private headers the policies fill from connection values; the script turns them into
     # kintone's auth headers (it can compute base64, policies cannot).
     auth_headers: dict[str, str] = field(

@@ -11,7 +11,7 @@ from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 from generator.derive import FLAG_KEYS, ScriptFlags, script_role, with_derived
 from generator.findings import pointer as make_pointer
 from generator.load import Loaded, load_description
-from generator.model import Connector, Operation
+from generator.model import Connector, Operation, ScriptKind
 from generator.semantics import check_connector
 
 T = TypeVar("T")
@@ -63,9 +63,9 @@ class Builder:
         flags = self.build(ScriptFlags, {k: v for k, v in data.items() if k in FLAG_KEYS}, at)
         rest = {k: v for k, v in data.items() if k not in FLAG_KEYS}
         op = self.build(Operation, rest, at, also=FLAG_KEYS)
-        schema_id = _record_schema_operation(self.loaded.data)
+        named = _named_operations(self.loaded.data).get(op.id)
         trigger = op.trigger is not None or at.startswith("/triggers/")
-        role, problem = script_role(flags, trigger=trigger, record_schema=op.id == schema_id)
+        role, problem = script_role(flags, trigger=trigger, named=named)
         if problem is not None:
             raise self.loaded.error(at + problem[0], f"{op.id}: {problem[1]}")
         return dataclasses.replace(op, script=role)
@@ -130,9 +130,19 @@ _Shape = tuple[dict[str, Any], dict[str, dataclasses.Field[Any]]]
 _SHAPES: dict[type[Any], _Shape] = {}
 
 
-def _record_schema_operation(data: Any) -> Any:
+# custom_code keys that name the one operation a script branch serves, and that branch.
+_NAMED_KINDS: dict[str, ScriptKind] = {
+    "record_schema_operation": "record_schema",
+    "app_picker_operation": "app_picker",
+}
+
+
+def _named_operations(data: Any) -> dict[Any, ScriptKind]:
+    """Operation id → the script branch a custom_code key assigns to it."""
     code = data.get("custom_code") if isinstance(data, dict) else None
-    return code.get("record_schema_operation") if isinstance(code, dict) else None
+    if not isinstance(code, dict):
+        return {}
+    return {code[key]: kind for key, kind in _NAMED_KINDS.items() if isinstance(code.get(key), str)}
 
 
 def _shape(cls: type[Any]) -> _Shape:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from generator.model import Connector, DynamicArgument, Operation, Schema
+from generator.model import AuthMethod, Connector, DynamicArgument, Operation, Schema
 
 Problem = tuple[str, str]  # (JSON pointer into the description, message)
 
@@ -21,6 +21,7 @@ def check_connector(connector: Connector) -> Iterator[Problem]:
     for name, schema in connector.definitions.items():
         yield from _check_schema_refs(connector, schema, f"/definitions/{name}")
     yield from _check_policies(connector)
+    yield from _check_oauth_templates(connector)
     yield from _check_custom_code(connector)
     ids = {op.id for op in connector.all_operations}
     for i, name in enumerate(connector.certified_operations):
@@ -170,6 +171,52 @@ def _check_policies(connector: Connector) -> Iterator[Problem]:
                     yield f"/policies/{i}/parameters/{key}", f"unknown connection parameter {ref!r}"
 
 
+# Filled by the platform itself in oauth2generic templates (certified 3E Events, Zoho Mail).
+_OAUTH_BUILTINS = frozenset(
+    {"clientid", "clientsecret", "code", "redirecturl", "refreshtoken", "scopes", "state"}
+)
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def _check_oauth_templates(connector: Connector) -> Iterator[Problem]:
+    """Template placeholders name the method's token: parameters; the host one drives calls.
+
+    A sign-in host the dynamichosturl policy does not read would let a connection sign in to
+    one domain and call another, so the description is refused.
+    """
+    hosts = {
+        ref
+        for policy in connector.policies
+        if policy.template == "dynamichosturl"
+        for value in policy.parameters.values()
+        for ref in _CONNECTION_REF.findall(value)
+    }
+    for a, auth in enumerate(connector.connection.auth):
+        for i, parameter in enumerate(auth.parameters):
+            if parameter.oauth is None:
+                continue
+            at = f"/connection/auth/{a}/parameters/{i}/oauth/custom_parameters"
+            for key, value in parameter.oauth.custom_parameters.items():
+                for name in _PLACEHOLDER.findall(value):
+                    problem = _placeholder_problem(auth, key, name, hosts)
+                    if problem:
+                        yield f"{at}/{key}", problem
+
+
+def _placeholder_problem(auth: AuthMethod, key: str, name: str, hosts: set[str]) -> str:
+    if name.lower() in _OAUTH_BUILTINS:
+        return ""
+    full = f"token:{name}"
+    if all(p.name != full for p in auth.parameters):
+        return f"{{{name}}} needs a parameter {full!r}"
+    if key.endswith("UrlTemplate") and full not in hosts:
+        return (
+            f"the sign-in host comes from {full!r} but the dynamichosturl policy does not read "
+            "it: a connection would sign in to one domain and call another"
+        )
+    return ""
+
+
 def _walk(schema: Schema | None, at: str) -> Iterator[tuple[Schema, str]]:
     """Every schema node below ``schema`` with its description pointer."""
     if schema is None:
@@ -189,6 +236,12 @@ def _check_custom_code(connector: Connector) -> Iterator[Problem]:
         yield (
             "/custom_code/record_schema_operation",
             (f"{code.record_schema_operation!r} must be an operation with custom_code: true"),
+        )
+    picker = by_id.get(code.app_picker_operation)
+    if code.app_picker_operation and (picker is None or picker.script.kind != "app_picker"):
+        yield (
+            "/custom_code/app_picker_operation",
+            (f"{code.app_picker_operation!r} must be an operation with custom_code: true"),
         )
     remove_op = by_id.get(code.remove_webhook_operation)
     if remove_op is None or remove_op.method != "delete":

@@ -11,9 +11,6 @@ from generator.load import load_description
 from generator.model import AuthMethod, ConnectionParameter, Connector, Contact, Info
 from generator.parse import Builder
 
-# kintone's regions: Japan (cybozu.com), the rest of the world (kintone.com), China (cybozu.cn).
-OAUTH_HOSTS = ("cybozu.com", "kintone.com", "cybozu.cn")
-_SUBDOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 # Reserved by the platform for connectors without their own colour.
 _RESERVED_COLORS = ("#ffffff", "#007ee5")
@@ -35,7 +32,8 @@ class OAuthClientSettings:
     """The OAuth client a cybozu.com administrator registered for the connector."""
 
     client_id: str
-    domain: str
+    # No longer used: the sign-in goes to the domain of each connection (URL templates).
+    domain: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,18 +82,14 @@ def _check_contact(contact: ContactSettings) -> Iterator[tuple[str, str]]:
 def _check_oauth(oauth: OAuthClientSettings) -> Iterator[tuple[str, str]]:
     if not _CLIENT_ID.match(oauth.client_id) or oauth.client_id == "your-client-id":
         yield "/oauth/client_id", f"{oauth.client_id!r} is not the client ID kintone showed"
-    if oauth_host(oauth.domain) is None:
-        hosts = ", ".join(f"<subdomain>.{h}" for h in OAUTH_HOSTS)
-        yield "/oauth/domain", f"{oauth.domain!r} is not a kintone domain ({hosts})"
-
-
-def oauth_host(domain: str) -> str | None:
-    """The region host (cybozu.com, kintone.com, cybozu.cn) of a kintone domain, if it is one."""
-    for host in OAUTH_HOSTS:
-        subdomain = domain.removesuffix("." + host)
-        if subdomain != domain and _SUBDOMAIN.match(subdomain):
-            return host
-    return None
+    if oauth.domain is not None:
+        yield (
+            "/oauth/domain",
+            (
+                "remove this key: OAuth connections sign in to the kintone domain each connection "
+                "names (the connector's URL templates are filled from it)"
+            ),
+        )
 
 
 def apply_settings(connector: Connector, settings: Settings) -> Connector:
@@ -133,12 +127,5 @@ def _auth(method: AuthMethod, oauth: OAuthClientSettings) -> AuthMethod:
 def _oauth(parameter: ConnectionParameter, oauth: OAuthClientSettings) -> ConnectionParameter:
     if parameter.oauth is None:
         return parameter
-    base = f"https://{oauth.domain}/oauth2"
-    endpoints = {
-        "authorizationUrl": f"{base}/authorization",
-        "tokenUrl": f"{base}/token",
-        "refreshUrl": f"{base}/token",
-    }
-    custom = {**parameter.oauth.custom_parameters, **endpoints}
-    client = replace(parameter.oauth, client_id=oauth.client_id, custom_parameters=custom)
+    client = replace(parameter.oauth, client_id=oauth.client_id)
     return replace(parameter, oauth=client)

@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.errors import ConnectorError
+from generator.solution_icon import dataverse_icon
 from generator.validate.reader import ICON, PROPERTIES, SCRIPT, SWAGGER, decode_json
+from generator.validate.solution import CAPABILITY_VALUES
 
 # Fixed namespace: ids depend only on the names below, so every build gives the same bytes and a
 # newer version of the solution upgrades the same connector instead of adding a second one.
@@ -52,6 +54,9 @@ class SolutionOptions:
     publisher_prefix: str = "kintone"
     solution_name: str = "KintoneConnector"
     version: str | None = None  # default: the connector's info.version, four parts
+    # Off by default: Microsoft's ALM guidance keeps the custom connector in a solution of its
+    # own and the flows with their connection references in another.
+    connection_reference: bool = False
 
     def problems(self) -> list[str]:
         """What is wrong with these options, as sentences; empty when they are usable."""
@@ -168,8 +173,18 @@ def _connector_members(name: str, connector: _Connector) -> dict[str, bytes]:
     if SCRIPT in connector.files:
         members[paths["customcodeblobcontent"]] = connector.files[SCRIPT]
     if ICON in connector.files:
-        members[paths["iconblob"]] = connector.files[ICON]
+        members[paths["iconblob"]] = dataverse_icon(connector.files[ICON])
     return members
+
+
+def capability_values(capabilities: Any) -> str:
+    """apiProperties capabilities as the choice values Dataverse stores, comma-separated."""
+    names = capabilities if isinstance(capabilities, list) else [capabilities]
+    unknown = [str(n) for n in names if n not in CAPABILITY_VALUES]
+    if unknown:
+        known = ", ".join(CAPABILITY_VALUES)
+        raise ConnectorError(f"capabilities {', '.join(unknown)}: not one of {known}")
+    return ",".join(str(v) for v in sorted({CAPABILITY_VALUES[n] for n in names}))
 
 
 def _json(value: Any) -> bytes:
@@ -191,8 +206,9 @@ def _customizations(
         "EntityDataProviders",
     ):  # fmt: skip
         ET.SubElement(root, tag)
-    references = ET.SubElement(root, "connectionreferences")
-    references.append(_connection_reference(name, connector, options))
+    if options.connection_reference:
+        references = ET.SubElement(root, "connectionreferences")
+        references.append(_connection_reference(name, connector, options))
     ET.SubElement(root, "Connectors").append(_connector(name, connector, options, members))
     ET.SubElement(ET.SubElement(root, "Languages"), "Language").text = LANGUAGE
     return root
@@ -233,7 +249,7 @@ def _connector(
     _text(element, "name", name)
     _text(element, "connectortype", "1")
     if props.get("capabilities"):
-        _text(element, "capabilities", json.dumps(props["capabilities"]))
+        _text(element, "capabilities", capability_values(props["capabilities"]))
     paths = member_names(name)
     for tag in ("openapidefinition", "connectionparameters", "connectionparametersets"):
         if paths[tag] in members:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from generator.errors import PackageWriteError
 from generator.outguard import with_manifest
 from generator.package import package_drift, write_file_atomically, write_package, zip_bytes
+from tests.conftest import GOLDEN
 
 FILES = {"a.json": b'{"x": 1}\n', "icon.png": b"\x89PNG...", "README.md": b"# t\n"}
 
@@ -88,3 +90,35 @@ def test_atomic_file_write_leaves_no_temp_files(tmp_path: Path) -> None:
     write_file_atomically(target, b"two")
     assert target.read_bytes() == b"two"
     assert os.listdir(tmp_path) == ["out.zip"]
+
+
+def _package_paconn(source: Path, tmp_path: Path) -> str:
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    out = tmp_path / "paconn.zip"
+    result = CliRunner().invoke(
+        main, ["package", "--from", str(source), "--target", "paconn", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_paconn_package_says_secret_is_required_for_oauth(tmp_path: Path) -> None:
+    # paconn create refuses an OAuth setting without --secret (paconn operations/upsert.py).
+    output = _package_paconn(GOLDEN, tmp_path)
+    assert "paconn create --settings settings.json --secret <OAuth client secret>" in output
+    assert "required" in output
+
+
+def test_paconn_package_without_oauth_needs_no_secret(tmp_path: Path) -> None:
+    source = tmp_path / "no-oauth"
+    shutil.copytree(GOLDEN, source)
+    properties = json.loads((source / "apiProperties.json").read_text(encoding="utf-8"))
+    sets = properties["properties"]["connectionParameterSets"]
+    sets["values"] = [v for v in sets["values"] if v["name"] != "oauth"]
+    (source / "apiProperties.json").write_text(json.dumps(properties), encoding="utf-8")
+    output = _package_paconn(source, tmp_path)
+    assert "paconn create --settings settings.json" in output
+    assert "--secret" not in output

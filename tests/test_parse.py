@@ -63,8 +63,14 @@ DEFECTS = {
     "custom-code-without-branch": (
         50,
         "RemoveWebhook: custom_code: true names no branch of the script (the record schema"
-        " operation, a webhook trigger, indexed_arrays, bulk or polling)",
+        " names, a webhook trigger, indexed_arrays, bulk or polling)",
         "/operations/1/custom_code",
+    ),
+    "oauth-host-not-the-call-host": (
+        40,
+        "the sign-in host comes from 'token:domain' but the dynamichosturl policy does not read "
+        "it: a connection would sign in to one domain and call another",
+        "/connection/auth/1/parameters/1/oauth/custom_parameters/authorizationUrlTemplate",
     ),
     "top-level-list": (2, "the top level must be a mapping", ""),
     "empty": (None, "the description is empty", ""),

@@ -71,15 +71,16 @@ def _sets(properties: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def test_domain_parameter_and_dynamic_host_policy(properties: dict[str, Any]) -> None:
-    for parameters in _sets(properties).values():
-        domain = parameters["domain"]
+    for name, parameters in _sets(properties).items():
+        # OAuth's domain is a token: parameter: the sign-in fills its URL templates from it.
+        domain = parameters["token:domain" if name == "oauth" else "domain"]
         assert domain["type"] == "string"
         assert domain["uiDefinition"]["constraints"]["required"] == "true"
         assert "example.cybozu.com" in domain["uiDefinition"]["tooltip"]
     policy = properties["policyTemplateInstances"][0]
     assert policy["templateId"] == "dynamichosturl"
     assert policy["parameters"]["x-ms-apimTemplateParameter.urlTemplate"] == (
-        "https://@connectionParameters('domain')"
+        "https://@connectionParameters('domain','')@connectionParameters('token:domain','')"
     )
 
 
@@ -88,13 +89,17 @@ def test_three_auth_types_as_parameter_sets(properties: dict[str, Any]) -> None:
     assert {name: list(params) for name, params in sets.items()} == {
         "api_token": ["domain", "api_key", "basic_username", "basic_password"],
         "password": ["domain", "username", "password", "basic_username", "basic_password"],
-        "oauth": ["domain", "token"],
+        "oauth": ["token:domain", "token"],
     }
     assert sets["api_token"]["api_key"]["type"] == "securestring"
     assert sets["password"]["password"]["type"] == "securestring"
     oauth = sets["oauth"]["token"]
     assert oauth["type"] == "oauthSetting"
     assert "k:app_record:write" in oauth["oAuthSettings"]["scopes"]
+    assert oauth["oAuthSettings"]["identityProvider"] == "oauth2generic"
+    assert oauth["oAuthSettings"]["customParameters"]["tokenUrlTemplate"] == {
+        "value": "https://{domain}/oauth2/token"
+    }
 
 
 def test_credentials_reach_kintone_through_header_policies(

@@ -14,7 +14,7 @@ from generator.cli import main
 from generator.errors import DescriptionError
 from generator.parse import default_description
 from generator.pipeline import build
-from generator.settings import load_settings, oauth_host
+from generator.settings import load_settings
 from tests.conftest import DATA, GOLDEN
 
 BAD = DATA / "settings"
@@ -26,10 +26,10 @@ CASES = {
     ),
     "colour-without-hash": (2, "'0b6a8f' is not a colour like #f5b400"),
     "colour-reserved": (1, "#007EE5 is reserved by the platform"),
-    "oauth-domain-not-kintone": (
+    "oauth-domain-key-removed": (
         3,
-        "'contoso.example.com' is not a kintone domain "
-        "(<subdomain>.cybozu.com, <subdomain>.kintone.com, <subdomain>.cybozu.cn)",
+        "remove this key: OAuth connections sign in to the kintone domain each connection "
+        "names (the connector's URL templates are filled from it)",
     ),
     "oauth-client-placeholder": (2, "'your-client-id' is not the client ID kintone showed"),
     "oauth-without-client-id": (1, "missing required key 'client_id' in OAuthClientSettings"),
@@ -81,10 +81,9 @@ def test_settings_reach_every_file(organisation: dict[str, bytes]) -> None:
         if value["name"] == "oauth"
     )
     assert oauth["clientId"] == "l.1.abcdefghij0123456789"
-    assert oauth["customParameters"] == {
-        "authorizationUrl": {"value": "https://contoso.kintone.com/oauth2/authorization"},
-        "tokenUrl": {"value": "https://contoso.kintone.com/oauth2/token"},
-        "refreshUrl": {"value": "https://contoso.kintone.com/oauth2/token"},
+    assert oauth["identityProvider"] == "oauth2generic"
+    assert oauth["customParameters"]["authorizationUrlTemplate"] == {
+        "value": "https://{domain}/oauth2/authorization"
     }
     contact = json.loads(organisation["apiDefinition.swagger.json"])["info"]["contact"]
     assert contact == {
@@ -99,7 +98,7 @@ def test_settings_leave_no_placeholder_in_the_readme(organisation: dict[str, byt
     readme = organisation["README.md"].decode()
     assert "## Publisher: Contoso Ltd" in readme
     assert "it-help@contoso.example" in readme
-    assert "https://contoso.kintone.com/oauth2/authorization" in readme
+    assert "https://{domain}/oauth2/authorization" in readme
     for placeholder in ("example.com", "your-client-id", "kintone connector project"):
         assert placeholder not in readme
 
@@ -134,18 +133,3 @@ def test_settings_build_a_different_valid_connector(tmp_path: Path) -> None:
 def test_without_settings_the_golden_record_is_reproduced() -> None:
     files = build().files
     assert files == {name: (GOLDEN / name).read_bytes() for name in files}
-
-
-@pytest.mark.parametrize(
-    ("domain", "host"),
-    [
-        ("contoso.cybozu.com", "cybozu.com"),
-        ("contoso.kintone.com", "kintone.com"),
-        ("contoso.cybozu.cn", "cybozu.cn"),
-        ("cybozu.com", None),
-        ("a.b.cybozu.com", None),
-        ("contoso.cybozu.com.evil.example", None),
-    ],
-)
-def test_oauth_host(domain: str, host: str | None) -> None:
-    assert oauth_host(domain) == host

@@ -11,9 +11,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from generator.validate.rules_package import png_size
 
 from generator.cli import main
-from generator.solution import SolutionOptions, logical_name, solution_files
+from generator.errors import ConnectorError
+from generator.solution import SolutionOptions, capability_values, logical_name, solution_files
+from generator.solution_icon import Image, dataverse_icon, decode_png, encode_png, scale
 from generator.validate import read_connector, validate_files
 from generator.validate.solution import is_solution, read_solution, validate_solution
 from tests.conftest import DATA, GOLDEN
@@ -28,6 +31,12 @@ _NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 def members() -> dict[str, bytes]:
     """Our solution's members, built from the golden connector with the default options."""
     return solution_files(read_connector(GOLDEN), SolutionOptions())
+
+
+@pytest.fixture(scope="module")
+def with_reference() -> dict[str, bytes]:
+    """The same with --with-connection-reference."""
+    return solution_files(read_connector(GOLDEN), SolutionOptions(connection_reference=True))
 
 
 def _fixture_members() -> dict[str, bytes]:
@@ -66,9 +75,21 @@ def test_member_layout_matches_the_export(members: dict[str, bytes]) -> None:
 
 @pytest.mark.parametrize("member", ["customizations.xml", "solution.xml", "[Content_Types].xml"])
 def test_xml_elements_and_attributes_match_the_export(
-    members: dict[str, bytes], member: str
+    with_reference: dict[str, bytes], member: str
 ) -> None:
-    assert _shape(members[member]) == _shape(_fixture_members()[member])
+    assert _shape(with_reference[member]) == _shape(_fixture_members()[member])
+
+
+def test_by_default_the_connector_is_alone_in_its_solution(members: dict[str, bytes]) -> None:
+    # Microsoft's ALM guidance: the custom connector in a solution of its own, the flows and
+    # their connection references in another.
+    export = [
+        item
+        for item in _shape(_fixture_members()["customizations.xml"])
+        if "/connectionreferences" not in item[0]
+    ]
+    assert _shape(members["customizations.xml"]) == export
+    assert b"connectionreference" not in members["customizations.xml"]
 
 
 def test_connector_files_carry_the_package(members: dict[str, bytes]) -> None:
@@ -77,7 +98,8 @@ def test_connector_files_carry_the_package(members: dict[str, bytes]) -> None:
     prefix = "Connector/kintone_5Fkintone_"
     assert members[prefix + "openapidefinition.json"] == golden["apiDefinition.swagger.json"]
     assert members[prefix + "customcodeblobcontent.csx"] == golden["script.csx"]
-    assert members[prefix + "iconblob.Png"] == golden["icon.png"]
+    assert members[prefix + "iconblob.Png"] == dataverse_icon(golden["icon.png"])
+    assert png_size(members[prefix + "iconblob.Png"]) == (144, 144)  # Dataverse's iconblob
     sets = json.loads(members[prefix + "connectionparametersets.json"])
     assert sets == properties["connectionParameterSets"]
     policies = json.loads(members[prefix + "policytemplateinstances.json"])
@@ -90,13 +112,13 @@ def test_connector_files_carry_the_package(members: dict[str, bytes]) -> None:
     assert connector.findtext("iconbrandcolor") == properties["iconBrandColor"]
 
 
-def test_connection_reference_points_at_the_connector(members: dict[str, bytes]) -> None:
-    root = ET.fromstring(members["customizations.xml"])
+def test_connection_reference_points_at_the_connector(with_reference: dict[str, bytes]) -> None:
+    root = ET.fromstring(with_reference["customizations.xml"])
     connector_id = root.findtext("./Connectors/Connector/connectorid")
     reference = root.find("./connectionreferences/connectionreference")
     assert reference is not None
     assert reference.findtext("./customconnectorid/connectorid") == connector_id
-    component = ET.fromstring(members["solution.xml"]).find(
+    component = ET.fromstring(with_reference["solution.xml"]).find(
         "./SolutionManifest/RootComponents/RootComponent"
     )
     assert component is not None
@@ -219,8 +241,9 @@ def test_validate_reads_an_unpacked_solution(members: dict[str, bytes], tmp_path
 def test_solution_reads_back_as_the_package(members: dict[str, bytes], tmp_path: Path) -> None:
     golden = read_connector(GOLDEN)
     back = read_connector(_zip(members, tmp_path / "s.zip"))
-    for name in ("apiDefinition.swagger.json", "script.csx", "icon.png"):
+    for name in ("apiDefinition.swagger.json", "script.csx"):
         assert back[name] == golden[name]
+    assert back["icon.png"] == dataverse_icon(golden["icon.png"])
     expected = json.loads(golden["apiProperties.json"])["properties"]
     expected.pop("stackOwner")  # a solution has no column for it
     assert json.loads(back["apiProperties.json"])["properties"] == expected
@@ -259,6 +282,8 @@ def test_validate_walks_the_fixture_export() -> None:
         f.rule == "AP-08" and f.file.startswith("customizations.xml <Connector> cr123_5Fexample")
         for f in findings
     )
+    # The export keeps its connection reference beside its connector, and a placeholder icon.
+    assert {f.rule for f in findings} >= {"SOL-02", "SOL-03"}
 
 
 def test_a_solution_without_a_connector_is_a_usage_error(tmp_path: Path) -> None:
@@ -333,3 +358,122 @@ def test_a_solution_deep_inside_a_folder_does_not_make_it_one() -> None:
     assert is_solution(EXPORT.parent)  # a zip or folder holding the export's folder
     assert not is_solution(DATA)  # tests/data/solution/export/solution.xml is too deep
     assert not is_solution(GOLDEN)
+
+
+def test_capabilities_are_dataverse_choice_values() -> None:
+    # learn.microsoft.com .../reference/entities/connector: Capabilities Choices/Options.
+    assert capability_values(["actions"]) == "118690005"
+    assert capability_values(["cloud", "gateway", "tabular"]) == "118690001,118690003,118690004"
+    with pytest.raises(ConnectorError, match="capabilities teleport: not one of composite"):
+        capability_values(["teleport"])
+
+
+def _with_capabilities(capabilities: list[str]) -> dict[str, bytes]:
+    files = dict(read_connector(GOLDEN))
+    document = json.loads(files["apiProperties.json"])
+    document["properties"]["capabilities"] = capabilities
+    files["apiProperties.json"] = json.dumps(document).encode()
+    return solution_files(files, SolutionOptions())
+
+
+def test_capabilities_reach_the_solution_and_read_back(tmp_path: Path) -> None:
+    built = _with_capabilities(["actions", "cloud"])
+    connector = ET.fromstring(built["customizations.xml"]).find("./Connectors/Connector")
+    assert connector is not None and connector.findtext("capabilities") == "118690004,118690005"
+    back = read_connector(_zip(built, tmp_path / "s.zip"))
+    assert json.loads(back["apiProperties.json"])["properties"]["capabilities"] == [
+        "cloud",
+        "actions",
+    ]
+    assert not [
+        f for f in validate_solution(read_solution(tmp_path / "s.zip")) if f.rule == "SOL-01"
+    ]
+
+
+def test_sol01_capabilities_as_json_text_are_an_error(tmp_path: Path) -> None:
+    built = _with_capabilities(["actions"])
+    text = built["customizations.xml"].replace(
+        b"<capabilities>118690005</capabilities>", b'<capabilities>["actions"]</capabilities>'
+    )
+    path = _zip({**built, "customizations.xml": text}, tmp_path / "s.zip")
+    [finding] = [f for f in validate_solution(read_solution(path)) if f.rule == "SOL-01"]
+    assert finding.render() == (
+        "error SOL-01 customizations.xml <Connector> kintone_5Fkintone#/capabilities: "
+        "capabilities '[\"actions\"]' is no list of choice values (118690000 composite to "
+        "118690005 actions, comma-separated): Dataverse stores a multi-select choice, not the "
+        "JSON of apiProperties.json"
+    )
+    code, output = _validate(path)
+    assert code == 1 and "SOL-01" in output
+
+
+def test_sol02_an_icon_larger_than_dataverse_keeps_is_a_warning(
+    members: dict[str, bytes], tmp_path: Path
+) -> None:
+    icon = "Connector/kintone_5Fkintone_iconblob.Png"
+    path = _zip({**members, icon: read_connector(GOLDEN)["icon.png"]}, tmp_path / "s.zip")
+    [finding] = [f for f in validate_solution(read_solution(path)) if f.rule == "SOL-02"]
+    assert finding.render() == (
+        f"warning SOL-02 {icon}: the icon is 230 x 230; Dataverse stores connector icons of at "
+        "most 144 x 144 and keeps no full image, and larger icons are known to fall back to the "
+        "default icon"
+    )
+
+
+def test_sol03_a_connection_reference_beside_its_connector_is_a_warning(
+    with_reference: dict[str, bytes], tmp_path: Path
+) -> None:
+    path = _zip(with_reference, tmp_path / "s.zip")
+    findings = [f for f in validate_solution(read_solution(path)) if f.rule == "SOL-03"]
+    assert [(f.file, f.pointer, f.level.value) for f in findings] == [
+        ("customizations.xml", "/connectionreferences/kintone_sharedkintone5fkintone", "warning")
+    ]
+    assert _validate(path)[0] == 1  # --strict
+    only = CliRunner().invoke(main, ["validate", str(path), "--rule", "SOL-03"])
+    assert only.exit_code == 0 and "SOL-03" in only.output and "SOL-01" not in only.output
+    skipped = CliRunner().invoke(main, ["validate", str(path), "--strict", "--skip", "SOL-03"])
+    assert skipped.exit_code == 0, skipped.output
+
+
+def test_package_cli_adds_the_reference_only_on_request(tmp_path: Path) -> None:
+    code, output, out = _package(tmp_path, "--with-connection-reference")
+    assert code == 0, output
+    with zipfile.ZipFile(out) as archive:
+        assert b"<connectionreference " in archive.read("customizations.xml")
+    wrong = CliRunner().invoke(
+        main, ["package", "--from", str(GOLDEN), "--with-connection-reference", "--out",
+               str(tmp_path / "p.zip")],
+    )  # fmt: skip
+    assert wrong.exit_code == 2 and "--with-connection-reference needs --target solution" in (
+        wrong.output
+    )
+
+
+def test_solution_rules_are_listed_and_in_sarif(members: dict[str, bytes], tmp_path: Path) -> None:
+    listed = CliRunner().invoke(main, ["rules", "--format", "json"])
+    ids = [r["id"] for r in json.loads(listed.output)]
+    assert ids[-3:] == ["SOL-01", "SOL-02", "SOL-03"]
+    sarif = CliRunner().invoke(
+        main, ["validate", str(_zip(members, tmp_path / "s.zip")), "--format", "sarif"]
+    )
+    driver = json.loads(sarif.output)["runs"][0]["tool"]["driver"]
+    assert {"SOL-01", "SOL-02", "SOL-03"} <= {r["id"] for r in driver["rules"]}
+
+
+def test_icon_scaling_averages_areas_and_keeps_transparency() -> None:
+    # A 4 x 2 image: left half opaque red, right half transparent; scaled to 2 x 1.
+    red, clear = (255, 0, 0, 255), (0, 0, 0, 0)
+    image = decode_png(encode_png(scale_source([[red, red, clear, clear]] * 2)))
+    assert image is not None
+    small = scale(image, 2, 1)
+    assert small.pixels == [[red, clear]]
+    half = scale(image, 1, 1).pixels[0][0]
+    assert half == (255, 0, 0, 128)  # premultiplied: no dark fringe from the clear pixels
+
+
+def scale_source(rows: list[list[tuple[int, int, int, int]]]) -> Image:
+    return Image(len(rows[0]), len(rows), rows)
+
+
+def test_a_png_that_cannot_be_read_is_carried_as_it_is() -> None:
+    assert dataverse_icon(b"not a png") == b"not a png"

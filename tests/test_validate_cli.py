@@ -16,9 +16,11 @@ from generator.validate import RULES
 from generator.validate.positions import scan
 from generator.validate.registry import select
 from generator.validate.report import help_uri, locate
+from generator.validate.solution import SOLUTION_RULES
 from tests.validate.defects import DATA
 
 RUN = [r.id for r in select()]  # what validate runs: every rule but check-script's
+SOLUTION = [r.rule.id for r in SOLUTION_RULES]
 
 CLEAN = DATA / "clean"
 SWAGGER = "apiDefinition.swagger.json"
@@ -110,7 +112,7 @@ def test_sarif_report_has_rules_results_and_regions(broken: Path, tmp_path: Path
     assert log["version"] == "2.1.0" and log["$schema"].endswith("sarif-2.1.0.json")
     run_ = log["runs"][0]
     rules = run_["tool"]["driver"]["rules"]
-    assert [r["id"] for r in rules] == RUN
+    assert [r["id"] for r in rules] == [*RUN, *SOLUTION]
     cert01 = rules[RUN.index("CERT-01")]
     assert cert01["defaultConfiguration"] == {"level": "warning"}
     assert "breaks" not in cert01["properties"]
@@ -160,12 +162,12 @@ def test_rules_lists_every_rule() -> None:
     code, output = run("rules")
     assert code == 0
     lines = output.splitlines()
-    assert len(lines) == len(RULES)
+    assert len(lines) == len(RULES) + len(SOLUTION_RULES)
     assert lines[0].split()[:2] == [next(iter(RULES)), RULES[next(iter(RULES))].level.value]
     assert lines[0].endswith("  breaks: " + RULES["JSON-01"].reason)
     code, output = run("rules", "--format", "json")
     listed = json.loads(output)
-    assert [r["id"] for r in listed] == list(RULES)
+    assert [r["id"] for r in listed] == [*RULES, *SOLUTION]
     assert set(listed[0]) == {"id", "level", "summary", "source", "reason", "helpUri", "reportedBy"}
     assert listed[0]["reason"].startswith("import: ")
     cert01 = listed[list(RULES).index("CERT-01")]

@@ -53,15 +53,8 @@ def script_operations(connector: Connector) -> list[str]:
 
 
 def _all_parameters(connection: Connection, auth_index: int) -> list[ConnectionParameter]:
-    """Required shared values, the method's own, then optional shared ones (the UI order)."""
-    required = [p for p in connection.parameters if p.required]
-    optional = [p for p in connection.parameters if not p.required]
-    if not connection.auth:
-        return required + optional
-    method = connection.auth[auth_index]
-    if method.kind == "oauth2":
-        optional = []  # Basic authentication and OAuth both need the Authorization header
-    return [*required, *method.parameters, *optional]
+    method = connection.auth[auth_index] if connection.auth else None
+    return list(connection.parameters_of(method))
 
 
 def _parameters(parameters: list[ConnectionParameter]) -> dict[str, Any]:
@@ -142,6 +135,7 @@ def settings_context(connector: Connector) -> dict[str, Any]:
 # follow its fixed arguments.
 SCRIPT_CALLS: dict[ScriptKind, tuple[str, tuple[str, ...]]] = {
     "record_schema": ("GetRecordSchemaAsync", ()),
+    "app_picker": ("AppPickerAsync", ()),
     "subscribe": ("SubscribeAsync", ()),
     "indexed": ("ForwardIndexedAsync", ()),
     "bulk_request": ("BulkRequestAsync", ()),

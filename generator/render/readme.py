@@ -190,9 +190,6 @@ def _output_row(name: str, kind: str, description: str) -> dict[str, str]:
 
 def _connection(connector: Connector, method: AuthMethod) -> dict[str, Any]:
     """What a maker enters for one authentication type, in the order the dialog shows it."""
-    shared = connector.connection.parameters
-    required = [p for p in shared if p.required]
-    optional = [] if method.kind == "oauth2" else [p for p in shared if not p.required]
     return {
         "name": _cell(method.display_name),
         "kind": method.kind,
@@ -203,7 +200,7 @@ def _connection(connector: Connector, method: AuthMethod) -> dict[str, Any]:
                 "required": "yes" if p.required else "no",
                 "enter": _cell(_what_to_enter(p)),
             }
-            for p in [*required, *method.parameters, *optional]
+            for p in connector.connection.parameters_of(method)
         ],
     }
 
@@ -226,8 +223,8 @@ def _oauth_context(connector: Connector) -> dict[str, Any]:
         "present": True,
         "client_id": settings.client_id,
         "placeholder": settings.client_id == PLACEHOLDER_CLIENT_ID,
-        "authorization_url": custom.get("authorizationUrl", ""),
-        "token_url": custom.get("tokenUrl", ""),
+        "authorization_url": custom.get("authorizationUrlTemplate", ""),
+        "token_url": custom.get("tokenUrlTemplate", ""),
         "scopes": ", ".join(f"`{s}`" for s in settings.scopes),
         "redirect_url": settings.redirect_url or GLOBAL_REDIRECT,
     }

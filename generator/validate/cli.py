@@ -26,7 +26,14 @@ from generator.validate.report import (
     render_text,
     render_text_many,
 )
-from generator.validate.solution import Solution, is_solution, locate_solution, read_solution
+from generator.validate.solution import (
+    SOLUTION_RULE_IDS,
+    SOLUTION_RULES,
+    Solution,
+    is_solution,
+    locate_solution,
+    read_solution,
+)
 
 DEFAULT_PATH = Path("connector")
 
@@ -89,7 +96,7 @@ def validate_command(
     Example: kintone-connector validate connectors/*/ --jobs 2
     """
     try:
-        rules = select(only or None, skip)
+        rules = _select(only, skip)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--rule/--skip") from None
     targets = list(paths) or [DEFAULT_PATH]
@@ -103,6 +110,16 @@ def validate_command(
         return
     _emit(_render_many(fmt, reports, rules), output)
     _conclude_many(reports, strict, quiet=quiet)
+
+
+def _select(only: tuple[str, ...], skip: tuple[str, ...]) -> list[Rule]:
+    """The package rules and the solution rules (SOL-xx) that --rule/--skip choose."""
+    solution = [r.rule for r in SOLUTION_RULES]
+    package_only = [r for r in only if r not in SOLUTION_RULE_IDS]
+    package_skip = [r for r in skip if r not in SOLUTION_RULE_IDS]
+    package = select(package_only or None, package_skip) if package_only or not only else []
+    chosen = [r for r in solution if (not only or r.id in only) and r.id not in skip]
+    return [*package, *chosen]
 
 
 def _read_all(paths: list[Path]) -> list[ConnectorFiles | Solution]:
@@ -128,7 +145,8 @@ def _check_all(
     """Located findings per path: plain connectors through check_many, solutions one by one."""
     found: list[list[Located]] = [[] for _ in items]
     plain = [(i, item) for i, item in enumerate(items) if not isinstance(item, Solution)]
-    checked = check_many([item for _, item in plain], rules, jobs)
+    package_rules = [r for r in rules if r not in SOLUTION_RULE_IDS]
+    checked = check_many([item for _, item in plain], package_rules, jobs)
     for (i, _), located in zip(plain, checked, strict=True):
         found[i] = located
     for i, item in enumerate(items):
@@ -218,16 +236,16 @@ def rules_command(fmt: str, explained: str | None) -> None:
         _explain(explained, fmt)
         return
     if fmt == "json":
-        click.echo(json.dumps([_listed(r) for r in RULES.values()], indent=2, ensure_ascii=False))
+        click.echo(json.dumps([_as_json(r) for r in _listed()], indent=2, ensure_ascii=False))
         return
-    width = max(len(r.id) for r in RULES.values())
-    for r in RULES.values():
+    width = max(len(r.id) for r in _listed())
+    for r in _listed():
         breaks = f"  breaks: {r.reason}" if r.reason else ""
         by = f" ({r.reported_by})" if r.reported_by != "validate" else ""
         click.echo(f"{r.id:<{width}}  {r.level.value:<7}  {r.summary}{by}  [{r.source}]{breaks}")
 
 
-def _listed(r: Rule) -> dict[str, str | None]:
+def _as_json(r: Rule) -> dict[str, str | None]:
     return {
         "id": r.id,
         "level": r.level.value,
@@ -251,12 +269,17 @@ def _explain(wanted: str, fmt: str) -> None:
         click.echo(explain(item), nl=False)
         return
     document = {
-        **_listed(item),
+        **_as_json(item),
         "explanation": item.explanation or None,
         "why": why(item),
         "example": describe(item.example),
     }
     click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+def _listed() -> list[Rule]:
+    """Every rule: the package rules, then those about a solution's own files (SOL-xx)."""
+    return [*RULES.values(), *(r.rule for r in SOLUTION_RULES)]
 
 
 @click.command("diff")

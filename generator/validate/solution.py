@@ -11,13 +11,14 @@ import json
 import posixpath
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.errors import ConnectorReadError
-from generator.findings import Finding
+from generator.findings import Finding, Level
 from generator.limits import MAX_ZIP_MEMBERS
+from generator.validate.context import Context
 from generator.validate.reader import (
     ICON,
     PROPERTIES,
@@ -28,7 +29,9 @@ from generator.validate.reader import (
     check_sizes,
     decode_json,
 )
+from generator.validate.registry import Rule
 from generator.validate.report import Located, locate
+from generator.validate.rules.common import png_size
 
 CUSTOMIZATIONS = "customizations.xml"
 SOLUTION = "solution.xml"
@@ -237,13 +240,37 @@ def _api_properties(
             if key != "connectionParameters" or value or "connectionparametersets" not in sources:
                 properties[key] = value
     properties["iconBrandColor"] = _child(element, "iconbrandcolor")
-    properties["capabilities"] = _json_text(element, "capabilities", [])
+    properties["capabilities"] = _capabilities(element)
     if publisher:
         properties["publisher"] = publisher  # a solution's publisher is its solution.xml's
     if _child(element, "scriptoperations"):
         properties["scriptOperations"] = _json_text(element, "scriptoperations", [])
     document = {"properties": properties}
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+# The connector table's capabilities column is a multi-select choice (global choice
+# "capability"; learn.microsoft.com power-apps/developer/data-platform/reference/entities/
+# connector, Capabilities Choices/Options), not the JSON list apiProperties.json holds.
+CAPABILITY_VALUES = {
+    "composite": 118690000,
+    "tabular": 118690001,
+    "blob": 118690002,
+    "gateway": 118690003,
+    "cloud": 118690004,
+    "actions": 118690005,
+}
+CAPABILITY_NAMES = {str(value): name for name, value in CAPABILITY_VALUES.items()}
+# The connector table's iconblob: an image column of at most 144 x 144, no full image kept.
+DATAVERSE_ICON_SIZE = 144
+
+
+def _capabilities(element: ET.Element) -> object:
+    """Choice values back to apiProperties names; anything else as written (SOL-01 reports it)."""
+    values = [v.strip() for v in _child(element, "capabilities").split(",") if v.strip()]
+    if all(v in CAPABILITY_NAMES for v in values):
+        return [CAPABILITY_NAMES[v] for v in values]
+    return _json_text(element, "capabilities", [])
 
 
 def _json_text(element: ET.Element, tag: str, default: object) -> object:
@@ -276,6 +303,9 @@ def locate_finding(connector: SolutionConnector, finding: Finding) -> Finding:
 def _stack_owner(finding: Finding) -> bool:
     # A solution has no stackOwner column: the stack owner is declared when the solution is
     # submitted for certification (Partner Center), so CERT-19 cannot ask for it here.
+    # Its icon is Dataverse's iconblob, 144 x 144 (SOL-02), not the package's 230 x 230.
+    if finding.rule == "CERT-21" and "certification expects" in finding.message:
+        return True
     return finding.rule == "CERT-19" and "stackOwner" in finding.message
 
 
@@ -291,6 +321,144 @@ def _element_for(pointer: str) -> str:
     )
 
 
+# ---- Rules on the solution itself (the package rules run on each connector's files) ---------
+# Levelled as the package rules are: an error only when the import is refused or the connector
+# fails when it runs.
+
+
+@dataclass(frozen=True)
+class SolutionRule:
+    """A rule about a solution's own files: its registry-shaped description and its check.
+
+    ``rule.check`` is never run on a package (it finds nothing there); ``check`` reads the
+    solution.
+    """
+
+    rule: Rule
+    check: Callable[[Solution, Rule], Iterator[Finding]]
+
+
+def _nothing_in_a_package(ctx: Context) -> Iterator[Finding]:
+    return iter(())
+
+
+def _solution_rule(
+    rule_id: str,
+    level: Level,
+    summary: str,
+    source: str,
+    check: Callable[[Solution, Rule], Iterator[Finding]],
+    reason: str = "",
+) -> SolutionRule:
+    return SolutionRule(Rule(rule_id, level, summary, source, _nothing_in_a_package, reason), check)
+
+
+def _capability_values(solution: Solution, rule: Rule) -> Iterator[Finding]:
+    for connector in solution.connectors:
+        for element in _elements(solution, connector):
+            text = _child(element, "capabilities")
+            values = [v.strip() for v in text.split(",")]
+            if text and not all(v in CAPABILITY_NAMES for v in values):
+                message = (
+                    f"capabilities {text!r} is no list of choice values (118690000 composite "
+                    "to 118690005 actions, comma-separated): Dataverse stores a multi-select "
+                    "choice, not the JSON of apiProperties.json"
+                )
+                yield _finding(rule, connector, "capabilities", message)
+
+
+def _icon_size(solution: Solution, rule: Rule) -> Iterator[Finding]:
+    for connector in solution.connectors:
+        source = connector.sources.get("iconblob")
+        size = png_size(solution.members[source]) if source else None
+        if source and (size is None or max(size) > DATAVERSE_ICON_SIZE):
+            shown = "not a PNG" if size is None else f"{size[0]} x {size[1]}"
+            message = (
+                f"the icon is {shown}; Dataverse stores connector icons of at most "
+                f"{DATAVERSE_ICON_SIZE} x {DATAVERSE_ICON_SIZE} and keeps no full image, and "
+                "larger icons are known to fall back to the default icon"
+            )
+            yield Finding(source, "", rule.id, rule.level, message)
+
+
+def _connection_references(solution: Solution, rule: Rule) -> Iterator[Finding]:
+    ids = {
+        _child(element, "connectorid").strip("{}").lower()
+        for connector in solution.connectors
+        for element in _elements(solution, connector)
+    }
+    for source, reference in _references(solution.members):
+        custom = (reference.findtext("./customconnectorid/connectorid") or "").strip("{}").lower()
+        if custom and custom in ids:
+            name = reference.get("connectionreferencelogicalname", "")
+            message = (
+                f"connection reference {name!r} sits in the solution of the custom connector it "
+                "uses: Microsoft's ALM guidance keeps the connector in a solution of its own and "
+                "connection references with the flows; its connectorid carries a suffix the "
+                "service generates in each environment"
+            )
+            yield Finding(source, f"/connectionreferences/{name}", rule.id, rule.level, message)
+
+
+def _elements(solution: Solution, connector: SolutionConnector) -> list[ET.Element]:
+    return [
+        element
+        for source, element in _connector_elements(solution.members)
+        if source == connector.element_source
+        and (_child(element, "name") or _child(element, "displayname") or "connector")
+        == connector.name
+    ]
+
+
+def _references(members: Mapping[str, bytes]) -> list[tuple[str, ET.Element]]:
+    found: list[tuple[str, ET.Element]] = []
+    for name in sorted(members):
+        if posixpath.basename(name).lower() == CUSTOMIZATIONS:
+            root = _parse(members, name)
+            found += [(name, r) for r in root.findall("./connectionreferences/connectionreference")]
+    return found
+
+
+def _finding(rule: Rule, connector: SolutionConnector, tag: str, message: str) -> Finding:
+    where = f"{connector.element_source} <Connector> {connector.name}"
+    return Finding(where, f"/{tag}", rule.id, rule.level, message)
+
+
+_DATAVERSE = "learn.microsoft.com power-apps/developer/data-platform/reference/entities/connector"
+SOLUTION_RULES: tuple[SolutionRule, ...] = (
+    _solution_rule(
+        "SOL-01",
+        Level.ERROR,
+        "<Connector> capabilities are Dataverse choice values (118690000-118690005)",
+        f"{_DATAVERSE} (Capabilities: MultiSelectPicklist, choice 'capability')",
+        _capability_values,
+        "import: the column is a multi-select choice; text that is no choice value is refused",
+    ),
+    _solution_rule(
+        "SOL-02",
+        Level.WARNING,
+        "the connector icon (iconblob) is a PNG of at most 144 x 144",
+        f"{_DATAVERSE} (IconBlob: MaxWidth/MaxHeight 144, CanStoreFullImage False); "
+        "PowerPlatformConnectors#597, coe-starter-kit#4925",
+        _icon_size,
+    ),
+    _solution_rule(
+        "SOL-03",
+        Level.WARNING,
+        "no connection reference beside the custom connector it uses (ALM: separate solutions)",
+        "learn.microsoft.com training custom-connector-lifecycle-management, unit 'solutions'",
+        _connection_references,
+    ),
+)
+SOLUTION_RULE_IDS = frozenset(r.rule.id for r in SOLUTION_RULES)
+
+
+def solution_findings(solution: Solution, rules: Collection[str] | None = None) -> list[Finding]:
+    """The findings of the solution rules (all, or those of ``rules``)."""
+    chosen = [r for r in SOLUTION_RULES if rules is None or r.rule.id in rules]
+    return sorted({f for r in chosen for f in r.check(solution, r.rule)})
+
+
 def validate_solution(solution: Solution, rules: Collection[str] | None = None) -> list[Finding]:
     """Every connector of the solution validated with the package rules, findings relocated."""
     return sorted({item.finding for item in locate_solution(solution, rules)})
@@ -300,9 +468,15 @@ def locate_solution(solution: Solution, rules: Collection[str] | None = None) ->
     """The relocated findings, with line and column where the solution holds the package's bytes."""
     from generator.validate import validate_files  # the package imports this module's reader
 
-    located: dict[Finding, Located] = {}
+    located: dict[Finding, Located] = {
+        f: Located(f, None, None) for f in solution_findings(solution, rules)
+    }
+    package_rules = None if rules is None else [r for r in rules if r not in SOLUTION_RULE_IDS]
     for connector in solution.connectors:
-        found = [f for f in validate_files(connector.files, rules=rules) if not _stack_owner(f)]
+        if package_rules == [] and rules:
+            break  # only solution rules asked for
+        found = validate_files(connector.files, rules=package_rules)
+        found = [f for f in found if not _stack_owner(f)]
         for item in locate(found, connector.files):
             moved = locate_finding(connector, item.finding)
             # Only the swagger is carried byte for byte; the other parts were re-serialised.

@@ -9,6 +9,7 @@ from typing import Any
 
 from generator.devtools.messages import HttpRequest, HttpResponse
 from generator.devtools.runtime.connector import ConnectorPackage, OperationSpec
+from generator.devtools.runtime.oauth import bind_connection
 from generator.devtools.runtime.requests import build_request
 from generator.devtools.runtime.schemas import check_value, to_json_schema
 from generator.devtools.runtime.script import ScriptEngine
@@ -52,7 +53,7 @@ class ConnectorRuntime:
         retry_throttled: bool = False,
     ) -> None:
         self.package = package
-        self.connection = dict(connection)
+        self.connection = bind_connection(package.properties, connection)
         self.script = script
         self.transport = transport
         self.throttle = Throttle(limits, clock)

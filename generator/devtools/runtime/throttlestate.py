@@ -41,7 +41,8 @@ def state_file(connection: Mapping[str, str], folder: Path | None = None) -> Pat
     """
     identity = "\0".join(f"{k}={connection[k]}" for k in _IDENTITIES if k in connection)
     digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:24]
-    domain = re.sub(r"[^A-Za-z0-9.-]", "_", connection.get("domain", ""))
+    host = connection.get("domain") or connection.get("token:domain", "")  # OAuth: token:domain
+    domain = re.sub(r"[^A-Za-z0-9.-]", "_", host)
     return (folder or state_dir()) / f"throttle-{domain}-{digest}.json"
 
 

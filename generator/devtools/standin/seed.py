@@ -14,6 +14,8 @@ organizations: [{code: sales, name: Sales, members: [sato]}]
 groups: [{code: managers, name: Managers, members: [sato]}]
 oauthTokens:                   # Authorization: Bearer <token>, acting as `user`
   - {token: abc, user: sato, scopes: ["k:app_record:read", "k:app_settings:read"]}
+oauthClients:                  # /oauth2/authorization and /oauth2/token sign users in
+  - {clientId: c, clientSecret: s, redirectUrl: "https://global.consent.azure-apim.net/redirect"}
 apps:
   - id: "1"                    # app ID (string or number)
     code: DEALS                # app code ("" by default)
@@ -108,6 +110,15 @@ class OAuthToken:
 
 
 @dataclass(frozen=True)
+class OAuthClient:
+    """An OAuth client as a cybozu.com administrator registers it (one redirect endpoint)."""
+
+    client_id: str
+    client_secret: str
+    redirect_url: str
+
+
+@dataclass(frozen=True)
 class ApiToken:
     token: str
     permissions: frozenset[str]
@@ -173,6 +184,7 @@ class Seed:
     groups: tuple[Entity, ...] = ()
     oauth_tokens: tuple[OAuthToken, ...] = ()
     spaces: tuple[SeedSpace, ...] = ()
+    oauth_clients: tuple[OAuthClient, ...] = ()
 
 
 class _At:
@@ -257,6 +269,7 @@ def parse_seed(document: Any, source: str) -> Seed:
     at = _At(source)
     top = at.mapping(document)
     known = {"domain", "users", "organizations", "groups", "oauthTokens", "apps", "spaces"}
+    known.add("oauthClients")
     unknown = set(top) - known
     if unknown:
         raise at.error(f"unknown keys: {', '.join(sorted(unknown))}")
@@ -285,6 +298,7 @@ def parse_seed(document: Any, source: str) -> Seed:
             _space(item, at / "spaces" / i)
             for i, item in enumerate((at / "spaces").items(top.get("spaces")))
         ),
+        oauth_clients=_clients(top.get("oauthClients"), at / "oauthClients"),
     )
     _cross_check(seed, at)
     return seed
@@ -331,6 +345,20 @@ def _oauth(value: Any, at: _At) -> tuple[OAuthToken, ...]:
             )
         token = (at / index / "token").text(item.get("token"))
         out.append(OAuthToken(token, (at / index / "user").text(item.get("user")), scopes))
+    return tuple(out)
+
+
+def _clients(value: Any, at: _At) -> tuple[OAuthClient, ...]:
+    out = []
+    for index, raw in enumerate(at.items(value)):
+        item = (at / index).mapping(raw)
+        out.append(
+            OAuthClient(
+                (at / index / "clientId").text(item.get("clientId")),
+                (at / index / "clientSecret").text(item.get("clientSecret")),
+                (at / index / "redirectUrl").text(item.get("redirectUrl")),
+            )
+        )
     return tuple(out)
 
 

@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from generator.devtools.standin import errors, framing, routes, support, tls
+from generator.devtools.standin import errors, framing, oauth, routes, support, tls
 from generator.devtools.standin.auth import authenticate
 from generator.devtools.standin.domain import create_store
 from generator.devtools.standin.errors import BasicAuthRequired, KintoneError
@@ -303,6 +303,8 @@ class _Handler(BaseHTTPRequestHandler):
         standin = self.server.standin
         if self.path.startswith(support.PREFIX):
             response = support.handle(standin, self.command, self.path, body)
+        elif self.path.startswith(oauth.PREFIX):
+            response = oauth.handle(standin.store, self.command, self.path, self.headers, body)
         else:
             response = standin.handle(self.command, self.path, self.headers, body)
         self._send(response)

@@ -171,6 +171,9 @@ class Store:
         self.organizations: dict[str, Entity] = {e.code: e for e in seed.organizations}
         self.groups: dict[str, Entity] = {e.code: e for e in seed.groups}
         self.oauth: dict[str, OAuthToken] = {t.token: t for t in seed.oauth_tokens}
+        # Authorization codes and refresh tokens of the OAuth endpoints (standin/oauth.py).
+        self.oauth_codes: dict[str, Any] = {}
+        self.oauth_refresh: dict[str, Any] = {}
         self.apps: dict[str, App] = {a.id: self._new_app(a) for a in seed.apps}
         self.token_owner = {t: app.id for app in self.apps.values() for t in app.tokens}
         self.cursors: dict[str, Cursor] = {}

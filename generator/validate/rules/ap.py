@@ -591,6 +591,60 @@ def hidden_boolean(ctx: Context) -> Iterator[Finding]:
             yield ctx.report(PROPERTIES, constraints.at("hidden"), message)
 
 
+# Placeholders the platform fills itself in oauth2generic templates (certified 3E Events, AzureAD,
+# Zoho Mail: {clientId}, {redirectUrl}, {State} ...); the platform matches them in any case.
+OAUTH_BUILTINS = frozenset(
+    {"clientid", "clientsecret", "code", "redirecturl", "refreshtoken", "scopes", "state"}
+)
+OAUTH_URL_TEMPLATES = ("authorizationUrlTemplate", "tokenUrlTemplate", "refreshUrlTemplate")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+@rule(
+    "AP-12",
+    Level.ERROR,
+    "oauth2generic: every {placeholder} of a *Template is filled (token: parameter, built-in)",
+    "certified ServiceDeskPlus Cloud, 3E Events, Zoho Mail, NetDocuments apiProperties.json",
+    "run time: a placeholder nothing fills leaves the sign-in URL unusable, so no connection "
+    "can be created",
+)
+def oauth_templates(ctx: Context) -> Iterator[Finding]:
+    """An oauth2generic set's URL templates may use only the platform's own placeholders and
+    the set's token: parameters; anything else stays in the URL as typed.
+    """
+    for params in parameter_maps(ctx.properties):
+        names = [n for n in params.value if n.startswith("token:")]
+        tokens = {n.removeprefix("token:").lower() for n in names}
+        for name in params.value:
+            node = params.child(name)
+            settings = None if node is None else node.child("oAuthSettings")
+            provider = None if settings is None else text(settings.value.get("identityProvider"))
+            if settings is not None and (provider or "").lower() == "oauth2generic":
+                yield from _templates(ctx, settings, tokens)
+
+
+def _templates(ctx: Context, settings: Node, tokens: set[str]) -> Iterator[Finding]:
+    custom = settings.child("customParameters")
+    values = custom.value if custom is not None else {}
+    extra = settings.child("additionalParameters")
+    known = OAUTH_BUILTINS | tokens | {k.lower() for k in (extra.value if extra else {})}
+    for key in values:
+        entry = as_object(values[key])
+        template = text(entry.get("value")) if entry is not None else None
+        if not key.lower().endswith("template") or template is None:
+            continue
+        where = settings.at("customParameters", key, "value")
+        for placeholder in _PLACEHOLDER.findall(template):
+            if placeholder.lower() not in known:
+                message = f"{{{placeholder}}} names no token: parameter of this set"
+                yield ctx.report(PROPERTIES, where, message)
+    present = {k.lower() for k in values}
+    missing = [k for k in OAUTH_URL_TEMPLATES if k.lower() not in present]
+    if missing:
+        message = f"oauth2generic without {', '.join(missing)}: the platform has no URL for it"
+        yield ctx.report(PROPERTIES, settings.pointer, message, Level.WARNING)
+
+
 RULES: tuple[Rule, ...] = (
     root_shape,
     brand_color_present,
@@ -603,4 +657,5 @@ RULES: tuple[Rule, ...] = (
     policy_connection_parameters,
     publisher_names,
     hidden_boolean,
+    oauth_templates,
 )
