@@ -67,6 +67,8 @@ public class Script : ScriptBase
                 return await this.ForwardIndexedAsync(new string[] { "ids", "codes", "spaceIds", }).ConfigureAwait(false);
             case "GetPreviewAppDeploy":
                 return await this.ForwardIndexedAsync(new string[] { "apps", }).ConfigureAwait(false);
+            case "DeleteFormFields":
+                return await this.ForwardIndexedAsync(new string[] { "fields", }).ConfigureAwait(false);
             case "AddRecordsBulk":
                 return await this.BulkRecordsAsync("add").ConfigureAwait(false);
             case "UpdateRecordsBulk":

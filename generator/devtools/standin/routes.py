@@ -8,7 +8,9 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from generator.devtools.standin import (
+    appforms,
     apps,
+    appsettings,
     appviews,
     bulk,
     comments,
@@ -33,6 +35,8 @@ ROUTES: dict[tuple[str, str], Handler] = {
     **appviews.ROUTES,
     **spaces.ROUTES,
     **bulk.ROUTES,
+    **appforms.ROUTES,
+    **appsettings.ROUTES,
 }
 APIS = frozenset(api for _, api in ROUTES)
 OVERRIDABLE = frozenset({"GET", "POST", "PUT", "DELETE"})
