@@ -19,6 +19,7 @@ from generator.devtools.standin import (
     files,
     process,
     records,
+    spacemgmt,
     spaces,
     webhooks,
 )
@@ -37,6 +38,7 @@ ROUTES: dict[tuple[str, str], Handler] = {
     **bulk.ROUTES,
     **appforms.ROUTES,
     **appsettings.ROUTES,
+    **spacemgmt.ROUTES,
 }
 APIS = frozenset(api for _, api in ROUTES)
 OVERRIDABLE = frozenset({"GET", "POST", "PUT", "DELETE"})

@@ -97,6 +97,7 @@ class Thread:
     id: str
     name: str
     comments: list[JsonObj] = field(default_factory=list)
+    body: str = ""
 
 
 @dataclass
@@ -106,6 +107,28 @@ class Space:
     guest: bool
     members: frozenset[str]
     threads: dict[str, Thread]
+    body: str = ""
+    # isPrivate, fixedMember, useMultiThread, the show* switches and permissions (KDEV get-space).
+    settings: JsonObj = field(default_factory=lambda: default_space_settings())
+    # Member entries {entity: {type, code}, isAdmin, includeSubs}; None: the seed's users.
+    entries: list[JsonObj] | None = None
+    guests: list[str] = field(default_factory=list)
+    creator: str = ADMINISTRATOR
+    modifier: str = ADMINISTRATOR
+
+
+def default_space_settings() -> JsonObj:
+    return {
+        "isPrivate": False,
+        "fixedMember": False,
+        "useMultiThread": True,
+        "showAnnouncement": True,
+        "showThreadList": True,
+        "showAppList": True,
+        "showMemberList": True,
+        "showRelatedLinkList": True,
+        "permissions": {"createApp": "EVERYONE"},
+    }
 
 
 def new_space(seed: SeedSpace) -> Space:
@@ -231,6 +254,9 @@ class Store:
         self.files: dict[str, FileBlob] = {}
         self.webhooks: list[Webhook] = []
         self.spaces: dict[str, Space] = {s.id: new_space(s) for s in seed.spaces}
+        self.space_templates = {t.id: t.name for t in seed.space_templates}
+        # Guest users added with POST guests.json, by e-mail address (their login name).
+        self.guests: dict[str, JsonObj] = {}
         self.outbox = Outbox(seed.webhooks_per_minute, self.now)
         self.base_url = "http://127.0.0.1"
         self._counters: dict[str, int] = {}
