@@ -71,6 +71,8 @@ public class Script : ScriptBase
                 return await this.ForwardIndexedAsync(new string[] { "fields", }).ConfigureAwait(false);
             case "DeleteGuests":
                 return await this.ForwardIndexedAsync(new string[] { "guests", }).ConfigureAwait(false);
+            case "EvaluateRecordAcl":
+                return await this.ForwardIndexedAsync(new string[] { "ids", }).ConfigureAwait(false);
             case "AddRecordsBulk":
                 return await this.BulkRecordsAsync("add").ConfigureAwait(false);
             case "UpdateRecordsBulk":

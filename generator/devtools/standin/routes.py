@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from generator.devtools.standin import (
+    acl,
     appforms,
     apps,
     appsettings,
@@ -19,6 +20,7 @@ from generator.devtools.standin import (
     files,
     process,
     records,
+    search,
     spacemgmt,
     spaces,
     webhooks,
@@ -39,6 +41,8 @@ ROUTES: dict[tuple[str, str], Handler] = {
     **appforms.ROUTES,
     **appsettings.ROUTES,
     **spacemgmt.ROUTES,
+    **acl.ROUTES,
+    **search.ROUTES,
 }
 APIS = frozenset(api for _, api in ROUTES)
 OVERRIDABLE = frozenset({"GET", "POST", "PUT", "DELETE"})
