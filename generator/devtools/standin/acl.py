@@ -23,8 +23,11 @@ _NOT_EVALUATED = SYSTEM_TYPES | {"CALC", "GROUP", "REFERENCE_TABLE"}
 
 def evaluate(store: Store, req: Request) -> JsonObj:
     """→ {rights: [{id, record: {viewable, editable, deletable}, fields: {code: {...}}}]}."""
+    # KDEV evaluate-record-permissions: password and session authentication only.
     if req.principal.kind == "token":
-        raise errors.token_not_allowed()  # KDEV: password and session authentication only
+        raise errors.token_not_allowed()
+    if req.principal.kind == "oauth":
+        raise errors.no_privilege()  # code assumed
     app = open_app(store, req, EVALUATE)
     ids = [id_text(raw, f"ids[{i}]") for i, raw in enumerate(list_param(req, "ids", required=True))]
     if len(ids) > MAX_IDS:

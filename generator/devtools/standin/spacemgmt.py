@@ -210,8 +210,11 @@ def _member_entries(store: Store, raw: list[Any], key: str) -> list[JsonObj]:
 
 def post_template_space(store: Store, req: Request) -> JsonObj:
     """Create a space from a template: always on the normal path, guest spaces included."""
+    # KDEV add-space-from-template: password and session authentication only.
     if req.principal.kind == "token":
         raise errors.token_not_allowed()
+    if req.principal.kind == "oauth":
+        raise errors.no_privilege()  # code assumed
     template = id_param(req, "id")
     if template not in store.space_templates:
         raise errors.KintoneError(404, "GAIA_ST06", "The specified space template is not found.")
