@@ -63,6 +63,12 @@ public class Script : ScriptBase
                 return await this.ForwardIndexedAsync("ids", "codes", "spaceIds").ConfigureAwait(false);
             case "GetPreviewAppDeploy":
                 return await this.ForwardIndexedAsync("apps").ConfigureAwait(false);
+            case "DeleteFormFields":
+                return await this.ForwardIndexedAsync("fields").ConfigureAwait(false);
+            case "DeleteGuests":
+                return await this.ForwardIndexedAsync("guests").ConfigureAwait(false);
+            case "EvaluateRecordAcl":
+                return await this.ForwardIndexedAsync("ids").ConfigureAwait(false);
             case "GetRecordSchema":
                 return await this.GetRecordSchemaAsync().ConfigureAwait(false);
             case "GetAppPicker":

@@ -40,6 +40,7 @@ EXPECTED = {
     "oauth-unknown-user.yaml": ": oauthTokens[0].user: unknown user 'ghost'",
     "webhook-unknown-event.yaml": ": apps[0].webhooks[0].events: expected a non-empty list of",
     "record-unknown-status.yaml": ": apps[0].records[0].$status: no status 'Closed'",
+    "space-template-unknown-key.yaml": ": spaceTemplates[0]: unknown keys: threads",
 }
 
 

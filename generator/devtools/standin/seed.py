@@ -149,6 +149,14 @@ class SeedSpace:
 
 
 @dataclass(frozen=True)
+class SeedSpaceTemplate:
+    """A space template (kintone: System administration, Space templates), by ID."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
 class SeedApp:
     id: str
     name: str
@@ -185,6 +193,7 @@ class Seed:
     oauth_tokens: tuple[OAuthToken, ...] = ()
     spaces: tuple[SeedSpace, ...] = ()
     oauth_clients: tuple[OAuthClient, ...] = ()
+    space_templates: tuple[SeedSpaceTemplate, ...] = ()
 
 
 class _At:
@@ -268,8 +277,17 @@ def parse_seed(document: Any, source: str) -> Seed:
     """Check a seed document's shape and turn it into a Seed."""
     at = _At(source)
     top = at.mapping(document)
-    known = {"domain", "users", "organizations", "groups", "oauthTokens", "apps", "spaces"}
-    known.add("oauthClients")
+    known = {
+        "domain",
+        "users",
+        "organizations",
+        "groups",
+        "oauthTokens",
+        "apps",
+        "spaces",
+        "spaceTemplates",
+        "oauthClients",
+    }
     unknown = set(top) - known
     if unknown:
         raise at.error(f"unknown keys: {', '.join(sorted(unknown))}")
@@ -299,6 +317,10 @@ def parse_seed(document: Any, source: str) -> Seed:
             for i, item in enumerate((at / "spaces").items(top.get("spaces")))
         ),
         oauth_clients=_clients(top.get("oauthClients"), at / "oauthClients"),
+        space_templates=tuple(
+            _space_template(item, at / "spaceTemplates" / i)
+            for i, item in enumerate((at / "spaceTemplates").items(top.get("spaceTemplates")))
+        ),
     )
     _cross_check(seed, at)
     return seed
@@ -445,6 +467,15 @@ def _space(value: Any, at: _At) -> SeedSpace:
         ),
         threads=tuple(threads),
     )
+
+
+def _space_template(value: Any, at: _At) -> SeedSpaceTemplate:
+    item = at.mapping(value)
+    unknown = set(item) - {"id", "name"}
+    if unknown:
+        raise at.error(f"unknown keys: {', '.join(sorted(unknown))}")
+    name = (at / "name").text(item.get("name"), optional=True)
+    return SeedSpaceTemplate(id=(at / "id").text(item.get("id")), name=name)
 
 
 def _record(value: Any, at: _At) -> Mapping[str, Any]:
