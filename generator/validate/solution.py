@@ -15,18 +15,20 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from generator.errors import ConnectorReadError
-from generator.findings import Finding
-from generator.limits import MAX_ZIP_MEMBERS
+from generator.errors import ConnectorPathError, ConnectorReadError
+from generator.findings import Finding, Level
+from generator.limits import MAX_XML_ELEMENTS, MAX_ZIP_MEMBERS
 from generator.validate.reader import (
     ICON,
     PROPERTIES,
+    READ_RULE,
     SCRIPT,
     SWAGGER,
     ZIP_ERRORS,
     ConnectorFiles,
     check_sizes,
     decode_json,
+    refuse_outside,
 )
 from generator.validate.report import Located, locate
 
@@ -59,6 +61,7 @@ class Solution:
 
     members: dict[str, bytes]
     connectors: list[SolutionConnector]
+    repeated: tuple[Finding, ...] = ()  # a <Connector> the solution holds more than once
 
 
 def is_solution(path: Path) -> bool:
@@ -91,13 +94,36 @@ def read_solution(path: Path) -> Solution:
     """Read a solution zip or folder and find its connectors; raise ConnectorReadError if none."""
     members = _read_zip(path) if path.is_file() else _read_folder(path)
     publisher = _publisher(members)
-    connectors = [
-        _connector(members, source, element, publisher)
-        for source, element in _connector_elements(members)
-    ]
+    elements, repeated = _distinct(_connector_elements(members))
+    connectors = [_connector(members, source, element, publisher) for source, element in elements]
     if not connectors:
-        raise ConnectorReadError(f"{path}: the solution holds no custom connector")
-    return Solution(members, connectors)
+        raise ConnectorPathError(f"{path}: the solution holds no custom connector")
+    return Solution(members, connectors, repeated)
+
+
+def _distinct(
+    elements: list[tuple[str, ET.Element]],
+) -> tuple[list[tuple[str, ET.Element]], tuple[Finding, ...]]:
+    """Each connector once (by name), and one finding for each name the solution repeats: a
+    solution's connectors have unique names, and N copies must not cost N validations."""
+    kept: dict[str, tuple[str, ET.Element]] = {}
+    copies: dict[str, int] = {}
+    for source, element in elements:
+        name = _child(element, "name") or _child(element, "displayname")
+        kept.setdefault(name, (source, element))
+        copies[name] = copies.get(name, 0) + 1
+    repeated = tuple(
+        Finding(
+            kept[name][0],
+            "",
+            READ_RULE,
+            Level.ERROR,
+            f"the solution holds the <Connector> {name!r} {count:,} times; it is validated once",
+        )
+        for name, count in copies.items()
+        if count > 1
+    )
+    return list(kept.values()), repeated
 
 
 def single_connector(path: Path) -> ConnectorFiles:
@@ -147,6 +173,8 @@ def _read_folder(folder: Path) -> dict[str, bytes]:
             if p.is_file() and _needed(p.relative_to(folder).as_posix())
         )
         _at_most(folder, [f.name for f in files])
+        for file in files:
+            refuse_outside(folder, file)
         check_sizes(folder, [(f.relative_to(folder).as_posix(), f.stat().st_size) for f in files])
         return {f.relative_to(folder).as_posix(): f.read_bytes() for f in files}
     except OSError as exc:
@@ -157,10 +185,23 @@ def _parse(members: Mapping[str, bytes], name: str) -> ET.Element:
     data = members[name]
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:  # no entity expansion from untrusted input
         raise ConnectorReadError(f"{name}: a DOCTYPE is not allowed in a solution file")
+    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start",))
+    started: list[ET.Element] = []
     try:
-        return ET.fromstring(data)
+        for start in range(0, len(data) or 1, _XML_CHUNK):  # counted as parsed: no huge tree
+            parser.feed(data[start : start + _XML_CHUNK])
+            started += (e[-1] for e in parser.read_events() if isinstance(e[-1], ET.Element))
+            if len(started) > MAX_XML_ELEMENTS:
+                raise ConnectorReadError(
+                    f"{name}: more than {MAX_XML_ELEMENTS:,} XML elements; it is not read"
+                )
+        parser.close()
     except ET.ParseError as exc:
         raise ConnectorReadError(f"{name}: not well-formed XML: {exc}") from None
+    return started[0]
+
+
+_XML_CHUNK = 64 * 1024
 
 
 def _connector_elements(members: Mapping[str, bytes]) -> list[tuple[str, ET.Element]]:
@@ -300,7 +341,7 @@ def locate_solution(solution: Solution, rules: Collection[str] | None = None) ->
     """The relocated findings, with line and column where the solution holds the package's bytes."""
     from generator.validate import validate_files  # the package imports this module's reader
 
-    located: dict[Finding, Located] = {}
+    located: dict[Finding, Located] = {f: Located(f, None, None) for f in solution.repeated}
     for connector in solution.connectors:
         found = [f for f in validate_files(connector.files, rules=rules) if not _stack_owner(f)]
         for item in locate(found, connector.files):
