@@ -104,9 +104,7 @@ def _connector(tmp_path: Path, name: str = "connector") -> Path:
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
-def test_a_lone_surrogate_in_a_finding_is_escaped_in_every_format(
-    tmp_path: Path, fmt: str
-) -> None:
+def test_a_lone_surrogate_in_a_finding_is_escaped_in_every_format(tmp_path: Path, fmt: str) -> None:
     folder = _connector(tmp_path)
     swagger = json.loads((folder / SWAGGER).read_text())
     swagger["paths"]["/\ud800\u0007"] = {"get": {"responses": {}}}
@@ -202,6 +200,7 @@ def test_a_symlink_out_of_an_unpacked_solution_is_refused(tmp_path: Path) -> Non
 
 
 CALL = ["call", "GetApp", "--param", "id=1"]
+HOST = "example.cybozu.com"
 
 
 @pytest.mark.parametrize(
@@ -209,12 +208,12 @@ CALL = ["call", "GetApp", "--param", "id=1"]
     [
         (["--domain", "exa mple.cybozu.com", "--api-token", "t"], "a host name has only"),
         (["--domain", "example.cybozu.com\r\nX: y", "--api-token", "t"], "a host name has only"),
-        (["--domain", "example.cybozu.com", "--api-token", "a\nb"], "visible ASCII"),
-        (["--domain", "example.cybozu.com", "--oauth-token", "a b"], "visible ASCII"),
-        (["--domain", "example.cybozu.com", "--username", "u\r\n", "--password", "p"], "control"),
-        (["--domain", "example.cybozu.com", "--api-token", "t", "--body", '"\\ud800"'], "surrogate"),
-        (["--domain", "example.cybozu.com", "--api-token", "t", "--body", "[" * 100_000], "body"),
-        (["--domain", "example.cybozu.com", "--api-token", "t", "--param", "x=\udcff"], "UTF-8"),
+        (["--domain", HOST, "--api-token", "a\nb"], "visible ASCII"),
+        (["--domain", HOST, "--oauth-token", "a b"], "visible ASCII"),
+        (["--domain", HOST, "--username", "u\r\n", "--password", "p"], "control"),
+        (["--domain", HOST, "--api-token", "t", "--body", '"\\ud800"'], "surrogate"),
+        (["--domain", HOST, "--api-token", "t", "--body", "[" * 100_000], "body"),
+        (["--domain", HOST, "--api-token", "t", "--param", "x=\udcff"], "UTF-8"),
     ],
 )
 def test_call_inputs_are_checked_with_exit_2(args: list[str], message: str) -> None:
@@ -226,7 +225,7 @@ def test_call_inputs_are_checked_with_exit_2(args: list[str], message: str) -> N
 
 def test_an_unknown_operation_id_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    result = invoke("call", "NoSuchOperation", "--domain", "example.cybozu.com", "--api-token", "t")
+    result = invoke("call", "NoSuchOperation", "--domain", HOST, "--api-token", "t")
     assert result.exit_code == 2
     assert "Invalid value for OPERATION_ID: no operation 'NoSuchOperation'" in result.output
 
@@ -253,10 +252,9 @@ def test_ctrl_c_inside_a_command_exits_130(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_signals_held_delivers_ctrl_c_only_after_the_block() -> None:
     finished = False
-    with pytest.raises(KeyboardInterrupt):
-        with signals_held():
-            signal.raise_signal(signal.SIGINT)
-            finished = True  # not cut short by the signal
+    with pytest.raises(KeyboardInterrupt), signals_held():
+        signal.raise_signal(signal.SIGINT)
+        finished = True  # not cut short by the signal
     assert finished
 
 
