@@ -41,13 +41,13 @@ def pointer(*tokens: str | int) -> str:
     return "".join("/" + escape_pointer_token(str(t)) for t in tokens)
 
 
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 def printable(text: str) -> str:
-    """``text`` with control characters and lone surrogates written as escapes (``\\x0a``,
-    ``\\ud800``): a finding quotes what it found, and neither may break a report's line nor
-    its UTF-8 encoding."""
+    """``text`` with control characters, line separators and lone surrogates written as
+    escapes (``\\x0a``, ``\\u2028``, ``\\ud800``): a finding quotes what it found, and none of
+    them may break a report's line or its UTF-8 encoding."""
     return _UNPRINTABLE.sub(_escape, text)
 
 

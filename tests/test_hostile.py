@@ -288,3 +288,30 @@ def test_a_damaged_zip_among_paths_is_a_read_error_not_a_stop(
     documents = json.loads(result.stdout)
     assert documents[0]["findings"][0]["rule"] == "READ-01"
     assert documents[1]["summary"]["error"] == 0
+
+
+def test_a_zip_of_an_unsupported_version_is_a_read_error(tmp_path: Path) -> None:
+    """Found by the fuzz suite: zipfile raises NotImplementedError for it (once exit 70)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(SWAGGER, "{}")
+    raw = bytearray(buffer.getvalue())
+    central = raw.index(b"PK\x01\x02")
+    raw[central + 6] = 84  # "version needed to extract": 8.4
+    path = tmp_path / "new.zip"
+    path.write_bytes(bytes(raw))
+    result = invoke("validate", str(path))
+    assert result.exit_code == 1, result.output
+    assert "error READ-01 cannot read the zip: zip file version 8.4" in result.output
+
+
+def test_a_line_separator_in_a_finding_stays_on_its_line(tmp_path: Path) -> None:
+    """Found by the fuzz suite: U+2028 split one finding into two lines of a multi-path run."""
+    folder = _connector(tmp_path)
+    swagger = json.loads((folder / SWAGGER).read_text())
+    swagger["paths"]["/a\u2028b"] = {"get": {"responses": {}}}
+    (folder / SWAGGER).write_text(json.dumps(swagger, ensure_ascii=False))
+    result = invoke("validate", str(folder), str(CLEAN))
+    lines = result.stdout.splitlines()
+    assert any("~1a\\u2028b" in line for line in lines)
+    assert all(line.startswith((str(folder), str(CLEAN))) for line in lines)

@@ -165,7 +165,7 @@ def render_text_many(reports: Sequence[tuple[str, Sequence[Located]]]) -> str:
     return "".join(
         f"{printable(base)}: {line}\n"
         for base, located in reports
-        for line in render_text(located).splitlines()
+        for line in render_text(located).split("\n")[:-1]
     )
 
 

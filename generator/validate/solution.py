@@ -70,7 +70,7 @@ def is_solution(path: Path) -> bool:
     """
     try:
         names = _zip_names(path) if path.is_file() else _folder_names(path) if path.is_dir() else []
-    except (OSError, zipfile.BadZipFile):
+    except ZIP_ERRORS:  # damaged (an unsupported version, a bad header ...): not a solution
         return False
     return any(
         posixpath.basename(n).lower() in (SOLUTION, CUSTOMIZATIONS) and n.count("/") <= 1
