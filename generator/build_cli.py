@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import click
@@ -68,7 +69,8 @@ def build_command(
                 f"validation failed: {len(result.errors)} errors; nothing written"
             )
         if check:
-            extra = f" --settings {settings}" if settings is not None else ""
+            given = [("--description", description), ("--settings", settings)]
+            extra = "".join(f" {flag} {_quoted(p)}" for flag, p in given if p is not None)
             _check(result.files, out, extra)
             return
         write_package(result.files, out, force=force)
@@ -77,13 +79,18 @@ def build_command(
     click.echo(f"wrote {out}")
 
 
+def _quoted(path: Path) -> str:
+    """A path as a shell word: the hint can be pasted whatever the path holds (spaces, quotes)."""
+    return shlex.quote(str(path))
+
+
 def _check(files: dict[str, bytes], out: Path, extra: str = "") -> None:
     drift = package_drift(files, out)
     if drift:
         for line in drift:
             click.echo(line, err=True)
         raise click.ClickException(
-            f"{out} is out of date; regenerate it with: {REGENERATE}{extra} --out {out}"
+            f"{out} is out of date; regenerate it with: {REGENERATE}{extra} --out {_quoted(out)}"
         )
     click.echo(f"{out} is up to date")
 

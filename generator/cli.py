@@ -12,7 +12,14 @@ from typing import Any, NamedTuple
 import click
 
 from generator import __version__
-from generator.clierrors import EXIT_BROKEN_PIPE, as_click_error, debugging, silence_stdout
+from generator.clierrors import (
+    EXIT_BROKEN_PIPE,
+    EXIT_INTERRUPTED,
+    as_click_error,
+    debugging,
+    safe_streams,
+    silence_stdout,
+)
 
 
 class LazyCommand(NamedTuple):
@@ -86,10 +93,16 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
+        safe_streams()
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except KeyboardInterrupt:
+            # Ctrl-C: the command's cleanup ran as the exception unwound it (temporary files
+            # removed, a folder swap finished); exit as a shell expects of an interrupted tool.
+            click.echo("Interrupted", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
         except BrokenPipeError:
             # The reader went away (`… | head`): no error to report, like any Unix filter.
             silence_stdout()
@@ -105,7 +118,8 @@ class LazyGroup(click.Group):
 def main() -> None:
     """Generate, validate and package the kintone custom connector for Power Platform.
 
-    Exit codes: 0 success, 1 findings or bad input, 2 usage or an unreadable path,
-    70 an internal error (a bug; set KINTONE_CONNECTOR_DEBUG=1 for the traceback),
-    141 the reader of the output went away (a closed pipe, as with `| head`).
+    Exit codes: 0 success, 1 findings or bad input, 2 usage or a path that is no
+    connector, 70 an internal error (a bug; set KINTONE_CONNECTOR_DEBUG=1 for the
+    traceback), 130 interrupted (Ctrl-C), 141 the reader of the output went away (a
+    closed pipe, as with `| head`).
     """

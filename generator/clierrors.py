@@ -6,6 +6,7 @@ errors), 70 an internal error: a bug in this tool, reported in one line, never a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from generator.errors import ConnectorError
 
 EXIT_INTERNAL = 70  # EX_SOFTWARE in sysexits.h
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a filter whose reader left
+EXIT_INTERRUPTED = 130  # 128 + SIGINT: Ctrl-C, after the command cleaned up (Unix convention)
 DEBUG_VARIABLE = "KINTONE_CONNECTOR_DEBUG"
 ISSUES_HINT = "please report it with the command you ran"
 
@@ -53,6 +55,16 @@ def as_click_error(exc: Exception) -> click.ClickException:
     if isinstance(exc, ConnectorError):
         return click.ClickException(str(exc))
     return InternalError(exc)
+
+
+def safe_streams() -> None:
+    """Make stdout and stderr write any text: a character the encoding lacks (a lone surrogate
+    from a file or from argv) is written as an escape instead of raising UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:  # a closed or detached stream has nothing to protect
+            with contextlib.suppress(OSError, ValueError):
+                reconfigure(errors="backslashreplace")
 
 
 def silence_stdout() -> None:

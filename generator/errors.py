@@ -24,5 +24,9 @@ class ConnectorReadError(ConnectorError):
     """Raised when a connector folder or package zip cannot be read at all."""
 
 
+class ConnectorPathError(ConnectorReadError):
+    """Raised when a path given is no connector at all: missing, or neither folder nor zip."""
+
+
 class PackageWriteError(ConnectorError):
     """Raised when the connector package cannot be written; the previous output is kept."""

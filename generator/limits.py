@@ -33,9 +33,15 @@ MAX_DESCRIPTION_BYTES = 4 * MIB
 """The description file (the shipped one has 70 KB)."""
 MAX_YAML_DEPTH = 64
 """Nesting of mappings and sequences in the description (the shipped one reaches 13)."""
-MAX_YAML_NODES = 200_000
-"""Values in the description after aliases are expanded (the shipped one has about 3,000);
-stops alias bombs ("billion laughs")."""
+MAX_YAML_NODES = 100_000
+"""Values in the description after aliases are expanded (the shipped one has about 3,300);
+stops alias bombs ("billion laughs"). Checked on the parse events, as they come: nothing past
+the first value over a limit is scanned (also for MAX_YAML_DEPTH)."""
+
+# Power Platform solutions (validate).
+MAX_XML_ELEMENTS = 100_000
+"""Elements of one solution XML file (customizations.xml of a solution with one connector has
+about 30), counted while it is parsed."""
 
 # script.csx (validate: CODE rules).
 MAX_SCRIPT_ANALYSED_BYTES = 1 * MIB

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,11 +99,14 @@ def load_text(text: str, source: str) -> Loaded:
     return Loaded(source, data, lines)
 
 
-def _events(text: str) -> list[yaml.Event]:
+def _events(text: str) -> Iterator[yaml.Event]:
+    """The parse events, pulled one at a time: a limit stops the parser at the event that
+    crosses it, before the rest of the text is scanned (the scanner's cost per token grows with
+    the nesting, so a 30,000-level ``[[[...]]]`` would take tens of seconds to scan whole)."""
     try:
-        return list(yaml.parse(text, Loader=_FAST_LOADER))
+        yield from yaml.parse(text, Loader=_FAST_LOADER)
     except yaml.YAMLError:
-        return list(yaml.parse(text, Loader=_Loader))  # raises again, with the Python messages
+        yield from yaml.parse(text, Loader=_Loader)  # raises again, with the Python messages
 
 
 def _compose(text: str) -> yaml.Node | None:

@@ -7,9 +7,12 @@ import io
 import json
 import os
 import shutil
+import signal
 import tempfile
+import threading
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
@@ -38,10 +41,32 @@ def write_package(files: Mapping[str, bytes], out: Path, force: bool = False) ->
     try:
         for name, data in files.items():
             (staging / name).write_bytes(data)
-        _swap(staging, out.resolve())
+        with signals_held():
+            _swap(staging, out.resolve())
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise PackageWriteError(f"cannot write {out}: {exc.strerror or exc}") from None
+    except BaseException:  # Ctrl-C while writing the staging folder: leave nothing behind
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+_HELD = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold Ctrl-C, SIGTERM and SIGHUP while the block runs; they arrive once it is done, so
+    a swap of folders is never cut in half (the old folder renamed away, the new one not yet
+    in place). Only the main thread can hold them; elsewhere the block just runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _swap(staging: Path, out: Path) -> None:
@@ -133,3 +158,7 @@ def write_file_atomically(path: Path, data: bytes) -> None:
         if temp is not None and os.path.exists(temp):
             os.unlink(temp)
         raise PackageWriteError(f"cannot write {path}: {exc.strerror or exc}") from None
+    except BaseException:  # Ctrl-C before the rename: no temporary file is left behind
+        if temp is not None and os.path.exists(temp):
+            os.unlink(temp)
+        raise

@@ -113,7 +113,7 @@ def _clean(folder: Path) -> list[str]:
     return ["validate", str(clean_copy(folder))]
 
 
-@case("zip-corrupt-deflate", 2, "cannot read the zip")
+@case("zip-corrupt-deflate", 1, "cannot read the zip")
 def _zip_corrupt(folder: Path) -> list[str]:
     package = folder / "broken.zip"
     with zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -250,7 +250,7 @@ def _many_overrides(folder: Path) -> list[str]:
     return ["validate", str(connector)]
 
 
-@case("properties-string-60mb", 2, "files over 16,777,216 bytes are not read")
+@case("properties-string-60mb", 1, "files over 16,777,216 bytes are not read")
 def _string_60mb(folder: Path) -> list[str]:
     connector = clean_copy(folder)
     text = (connector / PROPERTIES).read_text()
@@ -307,7 +307,7 @@ def _bad_paths_below_limit(folder: Path) -> list[str]:
     return ["validate", str(connector)]
 
 
-@case("zip-100-members-of-60mb", 2, "files over 16,777,216 bytes are not read")
+@case("zip-100-members-of-60mb", 1, "files over 16,777,216 bytes are not read")
 def _zip_bomb(folder: Path) -> list[str]:
     package = folder / "bomb.zip"
     names = [SWAGGER, PROPERTIES, "settings.json", "icon.png", SCRIPT]
@@ -316,7 +316,7 @@ def _zip_bomb(folder: Path) -> list[str]:
     return ["validate", str(package)]
 
 
-@case("solution-zip-of-600-members-of-15mb", 2, "bytes together; at most 33,554,432 are read")
+@case("solution-zip-of-600-members-of-15mb", 1, "bytes together; at most 33,554,432 are read")
 def _solution_bomb(folder: Path) -> list[str]:
     package = folder / "solution.zip"
     solution = member("solution.xml", b"<ImportExportXml/>")
@@ -324,7 +324,7 @@ def _solution_bomb(folder: Path) -> list[str]:
     return ["validate", str(package)]
 
 
-@case("solution-zip-of-1001-connector-files", 2, "1,002 files to read for its connectors")
+@case("solution-zip-of-1001-connector-files", 1, "1,002 files to read for its connectors")
 def _solution_many_files(folder: Path) -> list[str]:
     # Too many is refused, never cut to the first thousand.
     package = folder / "solution.zip"
@@ -342,7 +342,7 @@ def _solution_unrelated(folder: Path) -> list[str]:
     return ["validate", str(package)]
 
 
-@case("solution-zip-corrupt-deflate", 2, "cannot read the zip")
+@case("solution-zip-corrupt-deflate", 1, "cannot read the zip")
 def _solution_corrupt(folder: Path) -> list[str]:
     package = folder / "solution.zip"
     name, data, size, crc = member("customizations.xml", b"<ImportExportXml>" + b" " * 4000)
@@ -351,7 +351,7 @@ def _solution_corrupt(folder: Path) -> list[str]:
     return ["validate", str(package)]
 
 
-@case("validate-six-paths-of-30mb-each", 2, "validate fewer at a time")
+@case("validate-six-paths-of-30mb-each", 1, "validate fewer at a time")
 def _many_paths(folder: Path) -> list[str]:
     paths = []
     for index in range(6):
@@ -361,7 +361,7 @@ def _many_paths(folder: Path) -> list[str]:
     return ["validate", *paths]
 
 
-@case("zip-same-member-twice", 2, "holds script.csx more than once")
+@case("zip-same-member-twice", 1, "holds script.csx more than once")
 def _zip_twice(folder: Path) -> list[str]:
     package = folder / "twice.zip"
     members = [member(f.name, f.read_bytes()) for f in sorted(CLEAN.iterdir())]
@@ -369,7 +369,7 @@ def _zip_twice(folder: Path) -> list[str]:
     return ["validate", str(package)]
 
 
-@case("zip-one-member-of-60mb-among-others", 2, "files over 16,777,216 bytes are not read")
+@case("zip-one-member-of-60mb-among-others", 1, "files over 16,777,216 bytes are not read")
 def _zip_one_big(folder: Path) -> list[str]:
     package = folder / "big.zip"
     members = [member(f.name, f.read_bytes()) for f in sorted(CLEAN.iterdir())]
@@ -377,7 +377,7 @@ def _zip_one_big(folder: Path) -> list[str]:
     return ["validate", str(package)]
 
 
-@case("zip-5000-entries", 2, "at most 1,000 are read")
+@case("zip-5000-entries", 1, "at most 1,000 are read")
 def _zip_entries(folder: Path) -> list[str]:
     package = folder / "entries.zip"
     stored_zip(package, [member(f"junk/{i}.txt", b"") for i in range(5000)])
@@ -470,12 +470,12 @@ _build_case(
     ),
 )
 _build_case(
-    "yaml-aliases-expanding-to-123k-values",
+    "yaml-aliases-expanding-to-79k-values",
     "description.yaml:1: unknown key 'a0'",
     lambda: (
         "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
         + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 4))
-        + f"bomb: [{', '.join(['*a3'] * 10)}]\n"
+        + f"bomb: [{', '.join(['*a3'] * 6)}]\n"
     ),
 )
 _build_case(

@@ -3,13 +3,17 @@
 Whatever the input, the commands end with an exit code of the documented set (0, 1, 2) and a
 message, never a traceback; a failed build leaves the out folder as it was, byte for byte. The
 seeds are the committed golden record, the validator's fixtures and the shipped description;
-hypothesis mutates JSON values and structure, raw bytes, zips and YAML text. Few examples and a
-deadline keep the module to seconds; a failure prints the example to reproduce it. For a deeper
-run: FUZZ_EXAMPLES=500 .venv/bin/python -m pytest tests/test_fuzz.py
+hypothesis mutates JSON values and structure, raw bytes, zips and YAML text. Each reader and
+CLI entry point of tests/fuzzing.py (JSON, YAML, solution XML, reports, call inputs, argv, the
+stand-in's HTTP front end) gets its own few seconds. Few examples, a deadline and a fixed
+derandomized seed keep the module to seconds and CI stable; a failure prints the example to
+reproduce it. Deeper: FUZZ_EXAMPLES=500, or tests/benchmarks/fuzz_long.py --minutes N (fresh
+seeds each run).
 """
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import os
@@ -19,12 +23,15 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.cli import main
+from generator.devtools.standin import StandIn
 from generator.validate import read_connector
+from tests.fuzzing import READERS, StandInTarget, Target, standin_requests
 from tests.reproducers import DESCRIPTION, ROOT
 
 EXIT_CODES = {0, 1, 2}
@@ -46,6 +53,8 @@ FUZZ = settings(
     deadline=timedelta(seconds=20),  # generous on a shared machine; a hang still fails
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     print_blob=True,
+    derandomize=os.environ.get("FUZZ_RANDOM", "") == "",  # the same examples on every CI run
+    database=None,
 )
 
 json_values = st.recursive(
@@ -101,8 +110,8 @@ def mutate_json(draw: st.DrawFn, data: bytes) -> bytes:
         container[key] = [container[key]] if draw(st.booleans()) else {"$ref": container[key]}
     else:
         target, target_key = draw(st.sampled_from(places))
-        if isinstance(target, dict):
-            target[str(target_key) + draw(st.text(max_size=3))] = container[key]
+        if isinstance(target, dict):  # a copy: the value may be an ancestor of ``target``
+            target[str(target_key) + draw(st.text(max_size=3))] = copy.deepcopy(container[key])
     return json.dumps(document, ensure_ascii=draw(st.booleans())).encode()
 
 
@@ -265,3 +274,34 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+@pytest.mark.parametrize("target", READERS, ids=[t.name for t in READERS])
+def test_reader_and_entry_point_fuzz(target: Target) -> None:
+    @settings(FUZZ, max_examples=max(1, EXAMPLES * 2), deadline=timedelta(seconds=5))
+    @given(value=target.strategy)
+    def run(value: object) -> None:
+        target.check(value)
+
+    run()
+
+
+def test_copying_a_value_into_itself_makes_no_cycle() -> None:
+    @settings(FUZZ, max_examples=max(1, EXAMPLES * 2))
+    @given(data=mutate_json(b'{"a": {"b": [1, {"c": 2}]}}'))
+    def run(data: bytes) -> None:
+        json.loads(data)
+
+    run()
+
+
+def test_standin_front_end_fuzz() -> None:
+    with StandIn() as standin:
+        target = StandInTarget(standin.url)
+
+        @settings(FUZZ, max_examples=max(1, EXAMPLES * 2), deadline=timedelta(seconds=10))
+        @given(request=standin_requests)
+        def run(request: tuple[str, str, list[tuple[str, str]], bytes]) -> None:
+            target.check(request)
+
+        run()

@@ -57,13 +57,23 @@ def test_all_clean_exits_0_with_the_total_on_stdout(repo: Path) -> None:
     assert result.stdout.endswith("2 connectors, 0 failing (0 errors, 0 warnings, 0 infos)\n")
 
 
-def test_unreadable_paths_are_a_usage_error_naming_each(repo: Path) -> None:
+def test_unreadable_paths_are_a_usage_error_naming_each_and_the_others_are_reported(
+    repo: Path,
+) -> None:
     (repo / "notes.txt").write_text("not a connector")
-    result = invoke("clean", "missing", "notes.txt")
+    result = invoke("clean", "missing", "notes.txt", "broken")
     assert result.exit_code == 2
     assert "missing: no such folder or file" in result.stderr
     assert "notes.txt: neither a connector folder nor a .zip package" in result.stderr
-    assert result.stdout == ""
+    assert result.stdout == (
+        "missing: error READ-01 no such folder or file\n"
+        "notes.txt: error READ-01 neither a connector folder nor a .zip package\n"
+        f"broken: {VERSION_ERROR}\n"
+        "clean: no errors (0 errors, 0 warnings, 0 infos)\n"
+        "missing: 1 failing findings (1 errors, 0 warnings, 0 infos)\n"
+        "notes.txt: 1 failing findings (1 errors, 0 warnings, 0 infos)\n"
+        "broken: 1 failing findings (1 errors, 0 warnings, 0 infos)\n"
+    )
 
 
 def test_json_is_a_list_of_the_single_path_documents(repo: Path) -> None:
@@ -102,9 +112,11 @@ def test_jobs_must_be_positive(repo: Path) -> None:
 def test_output_file_holds_the_whole_report(repo: Path) -> None:
     result = invoke("clean", "broken", "--format", "json", "-o", "report.json")
     assert result.exit_code == 1
-    assert result.stdout == (
+    assert result.stdout == ""  # -o: the summaries go to stderr, before the total
+    assert result.stderr == (
         "clean: no errors (0 errors, 0 warnings, 0 infos)\n"
         "broken: 1 failing findings (1 errors, 0 warnings, 0 infos)\n"
+        "Error: 2 connectors, 1 failing (1 errors, 0 warnings, 0 infos)\n"
     )
     assert len(json.loads((repo / "report.json").read_text())) == 2
 

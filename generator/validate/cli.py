@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import NamedTuple
 
 import click
 
-from generator.errors import ConnectorReadError
-from generator.findings import Finding, Level
+from generator.errors import ConnectorPathError, ConnectorReadError
+from generator.findings import Finding, Level, printable
 from generator.validate import RULES, Rule, read_connector
 from generator.validate.batch import check_many
-from generator.validate.reader import ConnectorFiles, RunBudget
+from generator.validate.reader import ConnectorFiles, RunBudget, read_finding
 from generator.validate.registry import select
 from generator.validate.report import (
     FORMATS,
@@ -100,16 +101,20 @@ def validate_command(
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--rule/--skip") from None
     targets = list(paths) or [DEFAULT_PATH]
-    connectors = _read_all(targets)
-    located = _check_all(connectors, [r.id for r in rules], jobs)
+    items = _read_all(targets)
+    located = _check_all(items, [r.id for r in rules], jobs)
     reports = [(str(path), found) for path, found in zip(targets, located, strict=True)]
-    quiet = fmt != "text" and output is None
+    # The report is written whatever happened to each path: a CI upload step always has it.
     if len(reports) == 1:
         _emit(_render_one(fmt, reports[0], rules), output)
-        _conclude([item.finding for item in reports[0][1]], strict, reports[0][0], quiet=quiet)
-        return
-    _emit(_render_many(fmt, reports, rules), output)
-    _conclude_many(reports, strict, quiet=quiet)
+    else:
+        _emit(_render_many(fmt, reports, rules), output)
+    # Summaries go with the report when it is the text on stdout; else to stderr, unless a
+    # machine format holds stdout.
+    if fmt == "text" or output is not None:
+        for line in _summaries(reports, strict):
+            click.echo(line, err=output is not None)
+    _conclude(items, reports, strict)
 
 
 def _select(only: tuple[str, ...], skip: tuple[str, ...]) -> list[Rule]:
@@ -122,10 +127,16 @@ def _select(only: tuple[str, ...], skip: tuple[str, ...]) -> list[Rule]:
     return [*package, *chosen]
 
 
-def _read_all(paths: list[Path]) -> list[ConnectorFiles | Solution]:
-    """Each connector or solution; any unreadable path is a usage problem (exit 2), all named."""
-    connectors: list[ConnectorFiles | Solution] = []
-    problems: list[str] = []
+class Refused(NamedTuple):
+    """A path the readers refused: why, and whether it is no connector at all (usage, exit 2)."""
+
+    message: str
+    usage: bool
+
+
+def _read_all(paths: list[Path]) -> list[ConnectorFiles | Solution | Refused]:
+    """Each connector or solution, or why it could not be read; the others are still read."""
+    connectors: list[ConnectorFiles | Solution | Refused] = []
     budget = RunBudget()
     for path in paths:
         try:
@@ -133,18 +144,20 @@ def _read_all(paths: list[Path]) -> list[ConnectorFiles | Solution]:
             budget.spend(path, item.members if isinstance(item, Solution) else item)
             connectors.append(item)
         except ConnectorReadError as exc:
-            problems.append(str(exc))
-    if problems:
-        raise click.BadParameter("; ".join(problems), param_hint="PATH")
+            message = str(exc)
+            prefix = f"{path}: "
+            message = message[len(prefix) :] if message.startswith(prefix) else message
+            connectors.append(Refused(message, isinstance(exc, ConnectorPathError)))
     return connectors
 
 
 def _check_all(
-    items: list[ConnectorFiles | Solution], rules: list[str], jobs: int
+    items: list[ConnectorFiles | Solution | Refused], rules: list[str], jobs: int
 ) -> list[list[Located]]:
-    """Located findings per path: plain connectors through check_many, solutions one by one."""
+    """Located findings per path: plain connectors through check_many, solutions one by one,
+    a refused path as its one READ-01 error."""
     found: list[list[Located]] = [[] for _ in items]
-    plain = [(i, item) for i, item in enumerate(items) if not isinstance(item, Solution)]
+    plain = [(i, item) for i, item in enumerate(items) if isinstance(item, dict)]
     package_rules = [r for r in rules if r not in SOLUTION_RULE_IDS]
     checked = check_many([item for _, item in plain], package_rules, jobs)
     for (i, _), located in zip(plain, checked, strict=True):
@@ -152,6 +165,8 @@ def _check_all(
     for i, item in enumerate(items):
         if isinstance(item, Solution):
             found[i] = locate_solution(item, rules)
+        elif isinstance(item, Refused):
+            found[i] = [Located(read_finding(item.message), None, None)]
     return found
 
 
@@ -180,28 +195,50 @@ def _relative(base: str) -> str:
         return Path(base).as_posix()
 
 
-def _conclude(findings: list[Finding], strict: bool, base: str, *, quiet: bool) -> None:
-    failing, summary = _judge(findings, strict)
-    if failing:
-        raise click.ClickException(f"{base}: {failing} failing findings ({summary})")
-    if not quiet:
-        click.echo(f"{base}: no errors ({summary})")
-
-
-def _conclude_many(reports: list[tuple[str, list[Located]]], strict: bool, *, quiet: bool) -> None:
-    failed = 0
+def _summaries(reports: list[tuple[str, list[Located]]], strict: bool) -> list[str]:
+    """One line per connector and, for several, the total."""
+    lines = []
     for base, located in reports:
         failing, summary = _judge([item.finding for item in located], strict)
-        failed += bool(failing)
-        if not quiet:
-            verdict = f"{failing} failing findings" if failing else "no errors"
-            click.echo(f"{base}: {verdict} ({summary})")
+        if failing and len(reports) == 1:
+            return []  # the error message says it
+        verdict = f"{failing} failing findings" if failing else "no errors"
+        lines.append(f"{printable(base)}: {verdict} ({summary})")
+    failed = any(_judge([i.finding for i in found], strict)[0] for _, found in reports)
+    if len(reports) > 1 and not failed:  # else the error message gives it
+        lines.append(_total(reports, strict))
+    return lines
+
+
+def _total(reports: list[tuple[str, list[Located]]], strict: bool) -> str:
+    failed = sum(bool(_judge([i.finding for i in found], strict)[0]) for _, found in reports)
     _, summary = _judge([item.finding for _, found in reports for item in found], strict)
-    total = f"{len(reports)} connectors, {failed} failing ({summary})"
-    if failed:
-        raise click.ClickException(total)
-    if not quiet:
-        click.echo(total)
+    return f"{len(reports)} connectors, {failed} failing ({summary})"
+
+
+def _conclude(
+    items: list[ConnectorFiles | Solution | Refused],
+    reports: list[tuple[str, list[Located]]],
+    strict: bool,
+) -> None:
+    """The worst that happened, as the exit code: 2 a path that is no connector, 1 failing
+    findings (a refused connector among them), else 0."""
+    usage = [
+        f"{printable(base)}: {item.message}"
+        for (base, _), item in zip(reports, items, strict=True)
+        if isinstance(item, Refused) and item.usage
+    ]
+    if usage:
+        raise click.BadParameter("; ".join(usage), param_hint="PATH")
+    failing = [base for base, found in reports if _judge([i.finding for i in found], strict)[0]]
+    if failing and len(reports) == 1:
+        _, summary = _judge([item.finding for item in reports[0][1]], strict)
+        count = _judge([item.finding for item in reports[0][1]], strict)[0]
+        raise click.ClickException(
+            f"{printable(reports[0][0])}: {count} failing findings ({summary})"
+        )
+    if failing:
+        raise click.ClickException(_total(reports, strict))
 
 
 def _judge(findings: list[Finding], strict: bool) -> tuple[int, str]:

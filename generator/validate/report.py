@@ -10,9 +10,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator import __version__
-from generator.findings import Finding, Level
+from generator.findings import Finding, Level, printable
 from generator.validate.positions import Positions, scan
-from generator.validate.reader import JSON_FILES, decode
+from generator.validate.reader import (
+    JSON_FILES,
+    READ_REASON,
+    READ_RULE,
+    READ_SUMMARY,
+    decode,
+)
 from generator.validate.registry import Rule
 from generator.validate.shapes import parse_pointer
 
@@ -99,15 +105,30 @@ def counts(findings: Sequence[Finding]) -> dict[str, int]:
     return {level.value: tally.get(level.value, 0) for level in Level}
 
 
+def shown(finding: Finding) -> Finding:
+    """The finding as reports print it: no control character or lone surrogate in any field."""
+    return Finding(
+        printable(finding.file),
+        printable(finding.pointer),
+        printable(finding.rule),
+        finding.level,
+        printable(finding.message),
+    )
+
+
 def render_text(located: Sequence[Located]) -> str:
     """One line per finding: ``level RULE file#pointer (line:column): message``."""
     lines = []
     for item in located:
-        f = item.finding
+        f = shown(item.finding)
         where = f"{f.file}#{f.pointer}" if f.pointer else f.file
         if item.line is not None:
             where += f" ({item.line}:{item.column})"
-        lines.append(f"{f.level.value} {f.rule} {where}: {f.message}")
+        lines.append(
+            f"{f.level.value} {f.rule} {where}: {f.message}"
+            if where
+            else f"{f.level.value} {f.rule} {f.message}"
+        )
     return "".join(line + "\n" for line in lines)
 
 
@@ -118,14 +139,15 @@ def render_json(located: Sequence[Located], base: str) -> str:
 
 def _json_document(located: Sequence[Located], base: str) -> dict[str, Any]:
     return {
-        "path": base,
+        "path": printable(base),
         "summary": counts([item.finding for item in located]),
         "findings": [_json_finding(item, base) for item in located],
     }
 
 
 def _json_finding(item: Located, base: str) -> dict[str, Any]:
-    f = item.finding
+    f = shown(item.finding)
+    base = printable(base)
     return {
         "rule": f.rule,
         "level": f.level.value,
@@ -141,9 +163,9 @@ def _json_finding(item: Located, base: str) -> dict[str, Any]:
 def render_text_many(reports: Sequence[tuple[str, Sequence[Located]]]) -> str:
     """Each connector's finding lines, prefixed by its path."""
     return "".join(
-        f"{base}: {line}\n"
+        f"{printable(base)}: {line}\n"
         for base, located in reports
-        for line in render_text(located).splitlines()
+        for line in render_text(located).split("\n")[:-1]
     )
 
 
@@ -162,9 +184,11 @@ def render_sarif_many(
     reports: Sequence[tuple[str, Sequence[Located]]], rules: Sequence[Rule]
 ) -> str:
     """A SARIF 2.1.0 log with one run holding the results of every connector."""
-    index = {r.id: i for i, r in enumerate(rules)}
+    read = any(item.finding.rule == READ_RULE for _, located in reports for item in located)
+    described = [*rules, READING] if read else list(rules)
+    index = {r.id: i for i, r in enumerate(described)}
     run = {
-        "tool": {"driver": _driver(rules)},
+        "tool": {"driver": _driver(described)},
         "columnKind": "unicodeCodePoints",
         "results": [
             _sarif_result(item, index, base) for base, located in reports for item in located
@@ -198,7 +222,8 @@ def _sarif_rule(item: Rule) -> dict[str, Any]:
 
 
 def _sarif_result(item: Located, index: Mapping[str, int], base: str) -> dict[str, Any]:
-    f = item.finding
+    f = shown(item.finding)
+    base = printable(base)
     zipped = _is_zip(base)
     uri = base if zipped else _display_path(base, f.file)
     location: dict[str, Any] = {"artifactLocation": {"uri": uri}}
@@ -226,6 +251,16 @@ def _is_zip(base: str) -> bool:
 
 def _display_path(base: str, file: str) -> str:
     """The file as a path from where the tool ran; ``package.zip!/file`` inside a zip."""
+    if not file:  # the path itself (READ-01)
+        return base
     if _is_zip(base):
         return f"{base}!/{file}"
     return f"{base.rstrip('/')}/{file}" if base not in ("", ".") else file
+
+
+def _nothing(_: object) -> list[Finding]:
+    return []
+
+
+READING = Rule(READ_RULE, Level.ERROR, READ_SUMMARY, "generator/limits.py", _nothing, READ_REASON)
+"""The reading stage as a rule, for reports: it runs before the registry's rules, on the path."""

@@ -15,19 +15,21 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from generator.errors import ConnectorReadError
+from generator.errors import ConnectorPathError, ConnectorReadError
 from generator.findings import Finding, Level
-from generator.limits import MAX_ZIP_MEMBERS
+from generator.limits import MAX_XML_ELEMENTS, MAX_ZIP_MEMBERS
 from generator.validate.context import Context
 from generator.validate.reader import (
     ICON,
     PROPERTIES,
+    READ_RULE,
     SCRIPT,
     SWAGGER,
     ZIP_ERRORS,
     ConnectorFiles,
     check_sizes,
     decode_json,
+    refuse_outside,
 )
 from generator.validate.registry import Rule
 from generator.validate.report import Located, locate
@@ -62,6 +64,7 @@ class Solution:
 
     members: dict[str, bytes]
     connectors: list[SolutionConnector]
+    repeated: tuple[Finding, ...] = ()  # a <Connector> the solution holds more than once
 
 
 def is_solution(path: Path) -> bool:
@@ -70,7 +73,7 @@ def is_solution(path: Path) -> bool:
     """
     try:
         names = _zip_names(path) if path.is_file() else _folder_names(path) if path.is_dir() else []
-    except (OSError, zipfile.BadZipFile):
+    except ZIP_ERRORS:  # damaged (an unsupported version, a bad header ...): not a solution
         return False
     return any(
         posixpath.basename(n).lower() in (SOLUTION, CUSTOMIZATIONS) and n.count("/") <= 1
@@ -94,13 +97,36 @@ def read_solution(path: Path) -> Solution:
     """Read a solution zip or folder and find its connectors; raise ConnectorReadError if none."""
     members = _read_zip(path) if path.is_file() else _read_folder(path)
     publisher = _publisher(members)
-    connectors = [
-        _connector(members, source, element, publisher)
-        for source, element in _connector_elements(members)
-    ]
+    elements, repeated = _distinct(_connector_elements(members))
+    connectors = [_connector(members, source, element, publisher) for source, element in elements]
     if not connectors:
-        raise ConnectorReadError(f"{path}: the solution holds no custom connector")
-    return Solution(members, connectors)
+        raise ConnectorPathError(f"{path}: the solution holds no custom connector")
+    return Solution(members, connectors, repeated)
+
+
+def _distinct(
+    elements: list[tuple[str, ET.Element]],
+) -> tuple[list[tuple[str, ET.Element]], tuple[Finding, ...]]:
+    """Each connector once (by name), and one finding for each name the solution repeats: a
+    solution's connectors have unique names, and N copies must not cost N validations."""
+    kept: dict[str, tuple[str, ET.Element]] = {}
+    copies: dict[str, int] = {}
+    for source, element in elements:
+        name = _child(element, "name") or _child(element, "displayname")
+        kept.setdefault(name, (source, element))
+        copies[name] = copies.get(name, 0) + 1
+    repeated = tuple(
+        Finding(
+            kept[name][0],
+            "",
+            READ_RULE,
+            Level.ERROR,
+            f"the solution holds the <Connector> {name!r} {count:,} times; it is validated once",
+        )
+        for name, count in copies.items()
+        if count > 1
+    )
+    return list(kept.values()), repeated
 
 
 def single_connector(path: Path) -> ConnectorFiles:
@@ -150,6 +176,8 @@ def _read_folder(folder: Path) -> dict[str, bytes]:
             if p.is_file() and _needed(p.relative_to(folder).as_posix())
         )
         _at_most(folder, [f.name for f in files])
+        for file in files:
+            refuse_outside(folder, file)
         check_sizes(folder, [(f.relative_to(folder).as_posix(), f.stat().st_size) for f in files])
         return {f.relative_to(folder).as_posix(): f.read_bytes() for f in files}
     except OSError as exc:
@@ -160,10 +188,23 @@ def _parse(members: Mapping[str, bytes], name: str) -> ET.Element:
     data = members[name]
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:  # no entity expansion from untrusted input
         raise ConnectorReadError(f"{name}: a DOCTYPE is not allowed in a solution file")
+    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start",))
+    started: list[ET.Element] = []
     try:
-        return ET.fromstring(data)
+        for start in range(0, len(data) or 1, _XML_CHUNK):  # counted as parsed: no huge tree
+            parser.feed(data[start : start + _XML_CHUNK])
+            started += (e[-1] for e in parser.read_events() if isinstance(e[-1], ET.Element))
+            if len(started) > MAX_XML_ELEMENTS:
+                raise ConnectorReadError(
+                    f"{name}: more than {MAX_XML_ELEMENTS:,} XML elements; it is not read"
+                )
+        parser.close()
     except ET.ParseError as exc:
         raise ConnectorReadError(f"{name}: not well-formed XML: {exc}") from None
+    return started[0]
+
+
+_XML_CHUNK = 64 * 1024
 
 
 def _connector_elements(members: Mapping[str, bytes]) -> list[tuple[str, ET.Element]]:
@@ -469,7 +510,7 @@ def locate_solution(solution: Solution, rules: Collection[str] | None = None) ->
     from generator.validate import validate_files  # the package imports this module's reader
 
     located: dict[Finding, Located] = {
-        f: Located(f, None, None) for f in solution_findings(solution, rules)
+        f: Located(f, None, None) for f in (*solution.repeated, *solution_findings(solution, rules))
     }
     package_rules = None if rules is None else [r for r in rules if r not in SOLUTION_RULE_IDS]
     for connector in solution.connectors:

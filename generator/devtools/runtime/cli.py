@@ -13,8 +13,15 @@ import click
 
 from generator.clierrors import our_errors
 from generator.devtools.csharp import ToolchainMissing
-from generator.devtools.runtime.cliinputs import normalize_domain, read_body, unknown_input
+from generator.devtools.runtime.cliinputs import (
+    check_credentials,
+    check_params,
+    normalize_domain,
+    read_body,
+    unknown_input,
+)
 from generator.devtools.runtime.connector import ConnectorPackage, OperationSpec
+from generator.devtools.runtime.requests import InputError
 from generator.devtools.runtime.runtime import CallResult, ConnectorRuntime
 from generator.devtools.runtime.script import CompiledScriptEngine
 from generator.devtools.runtime.stopsignals import stop_signals
@@ -29,6 +36,7 @@ from generator.devtools.runtime.triggers import (
     subscribe,
     unsubscribe,
 )
+from generator.errors import ConnectorError
 
 DEFAULT_PACKAGE = Path("connector")
 
@@ -116,6 +124,7 @@ _CONNECTION_VALUES = {
 def connection_values(domain: str, options: Mapping[str, str | None]) -> dict[str, str]:
     """The connection as the platform holds it: connection parameter name → value."""
     values = {"domain": normalize_domain(domain)}
+    check_credentials(options)
     values.update({_CONNECTION_VALUES[k]: v for k, v in options.items() if v})
     chosen = [k for k in ("api_key", "username", "token") if k in values]
     if len(chosen) != 1:
@@ -210,9 +219,14 @@ def call_command(
     """
     connection = connection_values(domain, credentials)
     body_value = read_body(body_text)
-    with our_errors(), _runtime(package_path, connection, ca_file) as runtime:
+    check_params(params)
+    with (
+        our_errors(),
+        _runtime(package_path, connection, ca_file) as runtime,
+        _inputs_are_usage(),
+    ):
         runtime.throttle = share_throttle(runtime.throttle, runtime.connection)
-        spec = runtime.package.operation(operation_id)
+        spec = _operation(runtime.package, operation_id, "OPERATION_ID")
         query, body = split_inputs(runtime.package, spec, params, body_value)
         result = runtime.call(operation_id, query, body)
     _print_result(result)
@@ -264,12 +278,14 @@ def listen_command(
         --api-token T --param app=1
     """
     connection = connection_values(domain, credentials)
+    check_params(params)
     with (
         our_errors(),
         _runtime(package_path, connection, ca_file) as runtime,
+        _inputs_are_usage(),
         stop_signals() as stop,
     ):
-        spec = runtime.package.operation(trigger_id)
+        spec = _operation(runtime.package, trigger_id, "TRIGGER_ID")
         query, body = split_inputs(runtime.package, spec, params, None)
         if spec.operation.get("x-ms-trigger") == "batch":
             _poll_loop(Poller(runtime, trigger_id, query), count, timeout, interval)
@@ -293,6 +309,24 @@ def listen_command(
                     with stop.deferred():
                         unsubscribe(runtime, subscription)
                     click.echo("unsubscribed", err=True)
+
+
+def _operation(package: ConnectorPackage, operation_id: str, hint: str) -> OperationSpec:
+    """The operation named on the command line; an unknown id is a usage error (exit 2)."""
+    try:
+        return package.operation(operation_id)
+    except ConnectorError as exc:
+        raise click.BadParameter(str(exc), param_hint=hint) from None
+
+
+@contextmanager
+def _inputs_are_usage() -> Iterator[None]:
+    """Inputs that do not fit the operation (a required one missing, a wrong type) are a usage
+    error (exit 2), like an unknown --param: the command line is to fix, not kintone."""
+    try:
+        yield
+    except InputError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _poll_loop(poller: Poller, count: int, timeout: float, interval: float) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import urllib.parse
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,71 @@ def normalize_domain(value: str) -> str:
         raise _bad_domain(value, f"no user name or password in the domain; {DOMAIN_EXAMPLE}")
     if not parts.netloc:
         raise _bad_domain(value, f"no host; {DOMAIN_EXAMPLE}")
+    if not _HOST.fullmatch(parts.netloc):
+        why = "a host name has only letters, digits, '-' and '.' (and an optional :PORT)"
+        raise _bad_domain(value, f"{why}; {DOMAIN_EXAMPLE}")
     return parts.netloc
+
+
+# A DNS name or IPv4 address, or a bracketed IPv6 address, with an optional port: no space,
+# control character or other text that would change the request line.
+_HOST = re.compile(
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*\.?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?",
+    re.ASCII,
+)
+_TOKEN_OPTIONS = {"api_token": "--api-token", "oauth_token": "--oauth-token"}
+_TEXT_OPTIONS = {
+    "username": "--username",
+    "password": "--password",
+    "basic_user": "--basic-user",
+    "basic_password": "--basic-password",
+}
+
+
+def check_credentials(options: Mapping[str, str | None]) -> None:
+    """Refuse credentials that cannot travel in an HTTP header: tokens are visible ASCII (kintone
+    API tokens and OAuth tokens are), names and passwords UTF-8 text without control characters
+    (a newline in a header would end it and start another)."""
+    for key, value in options.items():
+        if not value:
+            continue
+        if key in _TOKEN_OPTIONS and not _VISIBLE_ASCII.fullmatch(value):
+            message = "a token has only visible ASCII characters (no space, newline or other)"
+            raise click.BadParameter(message, param_hint=_TOKEN_OPTIONS[key])
+        if key in _TEXT_OPTIONS and not _is_text(value):
+            message = "no control characters (newline, tab ...) and only UTF-8 text"
+            raise click.BadParameter(message, param_hint=_TEXT_OPTIONS[key])
+
+
+_VISIBLE_ASCII = re.compile(r"[!-~]+")
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, or bytes that were not UTF-8 on argv
+        return False
+    return _CONTROL.search(value) is None
+
+
+def check_params(pairs: Iterable[str]) -> None:
+    """Refuse --param values that are not UTF-8 text (a lone surrogate cannot be sent)."""
+    for pair in pairs:
+        if not _encodes(pair):
+            raise click.BadParameter(f"{_shown(pair)} is not UTF-8 text", param_hint="--param")
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown(text: str) -> str:
+    return repr(text.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace"))
 
 
 def _bad_domain(value: str, why: str) -> click.BadParameter:
@@ -60,12 +125,27 @@ def read_body(text: str | None) -> Any:
         source = str(path)
         text = _read_text(path)
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise click.BadParameter(
             f"{source} is not JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
             param_hint="--body",
         ) from None
+    except RecursionError:
+        raise click.BadParameter(f"{source} is nested too deeply", param_hint="--body") from None
+    try:  # "\ud800" parses to a lone surrogate, which no UTF-8 request body can carry
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        where = (
+            exc.object[max(0, exc.start - 20) : exc.start] if isinstance(exc.object, str) else ""
+        )
+        code = ord(exc.object[exc.start])
+        message = (
+            f"{source} holds a lone surrogate (\\u{code:04x}) after {_shown(where)}; the JSON "
+            "text sent to kintone must be UTF-8"
+        )
+        raise click.BadParameter(message, param_hint="--body") from None
+    return value
 
 
 def _read_text(path: Path) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import threading
 from pathlib import Path
 
@@ -76,6 +77,9 @@ def stand_in_command(
     """
     if cert_file is not None and not https:
         raise click.UsageError("--cert-file needs --https")
+    # Started in the background by a script (`… &`, nohup), a process inherits SIGINT ignored;
+    # Ctrl-C and `kill -INT` must still stop the stand-in, so the default handler comes back.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         standin = StandIn(
             seed_path or DEFAULT_SEED, host=host, port=port, https=https, cert_file=cert_file

@@ -15,6 +15,17 @@ MAX_CHUNK_LINE = 1024
 MAX_TRAILERS = 100
 _CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")
 
+# The request line and each header line, as http.server reads them (its _MAXLINE), and the
+# number of header fields (its _MAXHEADERS): past them the answer is 414 or 431. This is the
+# HTTP front end's limit, apart from kintone's own rule for the length of a GET URL.
+MAX_REQUEST_LINE = 65536
+MAX_HEADER_LINE = 65536
+MAX_HEADERS = 100
+# After a 414 or 431 the rest of the oversized request is read and dropped, up to this many
+# bytes, so that the client (still sending) is not reset before it reads the answer.
+MAX_DRAIN = 64 * 1024 * 1024
+DRAIN_TIMEOUT = 1.0
+
 # Codes for refusals before any kintone API runs (the front end answers them, not an API).
 BAD_FRAMING = "STANDIN_BR01"
 TOO_LARGE = "STANDIN_TL01"
@@ -35,6 +46,30 @@ def bad_request(message: str) -> KintoneError:
 
 def too_large(message: str, status: int = 413) -> KintoneError:
     return KintoneError(status, TOO_LARGE, message)
+
+
+def too_long_message(code: int) -> str:
+    """What a 414 or 431 answer says, naming the limit that was crossed."""
+    if code == 414:
+        return f"The request line is longer than {MAX_REQUEST_LINE:,} bytes."
+    return (
+        f"The request header fields are too large (a line over {MAX_HEADER_LINE:,} bytes, or "
+        f"more than {MAX_HEADERS} fields)."
+    )
+
+
+def drain(stream: Stream) -> None:
+    """Read and drop what is left of a refused request's head (up to MAX_DRAIN bytes): until the
+    blank line that ends the header block, the client going quiet, or the limit."""
+    tail = b""
+    for _ in range(MAX_DRAIN // 65536):
+        try:
+            chunk = stream.readline(65536)
+        except (OSError, ValueError):  # the client went quiet (timeout) or away
+            return
+        if not chunk or (chunk in (b"\r\n", b"\n") and tail.endswith(b"\n")):
+            return
+        tail = chunk[-2:]
 
 
 def read_body(headers: Message, stream: Stream) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import ssl
 import sys
 import threading
@@ -250,6 +251,25 @@ class StandIn:
         return Response(fault.status, dict(body), headers=dict(fault.headers))
 
 
+def _json_bytes(body: object) -> bytes:
+    """The JSON answer as UTF-8; text that cannot be UTF-8 (a lone surrogate echoed from the
+    request, such as a bulkRequest api of "\\ud800") is written as JSON escapes instead."""
+    try:
+        return json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(body, ensure_ascii=True).encode("ascii")
+
+
+_HEADER_UNSAFE = re.compile("[\x00-\x1f\x7f]")
+
+
+def _header_value(value: str) -> str:
+    """A header value that http.server can write (Latin-1) and that cannot end the header
+    early: control characters and other text are written as backslash escapes."""
+    text = value.encode("latin-1", "backslashreplace").decode("latin-1")
+    return _HEADER_UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     # Many clients connect at once in load tests; the default of 5 drops their SYNs.
@@ -340,22 +360,27 @@ class _Handler(BaseHTTPRequestHandler):
             self.request_version = "HTTP/1.0"  # so the status line and headers are written
         if code == 501:  # an unknown method
             exc = errors.method_not_allowed(str(self.command), self.path.partition("?")[0])
-        elif code in (413, 414, 431):
+        elif code in (414, 431):
+            exc = framing.too_large(framing.too_long_message(code), code)
+        elif code == 413:
             exc = framing.too_large(message or "The request is too large.", code)
         else:
             exc = KintoneError(code, framing.BAD_FRAMING, message or "Bad request.")
         self._send(self.server.standin.error_response(exc))
+        if code in (414, 431):
+            # The client may still be sending the oversized head: read it away (bounded) so
+            # that closing the socket does not reset the connection before the answer is read.
+            self.wfile.flush()
+            self.connection.settimeout(framing.DRAIN_TIMEOUT)
+            framing.drain(self.rfile)
 
     def _send(self, response: Response) -> None:
-        if isinstance(response.body, bytes):
-            data = response.body
-        else:
-            data = json.dumps(response.body, ensure_ascii=False).encode("utf-8")
+        data = response.body if isinstance(response.body, bytes) else _json_bytes(response.body)
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(data)))
         for name, value in response.headers.items():
-            self.send_header(name, value)
+            self.send_header(name, _header_value(value))
         if self.close_connection:
             self.send_header("Connection", "close")
         self.end_headers()
