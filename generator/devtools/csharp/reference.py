@@ -225,8 +225,12 @@ def reference_execute(
     operation_id: str,
     request: HttpRequest,
     send: Callable[[HttpRequest], HttpResponse],
+    original_url: str | None = None,
 ) -> HttpResponse:
-    """The Python reference for one request, with Context.SendAsync played by ``send``."""
+    """The Python reference for one request, with Context.SendAsync played by ``send``.
+
+    ``original_url`` is Context.OriginalRequestUri (the request's URL when None).
+    """
     upstream = _Upstream(request, send)
     return _answer(context, context.role(operation_id), operation_id, request, upstream)
 

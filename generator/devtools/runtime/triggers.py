@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from generator.devtools.runtime.connector import OperationSpec
+from generator.devtools.runtime.connector import ConnectorPackage, OperationSpec
 from generator.devtools.runtime.runtime import CallResult, ConnectorRuntime
 from generator.devtools.runtime.schemas import check_value, to_json_schema
 from generator.errors import ConnectorError
@@ -113,7 +113,7 @@ def subscribe(
         triggers = sorted(k for k, v in runtime.package.operations.items() if v.is_trigger)
         raise TriggerError(f"{trigger_id} is not a trigger; the triggers: {', '.join(triggers)}")
     filled = dict(body or {})
-    for name in _notification_url_fields(runtime, spec):
+    for name in notification_url_fields(runtime.package, spec):
         filled[name] = callback_url
     result = runtime.call(trigger_id, params, filled)
     location = result.response.header("Location")
@@ -153,11 +153,12 @@ def check_notification(
     return Notification(payload, tuple(check_value(json_schema, payload, where, NOTIFICATION_RULE)))
 
 
-def _notification_url_fields(runtime: ConnectorRuntime, spec: OperationSpec) -> list[str]:
-    for param in runtime.package.parameters(spec):
+def notification_url_fields(package: ConnectorPackage, spec: OperationSpec) -> list[str]:
+    """The body properties of a webhook trigger the platform fills with the callback URL."""
+    for param in package.parameters(spec):
         if param.get("in") != "body":
             continue
-        schema = runtime.package.resolve(param.get("schema"))
+        schema = package.resolve(param.get("schema"))
         props = schema.get("properties") if isinstance(schema, Mapping) else None
         return [
             name
