@@ -571,7 +571,8 @@ public class Script : ScriptBase
             return upstream;
         }
         JObject upstreamBody = ParseJsonObject(await ReadBytesAsync(upstream.Content).ConfigureAwait(false)) ?? new JObject();
-        string location = SubscribeLocation(requestUrl, requestBody, upstreamBody, RemoveWebhookPath);
+        string gatewayBase = GatewayBase(this.Context.OriginalRequestUri.AbsoluteUri, this.incomingUrl);
+        string location = SubscribeLocation(gatewayBase, requestUrl, requestBody, upstreamBody, RemoveWebhookPath);
         if (location == null)
         {
             return JsonResponse(HttpStatusCode.BadGateway, WebhookIdMissing());
@@ -670,6 +671,15 @@ public class Script : ScriptBase
     {
         string time = RecordTime(record, code);
         return time == null ? null : time.Substring(0, 17) + "00Z";
+    }
+
+    // The next check's URL: the URL the platform called (Context.OriginalRequestUri, the
+    // connection's own address, as SurveyMonkey's and DocuSign's certified scripts build it),
+    // so the platform's next GET comes back through the connector with the connection's
+    // credentials. A URL on kintone's host would be called without them.
+    private string NextCheckLocation(string state)
+    {
+        return PollingLocation(this.Context.OriginalRequestUri.AbsoluteUri, state);
     }
 
     // requestUrl with its state parameter set to state (replaced in place, else appended).
@@ -781,7 +791,7 @@ public class Script : ScriptBase
         if (!state.HasValue)
         {
             Fetched newest = await this.FetchRecordsAsync(app, "order by $id desc limit 1", new[] { "$id" }).ConfigureAwait(false);
-            return newest.Answer ?? Waiting(PollingLocation(this.incomingUrl, HighestId(newest.Records, 0).ToString()));
+            return newest.Answer ?? Waiting(this.NextCheckLocation(HighestId(newest.Records, 0).ToString()));
         }
         string since = "$id > " + state.Value + " order by $id asc limit " + PollLimit;
         Fetched fetched = await this.FetchRecordsAsync(app, since, NoFields).ConfigureAwait(false);
@@ -789,7 +799,7 @@ public class Script : ScriptBase
         {
             return fetched.Answer;
         }
-        string location = PollingLocation(this.incomingUrl, HighestId(fetched.Records, state.Value).ToString());
+        string location = this.NextCheckLocation(HighestId(fetched.Records, state.Value).ToString());
         return fetched.Records.Count > 0 ? Delivered(location, fetched.Records) : Waiting(location);
     }
 
@@ -1010,7 +1020,7 @@ public class Script : ScriptBase
 
     private HttpResponseMessage UpdatedWaiting(UpdatedToken token)
     {
-        return Waiting(PollingLocation(this.incomingUrl, EncodeUpdatedToken(token)));
+        return Waiting(this.NextCheckLocation(EncodeUpdatedToken(token)));
     }
 
     // It first reads the form fields for the UPDATED_TIME field's code. A record added after
@@ -1138,7 +1148,7 @@ public class Script : ScriptBase
             return JsonResponse(HttpStatusCode.BadGateway, TimeUnreadable());
         }
         string state = EncodeUpdatedToken(Advance(token, fresh, code, last));
-        return Delivered(PollingLocation(this.incomingUrl, state), fresh);
+        return Delivered(this.NextCheckLocation(state), fresh);
     }
 
     // ---- Read record schema -------------------------------------------------------------
@@ -1856,9 +1866,12 @@ public class Script : ScriptBase
     // ---- Webhook subscription -----------------------------------------------------------
 
     // The URL the platform will DELETE later, or null when kintone gave no webhook id.
-    // requestUrl is the guest-rewritten URL: a webhook of a guest-space app is removed through
-    // the same guest space, so its id goes back into the query where RemoveWebhook reads it.
-    internal static string SubscribeLocation(string requestUrl, JObject requestBody, JObject upstreamBody, string removeWebhookPath)
+    // It is on the connection's own address (GatewayBase), so the platform's DELETE comes back
+    // through the connector with the connection's credentials; a URL on kintone's host would
+    // be called without them. requestUrl is the guest-rewritten URL: a webhook of a
+    // guest-space app is removed through the same guest space, so its id goes back into the
+    // query where RemoveWebhook reads it.
+    internal static string SubscribeLocation(string gatewayBase, string requestUrl, JObject requestBody, JObject upstreamBody, string removeWebhookPath)
     {
         string webhookId = IdText(upstreamBody["id"]);
         if (webhookId.Length == 0)
@@ -1869,6 +1882,25 @@ public class Script : ScriptBase
         string baseUrl = SplitQuery(SplitFragment(requestUrl)[0])[0];
         string prefix = GuestPrefix(baseUrl.Substring(AuthorityEnd(baseUrl)));
         string guest = prefix.Length > 0 ? "&" + GuestSpaceParameter + "=" + prefix.Substring("/k/guest/".Length) : "";
-        return "https://" + Authority(requestUrl) + removeWebhookPath + "?app=" + app + "&id=" + PercentEncode(webhookId) + guest;
+        return gatewayBase + removeWebhookPath + "?app=" + app + "&id=" + PercentEncode(webhookId) + guest;
+    }
+
+    // The connection's own base URL: Context.OriginalRequestUri (the URL the platform was
+    // called at, before policies) without the operation's path and query. Certified connectors
+    // build their trigger Locations from OriginalRequestUri the same way (certified-connectors/
+    // MoreApp Forms/script.csx, DocuSign/script.csx and Zellis/script.csx for webhooks;
+    // SurveyMonkey/script.csx and DocuSign/script.csx for polling). forwardedUrl is the URL
+    // after policies and before the guest rewrite, whose path is the operation's own; without
+    // that suffix (a routing policy changed the path) only the origin is kept.
+    internal static string GatewayBase(string originalUrl, string forwardedUrl)
+    {
+        string original = SplitQuery(SplitFragment(originalUrl)[0])[0];
+        string forwarded = SplitQuery(SplitFragment(forwardedUrl)[0])[0];
+        string path = forwarded.Substring(AuthorityEnd(forwarded));
+        if (path.Length > 0 && original.EndsWith(path, StringComparison.Ordinal) && original.Length - path.Length >= AuthorityEnd(original))
+        {
+            return original.Substring(0, original.Length - path.Length);
+        }
+        return original.Substring(0, AuthorityEnd(original));
     }
 }

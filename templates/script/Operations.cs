@@ -53,7 +53,8 @@ public partial class Script
             return upstream;
         }
         JObject upstreamBody = ParseJsonObject(await ReadBytesAsync(upstream.Content).ConfigureAwait(false)) ?? new JObject();
-        string location = SubscribeLocation(requestUrl, requestBody, upstreamBody, RemoveWebhookPath);
+        string gatewayBase = GatewayBase(this.Context.OriginalRequestUri.AbsoluteUri, this.incomingUrl);
+        string location = SubscribeLocation(gatewayBase, requestUrl, requestBody, upstreamBody, RemoveWebhookPath);
         if (location == null)
         {
             return JsonResponse(HttpStatusCode.BadGateway, WebhookIdMissing());

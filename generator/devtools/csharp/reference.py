@@ -202,6 +202,7 @@ def reference_run(
     operation_id: str,
     request: HttpRequest,
     canned: Sequence[HttpResponse],
+    original_url: str | None = None,
 ) -> ScriptRun:
     """What the Python reference answers, and sends upstream, for one request."""
     answers = list(canned)
@@ -212,8 +213,10 @@ def reference_run(
         return answers.pop(0)
 
     upstream = _Upstream(request, from_canned)
+    role = context.role(operation_id)
     try:
-        response = _answer(context, context.role(operation_id), operation_id, request, upstream)
+        response = _answer(context, role, operation_id, request, upstream)
+        response = _on_gateway(role, response, upstream, original_url, request.url)
     except _OutOfAnswers:
         kind, message = _OUT_OF_ANSWERS
         return ScriptRun(operation_id, None, tuple(upstream.sent), (), kind, message)
@@ -232,7 +235,57 @@ def reference_execute(
     ``original_url`` is Context.OriginalRequestUri (the request's URL when None).
     """
     upstream = _Upstream(request, send)
-    return _answer(context, context.role(operation_id), operation_id, request, upstream)
+    role = context.role(operation_id)
+    response = _answer(context, role, operation_id, request, upstream)
+    return _on_gateway(role, response, upstream, original_url, request.url)
+
+
+def _on_gateway(
+    role: Role,
+    response: HttpResponse,
+    up: _Upstream,
+    original_url: str | None,
+    forwarded_url: str,
+) -> HttpResponse:
+    """A trigger Location the script built, moved onto the connection's own address.
+
+    The script builds it from Context.OriginalRequestUri (Webhooks.cs GatewayBase, Polling.cs
+    NextCheckLocation); the twin's functions build it on kintone's origin, which is replaced
+    here. A Location kintone itself sent is kept as it is, as in the script.
+    """
+    location = response.header("Location")
+    if original_url is None or location is None or role not in _LOCATION_ROLES:
+        return response
+    if up.received and up.last().header("Location") == location:
+        return response
+    moved = gateway_base(original_url, forwarded_url) + location[_authority_end(location) :]
+    headers = tuple((k, moved if k.lower() == "location" else v) for k, v in response.headers)
+    return replace(response, headers=headers)
+
+
+_LOCATION_ROLES: frozenset[Role] = frozenset(
+    {"subscribe", "poll_added", "poll_updated", "poll_status"}
+)
+
+
+def gateway_base(original_url: str, forwarded_url: str) -> str:
+    """Webhooks.cs GatewayBase: the original URL without the forwarded URL's path and query."""
+    original = original_url.split("#")[0].split("?")[0]
+    forwarded = forwarded_url.split("#")[0].split("?")[0]
+    path = forwarded[_authority_end(forwarded) :]
+    if path and original.endswith(path) and len(original) - len(path) >= _authority_end(original):
+        return original[: len(original) - len(path)]
+    return original[: _authority_end(original)]
+
+
+def _authority_end(url: str) -> int:
+    start = url.find("://")
+    if start < 0:
+        return 0
+    end = start + 3
+    while end < len(url) and url[end] not in "/?#":
+        end += 1
+    return end
 
 
 class _Upstream:

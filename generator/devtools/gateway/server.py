@@ -11,7 +11,8 @@ from typing import TextIO
 
 from generator.devtools.gateway.callbacks import CALLBACK_PREFIX, Callbacks
 from generator.devtools.runtime.messages import HttpRequest, HttpResponse
-from generator.devtools.runtime.requests import HOP_BY_HOP
+from generator.devtools.runtime.requests import HOP_BY_HOP, designer_defaults
+from generator.devtools.runtime.routing import match_operation
 from generator.devtools.runtime.runtime import CallResult, ConnectorRuntime
 from generator.errors import ConnectorError
 
@@ -72,7 +73,10 @@ class GatewayServer:
         path = request.url[len(self.url) :]
         if path.startswith(CALLBACK_PREFIX):
             return self.callbacks.answer(request, path)
-        request = self.callbacks.fill_notification_url(request)
+        found = match_operation(self.runtime.package, self.runtime.operations_url, request)
+        if found is not None:
+            request = designer_defaults(self.runtime.package, found[0], request)
+            request = self.callbacks.fill_notification_url(request)
         try:
             result = self.runtime.handle(request)
         except ConnectorError as exc:

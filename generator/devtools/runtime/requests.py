@@ -371,3 +371,44 @@ def multipart(fields: list[tuple[str, Any]]) -> bytes:
             content = _text(value).encode("utf-8")
         parts.append(f"--{BOUNDARY}\r\n".encode() + head.encode("utf-8") + content + b"\r\n")
     return b"".join(parts) + f"--{BOUNDARY}--\r\n".encode()
+
+
+def designer_defaults(
+    package: ConnectorPackage, spec: OperationSpec, request: HttpRequest
+) -> HttpRequest:
+    """``request`` with the internal inputs a flow designer fills in, where they are missing.
+
+    Internal parameters and body properties with a default are sent by the designer, not
+    typed by the maker; a client of `serve` (curl) may leave them out. A request that has them
+    all is returned unchanged, byte for byte.
+    """
+    parts = urllib.parse.urlsplit(request.url)
+    present = {name for name, _ in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)}
+    added: list[tuple[str, str]] = []
+    body = request.body
+    for param in package.parameters(spec):
+        name = str(param.get("name"))
+        internal = param.get("x-ms-visibility") == "internal" and "default" in param
+        if param.get("in") == "query" and internal and name not in present:
+            added.append((name, _text(param["default"])))
+        elif param.get("in") == "body":
+            body = _body_defaults(package, param, body)
+    if not added and body is request.body:
+        return request
+    query = "&".join(q for q in (parts.query, urllib.parse.urlencode(added)) if q)
+    url = urllib.parse.urlunsplit(parts._replace(query=query))
+    return HttpRequest(request.method, url, request.headers, body)
+
+
+def _body_defaults(package: ConnectorPackage, param: Mapping[str, Any], body: bytes) -> bytes:
+    try:
+        value = json.loads(body.decode("utf-8")) if body else None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return body
+    schema = package.resolve(param.get("schema", {}))
+    if not isinstance(value, dict) and value is not None:
+        return body
+    filled = _fill_internal_defaults(package, schema, value)
+    if filled == value:
+        return body
+    return json.dumps(filled, ensure_ascii=False).encode("utf-8")

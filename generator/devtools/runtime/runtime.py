@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -88,6 +89,21 @@ class ConnectorRuntime:
         spec, path_values = found
         params, body = request_inputs(incoming, path_values)
         return self._handle(spec, incoming, params, body)
+
+    def follow(self, method: str, location: str) -> CallResult:
+        """Request a Location the platform was given (webhook removal, next poll), as it does.
+
+        A Location under the connection's address goes through the connector (throttle,
+        policies, credentials, custom code); any other is requested as it is, with none of the
+        connection's parameters (operation_id "" then).
+        """
+        request = HttpRequest(method.upper(), location)
+        if self.is_own(location):
+            result = self.handle(request)
+            if result is not None:
+                return result
+            return CallResult("", request, _not_found(method, location))
+        return CallResult("", request, self.transport(request))
 
     def is_own(self, url: str) -> bool:
         """Whether ``url`` is under the connection's address (so the platform routes it here)."""
@@ -179,6 +195,13 @@ class ConnectorRuntime:
             self._dynamic_cache[key] = _at_path(value, str(extension.get("value-path", "")))
         found = self._dynamic_cache[key]
         return found if isinstance(found, Mapping) else None
+
+
+def _not_found(method: str, url: str) -> HttpResponse:
+    """The gateway's answer when no operation has this method and path."""
+    message = f"no operation answers {method.upper()} {url}"
+    body = json.dumps({"statusCode": 404, "message": message}).encode("utf-8")
+    return HttpResponse(404, (("Content-Type", "application/json"),), body)
 
 
 def _under(url: str, base: str) -> bool:
