@@ -175,7 +175,7 @@ public partial class Script
         {
             request.Headers.TryAddWithoutValidation(header.Key, header.Value);
         }
-        return await this.Context.SendAsync(request, this.CancellationToken).ConfigureAwait(false);
+        return await this.SendToKintoneAsync(request).ConfigureAwait(false);
     }
 
     private async Task<Fetched> FetchRecordsAsync(string app, string query, string[] fields)
