@@ -118,7 +118,13 @@ class GatewayServer:
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
 
             def _write(self, response: HttpResponse) -> None:
-                self.send_response(response.status)
+                # The backend's own Date and Server go through; ours only where it gave none.
+                self.send_response_only(response.status)
+                names = {name.lower() for name, _ in response.headers}
+                if "date" not in names:
+                    self.send_header("Date", self.date_time_string())
+                if "server" not in names:
+                    self.send_header("Server", self.version_string())
                 for name, value in response.headers:
                     if name.lower() not in HOP_BY_HOP:
                         self.send_header(name, value)
