@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from click.testing import CliRunner
 
+from generator.cli import main
 from generator.devtools.gateway import GatewayServer
 from generator.devtools.runtime.connector import ConnectorPackage
 from generator.devtools.runtime.runtime import ConnectorRuntime
@@ -194,3 +196,19 @@ def _curl(*args: str) -> Any:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return json.loads(done.stdout)
+
+
+def test_serve_refuses_a_port_in_use_with_exit_1(kintone: StandIn) -> None:
+    require_toolchain()
+    taken = kintone.url.rsplit(":", 1)[1]
+    arguments = ["serve", "--port", taken, "--package", str(GOLDEN), "--domain", kintone.domain]
+    arguments += ["--ca-file", str(kintone.ca_file), "--api-token", TOKENS]
+    result = CliRunner().invoke(main, arguments)
+    assert result.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{taken}" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_serve_refuses_a_port_out_of_range_as_usage(kintone: StandIn) -> None:
+    result = CliRunner().invoke(main, ["serve", "--port", "70000", "--domain", kintone.domain])
+    assert result.exit_code == 2 and "--port" in result.output

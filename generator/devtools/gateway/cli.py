@@ -17,7 +17,11 @@ from generator.devtools.runtime.throttlestate import share_throttle
 @click.command("serve")
 @connection_options
 @click.option(
-    "--port", type=int, default=8090, show_default=True, help="Port on 127.0.0.1 (0: any free one)."
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8090,
+    show_default=True,
+    help="Port on 127.0.0.1 (0: any free one).",
 )
 def serve_command(
     package_path: Path | None,
