@@ -643,7 +643,8 @@ def test_template_switch_has_a_case_per_operation() -> None:
         ('"OnRecordStatusChanged"', "PollStatusAsync"),
     ]
     assert 'ForwardIndexedAsync(new string[] { "ids", "codes", })' in text
-    assert "default:\n                return await this.Context.SendAsync(" in text
+    # The default forward goes through SendToKintoneAsync (LongGets.cs), like every other send.
+    assert "default:\n                return await this.SendToKintoneAsync(" in text
 
 
 def test_template_inserts_paths_as_string_literals() -> None:
