@@ -38,6 +38,7 @@ class Vector:
     request: HttpRequest
     upstream: tuple[HttpResponse, ...]
     expect: Mapping[str, Any]
+    original_url: str | None = None  # Context.OriginalRequestUri: the connection's own URL
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,10 @@ def _vector(path: Path, data: Mapping[str, Any], role: str, case: Mapping[str, A
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise VectorError(f"{name}: {type(exc).__name__}: {exc}") from exc
     operation = case.get("operation", data.get("operation"))
-    return Vector(name, cast(ScriptKind, role), str(operation), request, upstream, expect)
+    original = raw.get("original_url")
+    original_url = None if original is None else str(original)
+    kind = cast(ScriptKind, role)
+    return Vector(name, kind, str(operation), request, upstream, expect, original_url)
 
 
 def _response(folder: Path, raw: Mapping[str, Any]) -> HttpResponse:
@@ -131,7 +135,9 @@ def run_vectors(session: ScriptSession, vectors: Iterable[Vector]) -> list[Outco
     """Run each vector in the compiled script and check what it answered and sent."""
     outcomes = []
     for vector in vectors:
-        run = session.run(vector.operation_id, vector.request, vector.upstream)
+        run = session.run(
+            vector.operation_id, vector.request, vector.upstream, original_url=vector.original_url
+        )
         outcomes.append(Outcome(vector, run, tuple(unmet(vector.expect, run))))
     return outcomes
 

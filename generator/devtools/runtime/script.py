@@ -18,8 +18,17 @@ ScriptAnswer = tuple[HttpResponse, tuple[HttpRequest, ...]]
 class ScriptEngine(Protocol):
     """Runs one operation's custom code; ``send`` may play Context.SendAsync."""
 
-    def execute(self, operation_id: str, request: HttpRequest, send: Transport) -> ScriptAnswer:
-        """The response the custom code returns for ``request``, and what it sent itself."""
+    def execute(
+        self,
+        operation_id: str,
+        request: HttpRequest,
+        send: Transport,
+        original_url: str | None = None,
+    ) -> ScriptAnswer:
+        """The response the custom code returns for ``request`` (the request after policies),
+        and what it sent itself. ``original_url``: Context.OriginalRequestUri, the URL the
+        platform was called at.
+        """
         ...
 
 
@@ -40,7 +49,13 @@ class CompiledScriptEngine:
         with compile_script(package).script().trusting(ca_file).session() as session:
             yield cls(session)
 
-    def execute(self, operation_id: str, request: HttpRequest, send: Transport) -> ScriptAnswer:
+    def execute(
+        self,
+        operation_id: str,
+        request: HttpRequest,
+        send: Transport,
+        original_url: str | None = None,
+    ) -> ScriptAnswer:
         """The compiled script's answer; it sends upstream itself, so ``send`` goes unused."""
-        run = self.session.run(operation_id, request)
+        run = self.session.run(operation_id, request, original_url=original_url)
         return run.raise_for_error(), run.sent

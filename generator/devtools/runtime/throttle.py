@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ class Throttle:
         self._limits = limits
         self._clock = clock
         self._calls: deque[float] = deque()
+        self._lock = threading.Lock()  # `serve` answers requests on several threads
 
     @property
     def limits(self) -> tuple[Limit, ...]:
@@ -36,6 +38,10 @@ class Throttle:
 
     def try_acquire(self) -> float:
         """0 when the call may go now (and is counted); else the seconds to wait."""
+        with self._lock:
+            return self._acquire()
+
+    def _acquire(self) -> float:
         now = self._clock()
         longest = max((limit.period_seconds for limit in self._limits), default=0.0)
         while self._calls and self._calls[0] <= now - longest:
