@@ -7,12 +7,12 @@ from typing import Any
 
 import jinja2
 import pytest
-from generator.validate.rules_script import ALLOWED_NAMESPACES
 
 from generator.model import SCRIPT_KINDS
 from generator.parse import default_description, parse_description
 from generator.render.properties import SCRIPT_CALLS, script_context
 from generator.render.script import script_text
+from generator.validate.rules.code import ALLOWED_NAMESPACES
 from tests.conftest import GOLDEN
 
 CONNECTOR = parse_description(default_description())

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from generator.validate.rules_package import png_size
 
 from generator.cli import main
 from generator.errors import ConnectorError
 from generator.solution import SolutionOptions, capability_values, logical_name, solution_files
 from generator.solution_icon import Image, dataverse_icon, decode_png, encode_png, scale
 from generator.validate import read_connector, validate_files
+from generator.validate.rules.common import png_size
 from generator.validate.solution import is_solution, read_solution, validate_solution
 from tests.conftest import DATA, GOLDEN
 

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from generator.devtools.runtime.connector import ConnectorPackage
 from generator.devtools.runtime.runtime import ConnectorRuntime
-from generator.devtools.runtime.script import ReferenceScript
+from generator.devtools.runtime.script import CompiledScriptEngine
 from generator.devtools.runtime.transport import trusting_transport
 from generator.devtools.standin import StandIn
 from tests.runtime.conftest import Connect
-from tests.runtime.test_end_to_end import DEAL, ok
+from tests.support.calls import DEAL, ok
 
 
 def _as_sato(
-    package: ConnectorPackage, script: ReferenceScript, kintone: StandIn
+    package: ConnectorPackage, script: CompiledScriptEngine, kintone: StandIn
 ) -> ConnectorRuntime:
     connection = {"domain": kintone.domain, "username": "sato", "password": "sato-pass"}
     transport = trusting_transport(kintone.ca_file)
@@ -26,9 +26,9 @@ def _as_sato(
 
 
 def test_evaluate_record_permissions(
-    package: ConnectorPackage, reference_script: ReferenceScript, kintone: StandIn
+    package: ConnectorPackage, script_engine: CompiledScriptEngine, kintone: StandIn
 ) -> None:
-    runtime = _as_sato(package, reference_script, kintone)
+    runtime = _as_sato(package, script_engine, kintone)
     ids = sorted(kintone.store.apps["2"].records)[:2]
     rights = ok(runtime.call("EvaluateRecordAcl", {"app": "2", "ids": f"{ids[0]},{ids[1]}"}))
     assert runtime.sent[-1].url.count("ids%5B") == 2 or "ids[1]" in runtime.sent[-1].url
@@ -61,9 +61,9 @@ def test_permission_settings(connect: Connect) -> None:
 
 
 def test_search_finds_records_and_thread_comments(
-    package: ConnectorPackage, reference_script: ReferenceScript, kintone: StandIn
+    package: ConnectorPackage, script_engine: CompiledScriptEngine, kintone: StandIn
 ) -> None:
-    runtime = _as_sato(package, reference_script, kintone)
+    runtime = _as_sato(package, script_engine, kintone)
     title = "Harbour crane overhaul"
     body = {
         "app": "2",
@@ -98,9 +98,9 @@ def test_search_finds_records_and_thread_comments(
 
 
 def test_search_pages_and_refusals(
-    package: ConnectorPackage, reference_script: ReferenceScript, kintone: StandIn
+    package: ConnectorPackage, script_engine: CompiledScriptEngine, kintone: StandIn
 ) -> None:
-    runtime = _as_sato(package, reference_script, kintone)
+    runtime = _as_sato(package, script_engine, kintone)
     for index in range(3):
         record = {
             **DEAL,

@@ -12,15 +12,15 @@ from typing import Any
 
 from generator.devtools.runtime.connector import ConnectorPackage
 from generator.devtools.runtime.runtime import ConnectorRuntime
-from generator.devtools.runtime.script import ReferenceScript
+from generator.devtools.runtime.script import CompiledScriptEngine
 from generator.devtools.runtime.transport import trusting_transport
 from generator.devtools.standin import StandIn
 from tests.runtime.conftest import Connect
-from tests.runtime.test_end_to_end import ok
+from tests.support.calls import ok
 
 
 def _as_sato(
-    package: ConnectorPackage, script: ReferenceScript, kintone: StandIn
+    package: ConnectorPackage, script: CompiledScriptEngine, kintone: StandIn
 ) -> ConnectorRuntime:
     connection = {"domain": kintone.domain, "username": "sato", "password": "sato-pass"}
     transport = trusting_transport(kintone.ca_file)
@@ -46,9 +46,9 @@ PRIORITY: dict[str, Any] = {
 
 
 def test_create_an_app_add_fields_and_deploy(
-    package: ConnectorPackage, reference_script: ReferenceScript, kintone: StandIn
+    package: ConnectorPackage, script_engine: CompiledScriptEngine, kintone: StandIn
 ) -> None:
-    runtime = _as_sato(package, reference_script, kintone)
+    runtime = _as_sato(package, script_engine, kintone)
     created = ok(runtime.call("AddApp", body={"name": "Tasks"}))
     app = created["app"]
     assert isinstance(app, str) and created["revision"].isdecimal()
@@ -68,9 +68,9 @@ def test_create_an_app_add_fields_and_deploy(
 
 
 def test_update_and_delete_form_fields(
-    package: ConnectorPackage, reference_script: ReferenceScript, kintone: StandIn
+    package: ConnectorPackage, script_engine: CompiledScriptEngine, kintone: StandIn
 ) -> None:
-    runtime = _as_sato(package, reference_script, kintone)
+    runtime = _as_sato(package, script_engine, kintone)
     app = ok(runtime.call("AddApp", body={"name": "Tasks"}))["app"]
     ok(runtime.call("AddFormFields", body={"app": app, "properties": {"Title": TITLE}}))
     ok(runtime.call("AddFormFields", body={"app": app, "properties": {"Priority": PRIORITY}}))
@@ -87,9 +87,9 @@ def test_update_and_delete_form_fields(
 
 
 def test_form_field_errors_name_the_field(
-    package: ConnectorPackage, reference_script: ReferenceScript, kintone: StandIn
+    package: ConnectorPackage, script_engine: CompiledScriptEngine, kintone: StandIn
 ) -> None:
-    runtime = _as_sato(package, reference_script, kintone)
+    runtime = _as_sato(package, script_engine, kintone)
     duplicate = {"app": "2", "properties": {"Title": TITLE}}
     result = runtime.call("AddFormFields", body=duplicate)
     assert result.response.status == 400 and "properties.Title.code" in result.body["errors"]
@@ -101,9 +101,9 @@ def test_form_field_errors_name_the_field(
 
 
 def test_update_the_form_layout(
-    package: ConnectorPackage, reference_script: ReferenceScript, kintone: StandIn
+    package: ConnectorPackage, script_engine: CompiledScriptEngine, kintone: StandIn
 ) -> None:
-    runtime = _as_sato(package, reference_script, kintone)
+    runtime = _as_sato(package, script_engine, kintone)
     app = ok(runtime.call("AddApp", body={"name": "Tasks"}))["app"]
     ok(runtime.call("AddFormFields", body={"app": app, "properties": {"Title": TITLE}}))
     cell = {"type": "SINGLE_LINE_TEXT", "code": "Title", "size": {"width": "400"}}
@@ -118,9 +118,9 @@ def test_update_the_form_layout(
 
 
 def test_general_settings_live_and_pre_live(
-    package: ConnectorPackage, reference_script: ReferenceScript, kintone: StandIn
+    package: ConnectorPackage, script_engine: CompiledScriptEngine, kintone: StandIn
 ) -> None:
-    runtime = _as_sato(package, reference_script, kintone)
+    runtime = _as_sato(package, script_engine, kintone)
     live = ok(runtime.call("GetAppSettings", {"app": "2"}))
     assert live["name"] == "Deals" and live["revision"].isdecimal()
     body = {
@@ -178,9 +178,9 @@ def test_create_an_app_with_an_api_token_is_refused(connect: Connect) -> None:
 
 
 def test_guest_space_app_settings_go_through_the_guest_path(
-    package: ConnectorPackage, reference_script: ReferenceScript, kintone: StandIn
+    package: ConnectorPackage, script_engine: CompiledScriptEngine, kintone: StandIn
 ) -> None:
-    runtime = _as_sato(package, reference_script, kintone)
+    runtime = _as_sato(package, script_engine, kintone)
     body = {"app": "4", "description": "Shared with partners"}
     ok(runtime.call("UpdateAppSettings", {"guestSpaceId": "5"}, body))
     assert runtime.sent[-1].url.endswith("/k/guest/5/v1/preview/app/settings.json")

@@ -18,7 +18,7 @@ from generator.devtools.runtime.script import CompiledScriptEngine
 from generator.devtools.runtime.transport import trusting_transport
 from generator.devtools.standin import StandIn
 from tests.conftest import GOLDEN
-from tests.runtime.test_compiled_script_end_to_end import require_toolchain
+from tests.support.toolchain import toolchain_or_skip as require_toolchain
 
 PICKER = "GetAppPicker"
 

@@ -20,11 +20,11 @@ from generator.cli import main
 from generator.devtools.runtime.connector import ConnectorPackage
 from generator.devtools.runtime.requests import FileInput
 from generator.devtools.runtime.runtime import CallResult, ConnectorRuntime
-from generator.devtools.runtime.script import ReferenceScript
+from generator.devtools.runtime.script import CompiledScriptEngine
 from generator.devtools.runtime.transport import trusting_transport
 from generator.devtools.standin import StandIn
 from tests.conftest import GOLDEN
-from tests.runtime.test_end_to_end import DEAL, ok
+from tests.support.calls import DEAL, ok
 
 Run = Callable[[ConnectorRuntime], CallResult]
 SATO = {"entity": {"type": "USER", "code": "sato"}, "isAdmin": True}
@@ -251,11 +251,11 @@ def test_the_tools_api_is_an_operation(package: ConnectorPackage, tool: Tool) ->
 
 @pytest.mark.parametrize("tool", TOOLS, ids=lambda tool: tool.name)
 def test_the_operation_runs_through_call(
-    package: ConnectorPackage, reference_script: ReferenceScript, kintone: StandIn, tool: Tool
+    package: ConnectorPackage, script_engine: CompiledScriptEngine, kintone: StandIn, tool: Tool
 ) -> None:
     connection = {"domain": kintone.domain, "username": "sato", "password": "sato-pass"}
     transport = trusting_transport(kintone.ca_file)
-    runtime = ConnectorRuntime(package, connection, script=reference_script, transport=transport)
+    runtime = ConnectorRuntime(package, connection, script=script_engine, transport=transport)
     result = tool.run(runtime)
     assert 200 <= result.response.status < 300, result.response.body[:300]
     assert [f.render() for f in result.findings] == []

@@ -29,8 +29,8 @@ from generator.devtools.runtime.transport import Transport, trusting_transport
 from generator.devtools.standin import StandIn
 from generator.errors import ConnectorError
 from tests.conftest import GOLDEN
-from tests.runtime.test_compiled_script_end_to_end import require_toolchain
-from tests.runtime.test_end_to_end import ok
+from tests.support.calls import ok
+from tests.support.toolchain import toolchain_or_skip as require_toolchain
 
 SECRET = "standin-secret"  # the default seed's client (oauthClients)
 

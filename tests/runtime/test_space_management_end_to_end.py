@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from generator.devtools.runtime.connector import ConnectorPackage
 from generator.devtools.runtime.runtime import ConnectorRuntime
-from generator.devtools.runtime.script import ReferenceScript
+from generator.devtools.runtime.script import CompiledScriptEngine
 from generator.devtools.runtime.transport import trusting_transport
 from generator.devtools.standin import StandIn
 from tests.runtime.conftest import Connect
-from tests.runtime.test_end_to_end import ok
+from tests.support.calls import ok
 
 SATO_ADMIN = {"entity": {"type": "USER", "code": "sato"}, "isAdmin": True}
 SUZUKI = {"entity": {"type": "USER", "code": "suzuki"}, "isAdmin": False}
@@ -21,7 +21,7 @@ GUEST = {"code": "partner@example.com", "name": "Partner", "password": "p4ss", "
 
 
 def _as(
-    login: str, package: ConnectorPackage, script: ReferenceScript, kintone: StandIn
+    login: str, package: ConnectorPackage, script: CompiledScriptEngine, kintone: StandIn
 ) -> ConnectorRuntime:
     password = f"{login}-pass"
     connection = {"domain": kintone.domain, "username": login, "password": password}
@@ -30,9 +30,9 @@ def _as(
 
 
 def test_get_and_update_a_space(
-    package: ConnectorPackage, reference_script: ReferenceScript, kintone: StandIn
+    package: ConnectorPackage, script_engine: CompiledScriptEngine, kintone: StandIn
 ) -> None:
-    runtime = _as("sato", package, reference_script, kintone)
+    runtime = _as("sato", package, script_engine, kintone)
     space = ok(runtime.call("GetSpace", {"id": "7"}))
     assert (space["id"], space["name"], space["defaultThread"]) == ("7", "Sales team", "8")
     assert space["isGuest"] is False and space["memberCount"] == "2"
@@ -46,9 +46,9 @@ def test_get_and_update_a_space(
 
 
 def test_only_a_space_administrator_changes_a_space(
-    package: ConnectorPackage, reference_script: ReferenceScript, kintone: StandIn
+    package: ConnectorPackage, script_engine: CompiledScriptEngine, kintone: StandIn
 ) -> None:
-    runtime = _as("suzuki", package, reference_script, kintone)
+    runtime = _as("suzuki", package, script_engine, kintone)
     assert ok(runtime.call("GetSpace", {"id": "7"}))["name"] == "Sales team"
     result = runtime.call("UpdateSpace", body={"id": "7", "name": "Mine"})
     assert result.response.status == 403 and result.body["code"] == "CB_NO02"
@@ -61,9 +61,9 @@ def test_space_apis_refuse_api_tokens(connect: Connect) -> None:
 
 
 def test_members_are_replaced_and_need_an_administrator(
-    package: ConnectorPackage, reference_script: ReferenceScript, kintone: StandIn
+    package: ConnectorPackage, script_engine: CompiledScriptEngine, kintone: StandIn
 ) -> None:
-    runtime = _as("sato", package, reference_script, kintone)
+    runtime = _as("sato", package, script_engine, kintone)
     members = ok(runtime.call("GetSpaceMembers", {"id": "7"}))["members"]
     assert {m["entity"]["code"] for m in members} == {"sato", "suzuki"}
     managers = {"entity": {"type": "GROUP", "code": "managers"}, "isAdmin": True}
@@ -77,9 +77,9 @@ def test_members_are_replaced_and_need_an_administrator(
 
 
 def test_add_and_update_a_thread(
-    package: ConnectorPackage, reference_script: ReferenceScript, kintone: StandIn
+    package: ConnectorPackage, script_engine: CompiledScriptEngine, kintone: StandIn
 ) -> None:
-    runtime = _as("sato", package, reference_script, kintone)
+    runtime = _as("sato", package, script_engine, kintone)
     thread = ok(runtime.call("AddThread", body={"space": "7", "name": "Ideas"}))["id"]
     assert kintone.store.spaces["7"].threads[thread].name == "Ideas"
     ok(runtime.call("UpdateThread", body={"id": thread, "name": "Backlog", "body": "<p>x</p>"}))
@@ -91,9 +91,9 @@ def test_add_and_update_a_thread(
 
 
 def test_create_from_a_template_and_delete(
-    package: ConnectorPackage, reference_script: ReferenceScript, kintone: StandIn
+    package: ConnectorPackage, script_engine: CompiledScriptEngine, kintone: StandIn
 ) -> None:
-    runtime = _as("sato", package, reference_script, kintone)
+    runtime = _as("sato", package, script_engine, kintone)
     body = {"id": "1", "name": "Launch", "members": [SATO_ADMIN, SUZUKI], "isPrivate": True}
     space = ok(runtime.call("AddSpaceFromTemplate", body=body))["id"]
     stored = kintone.store.spaces[space]
@@ -109,9 +109,9 @@ def test_create_from_a_template_and_delete(
 
 
 def test_a_template_space_needs_an_administrator_among_its_members(
-    package: ConnectorPackage, reference_script: ReferenceScript, kintone: StandIn
+    package: ConnectorPackage, script_engine: CompiledScriptEngine, kintone: StandIn
 ) -> None:
-    runtime = _as("sato", package, reference_script, kintone)
+    runtime = _as("sato", package, script_engine, kintone)
     before = set(kintone.store.spaces)
     body = {"id": "1", "name": "Nobody runs it", "members": [SUZUKI]}
     result = runtime.call("AddSpaceFromTemplate", body=body)
@@ -120,9 +120,9 @@ def test_a_template_space_needs_an_administrator_among_its_members(
 
 
 def test_guests_of_a_guest_space(
-    package: ConnectorPackage, reference_script: ReferenceScript, kintone: StandIn
+    package: ConnectorPackage, script_engine: CompiledScriptEngine, kintone: StandIn
 ) -> None:
-    runtime = _as("sato", package, reference_script, kintone)
+    runtime = _as("sato", package, script_engine, kintone)
     body = {"id": "1", "name": "Partners", "members": [SATO_ADMIN], "isGuest": True}
     space = ok(runtime.call("AddSpaceFromTemplate", body=body))["id"]
     assert kintone.store.spaces[space].guest is True

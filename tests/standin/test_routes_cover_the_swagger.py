@@ -16,7 +16,7 @@ SWAGGER = json.loads((GOLDEN / "apiDefinition.swagger.json").read_text(encoding=
 ROLES = {op.id: op.script.kind for op in parse_description(default_description()).all_operations}
 # The script answers these itself and calls other kintone APIs (form fields, records, bulkRequest).
 OWN_PATHS = {"record_schema", "poll_added", "poll_updated", "poll_status", "bulk_add"}
-OWN_PATHS |= {"bulk_update", "bulk_delete"}
+OWN_PATHS |= {"bulk_update", "bulk_delete", "app_picker"}
 OPERATIONS = [
     (method.upper(), path, operation["operationId"])
     for path, item in SWAGGER["paths"].items()
