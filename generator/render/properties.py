@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.model import Connection, ConnectionParameter, Connector, OAuthSettings, Policy
+from generator.render.mcp import mcp_context
 
 # paconn's settings.json defaults (PowerPlatformConnectors paconn-settings schema).
 POWER_APPS_URL = "https://api.powerapps.com"
@@ -129,6 +130,7 @@ def settings_context(connector: Connector) -> dict[str, Any]:
     }
 
 
+
 def script_context(connector: Connector) -> dict[str, Any]:
     """The values script.csx.j2 inserts."""
     code = connector.custom_code
@@ -155,4 +157,5 @@ def script_context(connector: Connector) -> dict[str, Any]:
             for op in connector.all_operations
             if op.bulk is not None
         ],
+        **mcp_context(connector),
     }
