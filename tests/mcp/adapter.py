@@ -88,18 +88,18 @@ def _handler(adapter: McpAdapter) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        def do_POST(self) -> None:
             if self.path.split("?")[0] != adapter.path:
                 self._send(404, "application/json", b'{"message": "not found"}')
                 return
             length = int(self.headers.get("Content-Length") or 0)
             self._send(*adapter.answer(self.rfile.read(length)))
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             # The swagger declares only POST: the platform answers anything else itself.
             self._send(405, "application/json", b'{"message": "Method Not Allowed"}')
 
-        do_DELETE = do_GET  # noqa: N815
+        do_DELETE = do_GET
 
         def _send(self, status: int, content_type: str, body: bytes) -> None:
             self.send_response(status)
@@ -109,7 +109,7 @@ def _handler(adapter: McpAdapter) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             return
 
     return Handler

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from generator.devtools.standin import (
+    appadmin,
     apps,
     appviews,
     bulk,
@@ -33,6 +34,7 @@ ROUTES: dict[tuple[str, str], Handler] = {
     **appviews.ROUTES,
     **spaces.ROUTES,
     **bulk.ROUTES,
+    **appadmin.ROUTES,
 }
 APIS = frozenset(api for _, api in ROUTES)
 OVERRIDABLE = frozenset({"GET", "POST", "PUT", "DELETE"})

@@ -106,6 +106,7 @@ class Space:
     guest: bool
     members: frozenset[str]
     threads: dict[str, Thread]
+    private: bool = False
 
 
 def new_space(seed: SeedSpace) -> Space:
@@ -139,6 +140,7 @@ class App:
     next_record: int = 1
     deploy: Deploy | None = None
     views: JsonObj = field(default_factory=dict)
+    theme: str = "WHITE"
 
     def settle(self) -> None:
         """Finish a pending deploy: pre-live settings go live (a revert restores pre-live).
