@@ -96,7 +96,7 @@ def routes(mcp: Mcp, guest: str) -> dict[str, Any]:
 
 def route(tool: McpTool, guest: str) -> dict[str, Any]:
     """One tool's kintone call."""
-    default = "query" if tool.method == "get" else "body"
+    default = "query" if tool.method in ("get", "delete") else "body"
     arguments = [
         {
             "name": a.name,

@@ -112,7 +112,8 @@ public partial class Script
             case "string":
                 return value.Type == JTokenType.String;
             case "integer":
-                return value.Type == JTokenType.Integer || (value.Type == JTokenType.Float && Math.Floor((double)value) == (double)value);
+                // kintone sends IDs as digit strings, so agents pass them back that way too.
+                return value.Type == JTokenType.Integer || (value.Type == JTokenType.Float && Math.Floor((double)value) == (double)value) || McpDigits(value);
             case "number":
                 return value.Type == JTokenType.Integer || value.Type == JTokenType.Float;
             case "boolean":
@@ -124,6 +125,13 @@ public partial class Script
         }
     }
 
+    private static bool McpDigits(JToken value)
+    {
+        string text = StringOf(value);
+        string digits = text != null && text.StartsWith("-", StringComparison.Ordinal) ? text.Substring(1) : text;
+        return digits != null && digits.Length > 0 && digits.Length <= 18 && digits.All(c => c >= '0' && c <= '9');
+    }
+
     private static string McpCheckLimits(string name, JToken argument, JToken value)
     {
         JArray allowed = (JArray)argument["enum"];
@@ -131,9 +139,9 @@ public partial class Script
         {
             return "Argument '" + name + "' must be one of " + string.Join(", ", allowed.Select(a => (string)a)) + ".";
         }
-        if (value.Type == JTokenType.Integer || value.Type == JTokenType.Float)
+        if (value.Type == JTokenType.Integer || value.Type == JTokenType.Float || ((string)argument["type"] == "integer" && McpDigits(value)))
         {
-            double number = (double)value;
+            double number = value.Type == JTokenType.String ? (double)long.Parse((string)value) : (double)value;
             if (argument["minimum"].Type != JTokenType.Null && number < (double)argument["minimum"])
             {
                 return "Argument '" + name + "' must be at least " + argument["minimum"] + ".";
@@ -231,8 +239,13 @@ public partial class Script
             JObject into = body;
             if (nest.Length > 0)
             {
-                into = body[nest] as JObject ?? new JObject();
-                body[nest] = into;
+                into = body[nest] as JObject;
+                if (into == null)
+                {
+                    // Assigned once: re-assigning a token that has a parent stores a copy.
+                    into = new JObject();
+                    body[nest] = into;
+                }
             }
             into[name] = value.DeepClone();
         }
@@ -305,7 +318,7 @@ public partial class Script
 
     private async Task<JObject> McpGetRecordsAsync(JObject route, string path, JObject arguments)
     {
-        int limit = arguments["limit"] != null && arguments["limit"].Type != JTokenType.Null ? (int)(double)arguments["limit"] : 100;
+        int limit = arguments["limit"] != null && arguments["limit"].Type != JTokenType.Null ? (int)long.Parse(McpScalarText(arguments["limit"])) : 100;
         int offset = 0;
         string token = StringOf(arguments["pageToken"]);
         if (token != null)
