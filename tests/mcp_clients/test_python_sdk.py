@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any
-
 import urllib.error
 import urllib.request
+from typing import Any
 
 import anyio
 import pytest
@@ -153,7 +152,8 @@ def test_json_rpc_errors_and_negotiation_on_the_wire(endpoint: Endpoint) -> None
     invalid = _post(url, b'{"jsonrpc": "1.0", "id": 1, "method": "ping"}')
     assert invalid.status_code == 400 and invalid.json()["error"]["code"] == -32600
     missing = _post(url, b'{"jsonrpc": "2.0", "id": 2, "method": "resources/list"}')
-    assert missing.json()["error"] == {"code": -32601, "message": "Method not found: resources/list"}
+    error = missing.json()["error"]
+    assert error == {"code": -32601, "message": "Method not found: resources/list"}
     params = _post(url, b'{"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": []}')
     assert params.json()["error"]["code"] == -32602
     ping = _post(url, b'{"jsonrpc": "2.0", "id": "p", "method": "ping"}')
