@@ -24,6 +24,7 @@ from generator.validate import rules_auth  # noqa: F401
 from generator.validate import rules_package  # noqa: F401
 from generator.validate import rules_assets  # noqa: F401
 from generator.validate import rules_script  # noqa: F401
+from generator.validate import rules_agent  # noqa: F401
 
 # isort: on
 from generator.validate.context import Context
