@@ -58,55 +58,94 @@ def test_a_certified_style_mcp_connector_has_no_finding() -> None:
     assert _found(files) == []
 
 
-@pytest.mark.parametrize(
-    ("change", "pointer", "message"),
-    [
-        (
-            lambda op: op.update({"x-ms-agentic-protocol": "mcp-sse-1.0"}),
-            MCP + "/x-ms-agentic-protocol",
-            "x-ms-agentic-protocol is \"mcp-sse-1.0\"; Copilot Studio takes 'mcp-streamable-1.0'",
-        ),
-        (
-            lambda op: op.update({"x-ms-trigger": "single"}),
-            MCP + "/x-ms-trigger",
-            "an MCP operation cannot be a trigger",
-        ),
-    ],
-)
-def test_the_operation_shape_is_an_error(change: Any, pointer: str, message: str) -> None:
-    assert _found(_with_swagger(change)) == [("AGENT-01", pointer, Level.ERROR, message)]
-
-
-def test_a_required_query_parameter_is_a_warning() -> None:
-    extra = {"name": "tenant", "in": "query", "required": True, "type": "string"}
-    found = _found(_with_swagger(lambda op: op["parameters"].append(extra)))
-    message = "the agent sends only JSON-RPC messages: nothing fills required 'tenant'"
-    assert found == [("AGENT-02", MCP + "/parameters/1", Level.WARNING, message)]
-
-
 def _property(tool: dict[str, Any], value: dict[str, Any]) -> None:
     tool["inputSchema"]["properties"]["x"] = value
 
 
-@pytest.mark.parametrize(
-    ("schema", "rule", "message"),
-    [
-        ({"$ref": "#/definitions/X"}, "AGENT-10", "$ref at inputSchema/properties/x"),
-        ({"type": ["string", "null"]}, "AGENT-11", 'type ["string", "null"] at inputSchema/pr'),
-        ({"type": "integer", "exclusiveMinimum": 0}, "AGENT-12", "integer with exclusiveMinimum"),
-        ({"type": "array", "items": {"anyOf": [{"$ref": "#/x"}]}}, "AGENT-10", "$ref at inputSc"),
-    ],
-)
-def test_tool_schema_hazards_are_errors(schema: dict[str, Any], rule: str, message: str) -> None:
-    found = _found(_with_tool(lambda tool: _property(tool, schema)))
-    assert [(f[0], f[2]) for f in found] == [(rule, Level.ERROR)]
-    assert found[0][1].startswith("L") and message in found[0][3]
-    assert found[0][3].startswith("tool 'kintone-get-apps': ")
+def _rename(tool: dict[str, Any]) -> None:
+    tool.update({"name": "get apps!"})
 
 
-def test_a_tool_without_description_or_with_a_bad_name_is_a_warning() -> None:
-    def change(tool: dict[str, Any]) -> None:
-        tool.update({"name": "get apps!", "description": " "})
+_SSE = {"x-ms-agentic-protocol": "mcp-sse-1.0"}
+_TENANT = {"name": "tenant", "in": "query", "required": True, "type": "string"}
+_FIRST = "tool 'kintone-get-apps': "
 
-    found = _found(_with_tool(change))
-    assert [(f[0], f[2]) for f in found] == [("AGENT-13", Level.WARNING)] * 2
+# (rule, the defective files, pointer (L… = a script line), level, the message's start)
+CASES = [
+    pytest.param(
+        "AGENT-01",
+        lambda: _with_swagger(lambda op: op.update(_SSE)),
+        MCP + "/x-ms-agentic-protocol",
+        Level.ERROR,
+        "x-ms-agentic-protocol is \"mcp-sse-1.0\"; Copilot Studio takes 'mcp-streamable-1.0'",
+        id="sse",
+    ),
+    pytest.param(
+        "AGENT-01",
+        lambda: _with_swagger(lambda op: op.update({"x-ms-trigger": "single"})),
+        MCP + "/x-ms-trigger",
+        Level.ERROR,
+        "an MCP operation cannot be a trigger",
+        id="trigger",
+    ),
+    pytest.param(
+        "AGENT-02",
+        lambda: _with_swagger(lambda op: op["parameters"].append(_TENANT)),
+        MCP + "/parameters/1",
+        Level.WARNING,
+        "the agent sends only JSON-RPC messages: nothing fills required 'tenant'",
+        id="required-query",
+    ),
+    pytest.param(
+        "AGENT-10",
+        lambda: _with_tool(lambda t: _property(t, {"$ref": "#/definitions/X"})),
+        "L",
+        Level.ERROR,
+        _FIRST + "$ref at inputSchema/properties/x; Copilot Studio drops the tool",
+        id="ref",
+    ),
+    pytest.param(
+        "AGENT-10",
+        lambda: _with_tool(
+            lambda t: _property(t, {"type": "array", "items": {"anyOf": [{"$ref": "#/x"}]}})
+        ),
+        "L",
+        Level.ERROR,
+        _FIRST + "$ref at inputSchema/properties/x/items/anyOf/0",
+        id="nested-ref",
+    ),
+    pytest.param(
+        "AGENT-11",
+        lambda: _with_tool(lambda t: _property(t, {"type": ["string", "null"]})),
+        "L",
+        Level.ERROR,
+        _FIRST + 'type ["string", "null"] at inputSchema/properties/x; use one type',
+        id="type-array",
+    ),
+    pytest.param(
+        "AGENT-12",
+        lambda: _with_tool(lambda t: _property(t, {"type": "integer", "exclusiveMinimum": 0})),
+        "L",
+        Level.ERROR,
+        _FIRST + "integer with exclusiveMinimum at inputSchema/properties/x",
+        id="exclusive-minimum",
+    ),
+    pytest.param(
+        "AGENT-13",
+        lambda: _with_tool(_rename),
+        "L",
+        Level.WARNING,
+        "tool name 'get apps!' is not 1-128 of A-Z a-z 0-9 _ - .",
+        id="tool-name",
+    ),
+]
+
+
+@pytest.mark.parametrize(("rule", "files", "pointer", "level", "message"), CASES)
+def test_defect_gives_exactly_this_finding(
+    rule: str, files: Any, pointer: str, level: Level, message: str
+) -> None:
+    found = _found(files())
+    assert len(found) == 1, found
+    assert (found[0][0], found[0][2]) == (rule, level)
+    assert found[0][1].startswith(pointer) and found[0][3].startswith(message)
