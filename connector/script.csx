@@ -72,6 +72,12 @@ public class Script : ScriptBase
                 return await this.ForwardIndexedAsync(new string[] { "ids", "codes", "spaceIds", }).ConfigureAwait(false);
             case "GetPreviewAppDeploy":
                 return await this.ForwardIndexedAsync(new string[] { "apps", }).ConfigureAwait(false);
+            case "DeleteFormFields":
+                return await this.ForwardIndexedAsync(new string[] { "fields", }).ConfigureAwait(false);
+            case "DeleteGuests":
+                return await this.ForwardIndexedAsync(new string[] { "guests", }).ConfigureAwait(false);
+            case "EvaluateRecordAcl":
+                return await this.ForwardIndexedAsync(new string[] { "ids", }).ConfigureAwait(false);
             case "AddRecordsBulk":
                 return await this.BulkRecordsAsync("add").ConfigureAwait(false);
             case "UpdateRecordsBulk":

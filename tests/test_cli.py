@@ -37,7 +37,7 @@ def test_build_writes_a_valid_package_and_prints_a_summary(
     out = tmp_path / "connector"
     result = runner.invoke(main, ["build", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "37 actions, 8 triggers, 2 internal operations" in result.output
+    assert "66 actions, 8 triggers, 2 internal operations" in result.output
     assert "0 findings (0 errors)" in result.output
     assert (out / "apiDefinition.swagger.json").is_file()
     check = runner.invoke(main, ["build", "--out", str(out), "--check"])

@@ -1264,6 +1264,349 @@ step("deploy_revert", async () => {
   assert.equal((await api.app.getProcessManagement({ app: DEALS })).enable, true);
 });
 
+// ---- app building: create an app, form fields, layout, general settings, views ------------
+
+const TITLE_FIELD = { type: "SINGLE_LINE_TEXT", code: "Title", label: "Title" };
+const PRIORITY_FIELD = {
+  type: "DROP_DOWN",
+  code: "Priority",
+  label: "Priority",
+  options: { High: { label: "High", index: "0" }, Low: { label: "Low", index: "1" } },
+};
+
+step("add_app_pre_live", async () => {
+  // KDEV add-preview-app: {app, revision} as text; the app is in pre-live until deployed;
+  // API tokens cannot be used with this API.
+  const api = admin();
+  const created = await api.app.addApp({ name: "Conformance tasks" });
+  assert.ok(isNumericText(created.app), `app ${created.app}`);
+  assert.ok(isNumericText(created.revision), `revision ${created.revision}`);
+  ctx.newApp = created.app;
+  await rejects(token("deals-full").app.addApp({ name: "Not with a token" }));
+});
+
+step("add_form_fields", async () => {
+  // KDEV add-form-fields: pre-live only; answers {revision}; a used field code is refused.
+  const api = admin();
+  const app = ctx.newApp;
+  const { revision } = await api.app.addFormFields({
+    app,
+    properties: { Title: TITLE_FIELD, Priority: PRIORITY_FIELD },
+  });
+  assert.ok(isNumericText(revision));
+  const preview = await api.app.getFormFields({ app, preview: true });
+  assert.equal(preview.properties.Title.type, "SINGLE_LINE_TEXT");
+  assert.deepEqual(Object.keys(preview.properties.Priority.options).sort(), ["High", "Low"]);
+  assert.equal(preview.revision, revision);
+  const live = await api.app.getFormFields({ app });
+  assert.ok(!("Title" in live.properties), "added fields stay pre-live until deployed");
+  const error = await rejects(api.app.addFormFields({ app, properties: { Title: TITLE_FIELD } }));
+  assert.equal(error.code, "CB_VA01");
+  assert.equal(await deploy(api, app, revision), "SUCCESS");
+  const deployed = await api.app.getFormFields({ app });
+  assert.equal(deployed.properties.Title.label, "Title");
+});
+
+step("update_form_fields", async () => {
+  // KDEV update-form-fields: changes the given settings of existing fields, {revision};
+  // SPEC: the field type is not among the settings that change.
+  const api = admin();
+  const app = ctx.newApp;
+  const { revision } = await api.app.updateFormFields({
+    app,
+    properties: { Title: { type: "SINGLE_LINE_TEXT", label: "Task", required: true } },
+  });
+  assert.ok(isNumericText(revision));
+  const { properties } = await api.app.getFormFields({ app, preview: true });
+  assert.equal(properties.Title.label, "Task");
+  assert.equal(properties.Title.required, true);
+  await rejects(api.app.updateFormFields({ app, properties: { Nope: { label: "x" } } }));
+});
+
+step("delete_form_fields", async () => {
+  // KDEV delete-form-fields: fields by code (up to 100), {revision}; a stale revision fails.
+  const api = admin();
+  const app = ctx.newApp;
+  const { revision } = await api.app.deleteFormFields({ app, fields: ["Priority"] });
+  assert.ok(isNumericText(revision));
+  const { properties } = await api.app.getFormFields({ app, preview: true });
+  assert.ok(!("Priority" in properties));
+  const stale = String(Number(revision) - 1);
+  await rejects(api.app.deleteFormFields({ app, fields: ["Title"], revision: stale }));
+  assert.ok("Title" in (await api.app.getFormFields({ app, preview: true })).properties);
+});
+
+step("update_form_layout", async () => {
+  // KDEV update-form-layout: replaces the pre-live layout with ROW/SUBTABLE/GROUP rows,
+  // answers {revision}; the layout comes back as sent (get-form-layout, preview: true).
+  const api = admin();
+  const app = ctx.newApp;
+  const layout = [
+    {
+      type: "ROW",
+      fields: [
+        { type: "LABEL", label: "Task", size: { width: "100" } },
+        { type: "SINGLE_LINE_TEXT", code: "Title", size: { width: "400" } },
+      ],
+    },
+  ];
+  const { revision } = await api.app.updateFormLayout({ app, layout });
+  assert.ok(isNumericText(revision));
+  const preview = await api.app.getFormLayout({ app, preview: true });
+  assert.deepEqual(preview.layout, layout);
+  assert.equal(preview.revision, revision);
+  assert.equal(await deploy(api, app, revision), "SUCCESS");
+  assert.deepEqual((await api.app.getFormLayout({ app })).layout, layout);
+});
+
+step("general_settings", async () => {
+  // KDEV get-general-settings / update-general-settings: name, description, icon, theme,
+  // titleField, the enable* switches, numberPrecision, firstMonthOfFiscalYear, revision as
+  // text; the update goes to pre-live and answers {revision}.
+  const api = admin();
+  const app = ctx.newApp;
+  const live = await api.app.getAppSettings({ app });
+  assert.equal(live.name, "Conformance tasks");
+  assert.ok(isNumericText(live.revision));
+  for (const key of ["enableThumbnails", "enableComments", "enableBulkDeletion"]) {
+    assert.equal(typeof live[key], "boolean", key);
+  }
+  assert.ok(["AUTO", "MANUAL"].includes(live.titleField.selectionMode));
+  const { revision } = await api.app.updateAppSettings({
+    app,
+    name: "Conformance backlog",
+    theme: "GREEN",
+    titleField: { selectionMode: "MANUAL", code: "Title" },
+  });
+  assert.ok(isNumericText(revision));
+  const preview = await api.app.getAppSettings({ app, preview: true });
+  assert.equal(preview.name, "Conformance backlog");
+  assert.equal(preview.theme, "GREEN");
+  assert.deepEqual(preview.titleField, { selectionMode: "MANUAL", code: "Title" });
+  assert.equal((await api.app.getAppSettings({ app })).name, "Conformance tasks");
+  assert.equal(await deploy(api, app, revision), "SUCCESS");
+  assert.equal((await api.app.getApp({ id: app })).name, "Conformance backlog");
+  // SPEC putPreviewAppSettings: theme is one of an enum.
+  await rejects(api.app.updateAppSettings({ app, theme: "PINK" }));
+});
+
+step("update_views", async () => {
+  // KDEV update-views: the views keyed by name replace the pre-live views; the answer holds
+  // each view's id and the revision.
+  const api = admin();
+  const app = ctx.newApp;
+  const views = {
+    Open: {
+      type: "LIST",
+      name: "Open",
+      index: "0",
+      fields: ["Title"],
+      filterCond: 'Title != ""',
+      sort: "Record_number desc",
+    },
+  };
+  const updated = await api.app.updateViews({ app, views });
+  assert.ok(isNumericText(updated.revision));
+  assert.ok(isNumericText(updated.views.Open.id), `id ${updated.views.Open.id}`);
+  const preview = await api.app.getViews({ app, preview: true });
+  assert.deepEqual(Object.keys(preview.views), ["Open"]);
+  assert.equal(preview.views.Open.filterCond, 'Title != ""');
+  assert.equal(await deploy(api, app, updated.revision), "SUCCESS");
+  const live = await api.app.getViews({ app });
+  assert.equal(live.views.Open.id, updated.views.Open.id);
+});
+
+// ---- spaces ----------------------------------------------------------------------------------
+
+const SALES_SPACE = "7";
+
+step("get_and_update_space", async () => {
+  // SPEC getSpace: id, name, defaultThread, isPrivate, isGuest, members count, body, the show*
+  // switches; KDEV update-space answers {} and changes only what is sent.
+  const api = admin();
+  const space = await api.space.getSpace({ id: SALES_SPACE });
+  assert.equal(space.id, SALES_SPACE);
+  assert.equal(space.name, "Sales team");
+  assert.ok(isNumericText(space.defaultThread));
+  assert.equal(space.isGuest, false);
+  assert.ok(Array.isArray(space.attachedApps));
+  assert.deepEqual(await api.space.updateSpace({ id: SALES_SPACE, showAppList: false }), {});
+  const after = await api.space.getSpace({ id: SALES_SPACE });
+  assert.equal(after.showAppList, false);
+  assert.equal(after.name, "Sales team");
+  assert.deepEqual(await api.space.updateSpaceBody({ id: SALES_SPACE, body: "<b>Hi</b>" }), {});
+  assert.equal((await api.space.getSpace({ id: SALES_SPACE })).body, "<b>Hi</b>");
+  // Space APIs take password authentication, not API tokens (KDEV get-space: authentication).
+  await rejects(token("deals-full").space.getSpace({ id: SALES_SPACE }));
+});
+
+step("space_members", async () => {
+  // SPEC getSpaceMembers: {members: [{entity: {type, code}, isAdmin, ...}]}; KDEV
+  // update-space-members replaces them and needs at least one space administrator.
+  const api = admin();
+  const { members } = await api.space.getSpaceMembers({ id: SALES_SPACE });
+  assert.ok(members.some((m) => m.entity.type === "USER" && m.entity.code === "sato"));
+  const next = [
+    { entity: { type: "USER", code: "sato" }, isAdmin: true },
+    { entity: { type: "USER", code: "suzuki" }, isAdmin: false },
+    { entity: { type: "GROUP", code: "managers" }, isAdmin: false },
+  ];
+  assert.deepEqual(await api.space.updateSpaceMembers({ id: SALES_SPACE, members: next }), {});
+  const after = await api.space.getSpaceMembers({ id: SALES_SPACE });
+  assert.deepEqual(
+    after.members.map((m) => `${m.entity.type}:${m.entity.code}:${m.isAdmin}`),
+    ["USER:sato:true", "USER:suzuki:false", "GROUP:managers:false"],
+  );
+  const noAdmin = [{ entity: { type: "USER", code: "suzuki" }, isAdmin: false }];
+  await rejects(api.space.updateSpaceMembers({ id: SALES_SPACE, members: noAdmin }));
+});
+
+step("threads", async () => {
+  // SPEC postSpaceThread {space, name} → {id}; putSpaceThread {id, name?, body?} → {}.
+  const api = admin();
+  const { id } = await api.space.addThread({ space: SALES_SPACE, name: "Ideas" });
+  assert.ok(isNumericText(id));
+  assert.deepEqual(await api.space.updateThread({ id, name: "Backlog", body: "<p>x</p>" }), {});
+  const posted = await api.space.addThreadComment({
+    space: SALES_SPACE,
+    thread: id,
+    comment: { text: "First idea" },
+  });
+  assert.ok(isNumericText(posted.id));
+});
+
+step("space_from_template_and_delete", async () => {
+  // KDEV add-space-from-template: {id: template, name, members (one admin at least)} → {id};
+  // the client's addApp puts an app in the space's default thread; SPEC deleteSpace → {}.
+  const api = admin();
+  const members = [{ entity: { type: "USER", code: "sato" }, isAdmin: true }];
+  const { id } = await api.space.addSpaceFromTemplate({ id: "1", name: "Launch", members });
+  assert.ok(isNumericText(id));
+  const space = await api.space.getSpace({ id });
+  assert.equal(space.name, "Launch");
+  const { app } = await api.app.addApp({ name: "Launch tasks", space: id });
+  assert.equal(await deploy(api, app), "SUCCESS");
+  const details = await api.app.getApp({ id: app });
+  assert.equal(details.spaceId, id);
+  assert.equal(details.threadId, space.defaultThread);
+  assert.deepEqual(await api.space.deleteSpace({ id }), {});
+  await rejects(api.space.getSpace({ id }));
+  const nobody = [{ entity: { type: "USER", code: "suzuki" }, isAdmin: false }];
+  await rejects(api.space.addSpaceFromTemplate({ id: "1", name: "x", members: nobody }));
+});
+
+step("guests", async () => {
+  // KDEV add-guests {guests: [{code (e-mail), password, timezone, name}]} → {};
+  // update-space-guests on the guest space's path {id, guests: [e-mail]} → {};
+  // delete-guests {guests: [e-mail]} → {}. The client sends guests.json without a guest path.
+  const api = admin();
+  const members = [{ entity: { type: "USER", code: "sato" }, isAdmin: true }];
+  const created = await api.space.addSpaceFromTemplate({
+    id: "1",
+    name: "Partners",
+    members,
+    isGuest: true,
+  });
+  const guestSpace = created.id;
+  const code = "partner@example.com";
+  const guest = { code, password: "p4ssword", timezone: "Asia/Tokyo", name: "Partner" };
+  assert.deepEqual(await api.space.addGuests({ guests: [guest] }), {});
+  const inGuestSpace = client(
+    { username: "sato", password: "sato-pass" },
+    { guestSpaceId: guestSpace },
+  );
+  const set = await inGuestSpace.space.updateSpaceGuests({ id: guestSpace, guests: [code] });
+  assert.deepEqual(set, {});
+  const space = await inGuestSpace.space.getSpace({ id: guestSpace });
+  assert.equal(space.isGuest, true);
+  assert.deepEqual(await api.space.deleteGuests({ guests: [code] }), {});
+  await rejects(inGuestSpace.space.updateSpaceGuests({ id: guestSpace, guests: [code] }));
+});
+
+// ---- permissions and search ------------------------------------------------------------------
+
+step("evaluate_records_acl", async () => {
+  // KDEV evaluate-record-permissions: {rights: [{id, record: {viewable, editable, deletable},
+  // fields: {code: {viewable, editable}}}]}; table fields at the same level; an ID that does
+  // not exist is an error; password authentication only.
+  const api = admin();
+  const { records } = await api.record.getRecords({ app: DEALS, fields: ["$id"], query: "limit 2" });
+  const ids = records.map((r) => r.$id.value);
+  const { rights } = await api.app.evaluateRecordsAcl({ app: DEALS, ids });
+  assert.deepEqual(
+    rights.map((r) => r.id),
+    ids,
+  );
+  for (const right of rights) {
+    for (const key of ["viewable", "editable", "deletable"]) {
+      assert.equal(typeof right.record[key], "boolean", key);
+    }
+    assert.equal(typeof right.fields.Title.viewable, "boolean");
+    assert.ok("Item" in right.fields, "table fields come at the same level");
+  }
+  await rejects(api.app.evaluateRecordsAcl({ app: DEALS, ids: ["999999"] }));
+  await rejects(token("deals-full").app.evaluateRecordsAcl({ app: DEALS, ids }));
+});
+
+step("permission_settings", async () => {
+  // KDEV get-app-permissions / get-record-permissions / get-field-permissions:
+  // {rights: [...], revision} as text; app permissions name an entity per entry.
+  const api = token("deals-full");
+  const appAcl = await api.app.getAppAcl({ app: DEALS });
+  assert.ok(isNumericText(appAcl.revision));
+  for (const right of appAcl.rights) {
+    assert.ok(["USER", "GROUP", "ORGANIZATION", "CREATOR"].includes(right.entity.type));
+    assert.equal(typeof right.recordViewable, "boolean");
+  }
+  const recordAcl = await api.app.getRecordAcl({ app: DEALS });
+  assert.ok(Array.isArray(recordAcl.rights) && isNumericText(recordAcl.revision));
+  const fieldAcl = await api.app.getFieldAcl({ app: DEALS });
+  assert.ok(Array.isArray(fieldAcl.rights) && isNumericText(fieldAcl.revision));
+});
+
+step("search", async () => {
+  // SDK docs/search.md: POST /k/v1/search.json; {hits: [{type, url, snippets, <type key>}],
+  // nextPageToken: string | null}; limit 1 to 20; no AND/OR entry → empty result;
+  // {by: RELEVANCE, order: ASC} is rejected; an empty query is CB_VA01 (types/search).
+  const api = admin();
+  const { id } = await api.record.addRecord({
+    app: DEALS,
+    record: {
+      Title: { value: "Zeppelin hangar lease" },
+      Amount: { value: "1" },
+      Priority: { value: "Low" },
+    },
+  });
+  const found = await api.search({ query: [{ operator: "AND", keywords: ["zeppelin"] }] });
+  assert.ok(Array.isArray(found.hits));
+  const hit = found.hits.find((h) => h.type === "RECORD" && h.record.recordId === id);
+  assert.ok(hit, `record ${id} not found: ${JSON.stringify(found)}`);
+  assert.equal(hit.record.appId, DEALS);
+  assert.equal(typeof hit.url, "string");
+  assert.ok(Array.isArray(hit.snippets) && hit.snippets.length <= 3);
+  assert.ok("nextPageToken" in found);
+  const onlyNot = await api.search({ query: [{ operator: "NOT", keywords: ["zeppelin"] }] });
+  assert.deepEqual(onlyNot, { hits: [], nextPageToken: null });
+  const paged = await api.search({
+    query: [{ operator: "OR", keywords: ["zeppelin", "a", "e"] }],
+    limit: 1,
+  });
+  assert.ok(paged.hits.length <= 1);
+  if (paged.nextPageToken !== null) {
+    const next = await api.search({
+      query: [{ operator: "OR", keywords: ["zeppelin", "a", "e"] }],
+      limit: 1,
+      pageToken: paged.nextPageToken,
+    });
+    assert.ok(Array.isArray(next.hits));
+  }
+  const wrongSort = { by: "RELEVANCE", order: "ASC" };
+  await rejects(api.search({ query: [{ operator: "AND", keywords: ["x"] }], sort: wrongSort }));
+  const empty = await rejects(api.search({ query: [] }));
+  assert.equal(empty.code, "CB_VA01");
+  await rejects(api.search({ query: [{ operator: "AND", keywords: ["x"] }], limit: 21 }));
+});
+
 // ---- runner ----------------------------------------------------------------------------------
 
 function describe(error) {

@@ -65,7 +65,8 @@ def get_app(store: Store, req: Request) -> JsonObj:
 
 
 def _form(app: App, preview: bool) -> JsonObj:
-    properties = copy.deepcopy(app.fields)
+    form = app.preview_fields if preview and app.preview_fields is not None else app.fields
+    properties = copy.deepcopy(form)
     status = app.preview_status if preview else app.live_status
     for prop in properties.values():
         if prop["type"] in ("STATUS", "STATUS_ASSIGNEE"):
@@ -83,21 +84,25 @@ def get_preview_fields(store: Store, req: Request) -> JsonObj:
     return {"properties": _form(app, preview=True), "revision": str(app.preview_revision)}
 
 
-def layout_of(app: App) -> list[Any]:
-    """The seed's layout, or one field per row in form order."""
+def layout_of(app: App, preview: bool = False) -> list[Any]:
+    """The stored layout (pre-live or live), or one field per row in form order."""
+    if preview and app.preview_layout is not None:
+        return copy.deepcopy(app.preview_layout)
     if app.layout:
         return copy.deepcopy(app.layout)
-    rows: list[Any] = []
-    for code, prop in app.fields.items():
-        kind = prop["type"]
-        if kind == "SUBTABLE":
-            cells = [_cell(c, p) for c, p in prop["fields"].items()]
-            rows.append({"type": "SUBTABLE", "code": code, "fields": cells})
-        elif kind == "GROUP":
-            rows.append({"type": "GROUP", "code": code, "layout": []})
-        elif kind not in _NOT_IN_LAYOUT:
-            rows.append({"type": "ROW", "fields": [_cell(code, prop)]})
-    return rows
+    form = app.preview_fields if preview and app.preview_fields is not None else app.fields
+    return [row_of(code, prop) for code, prop in form.items() if prop["type"] not in _NOT_IN_LAYOUT]
+
+
+def row_of(code: str, prop: JsonObj) -> JsonObj:
+    """The layout row kintone gives a field of its own."""
+    kind = prop["type"]
+    if kind == "SUBTABLE":
+        cells = [_cell(c, p) for c, p in prop["fields"].items()]
+        return {"type": "SUBTABLE", "code": code, "fields": cells}
+    if kind == "GROUP":
+        return {"type": "GROUP", "code": code, "layout": []}
+    return {"type": "ROW", "fields": [_cell(code, prop)]}
 
 
 def _cell(code: str, prop: JsonObj) -> JsonObj:
@@ -116,7 +121,7 @@ def get_layout(store: Store, req: Request) -> JsonObj:
 
 def get_preview_layout(store: Store, req: Request) -> JsonObj:
     app = open_app(store, req, MANAGE_READ)
-    return {"layout": layout_of(app), "revision": str(app.preview_revision)}
+    return {"layout": layout_of(app, preview=True), "revision": str(app.preview_revision)}
 
 
 def get_actions(store: Store, req: Request) -> JsonObj:

@@ -17,9 +17,13 @@ _TEXT_KEYS = ("id", "index")
 def get_views(store: Store, req: Request) -> JsonObj:
     """{"views": {<name>: view}, "revision"}: the live views, keyed by name, in index order."""
     app = open_app(store, req, APP_READ)
-    ordered = sorted(app.views.items(), key=lambda item: _index(item[1]))
-    views = {name: _view(name, view) for name, view in ordered}
-    return {"views": views, "revision": str(app.live_revision)}
+    return {"views": ordered_views(app.views), "revision": str(app.live_revision)}
+
+
+def ordered_views(stored: JsonObj) -> JsonObj:
+    """Views keyed by name, in index order, with IDs and indexes as text."""
+    ordered = sorted(stored.items(), key=lambda item: _index(item[1]))
+    return {name: _view(name, view) for name, view in ordered}
 
 
 def _view(name: str, stored: Any) -> JsonObj:

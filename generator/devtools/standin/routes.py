@@ -8,8 +8,10 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from generator.devtools.standin import (
-    appadmin,
+    acl,
+    appforms,
     apps,
+    appsettings,
     appviews,
     bulk,
     comments,
@@ -18,6 +20,8 @@ from generator.devtools.standin import (
     files,
     process,
     records,
+    search,
+    spacemgmt,
     spaces,
     webhooks,
 )
@@ -34,7 +38,11 @@ ROUTES: dict[tuple[str, str], Handler] = {
     **appviews.ROUTES,
     **spaces.ROUTES,
     **bulk.ROUTES,
-    **appadmin.ROUTES,
+    **appforms.ROUTES,
+    **appsettings.ROUTES,
+    **spacemgmt.ROUTES,
+    **acl.ROUTES,
+    **search.ROUTES,
 }
 APIS = frozenset(api for _, api in ROUTES)
 OVERRIDABLE = frozenset({"GET", "POST", "PUT", "DELETE"})

@@ -138,6 +138,14 @@ class SeedSpace:
 
 
 @dataclass(frozen=True)
+class SeedSpaceTemplate:
+    """A space template (kintone: System administration, Space templates), by ID."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
 class SeedApp:
     id: str
     name: str
@@ -173,6 +181,7 @@ class Seed:
     groups: tuple[Entity, ...] = ()
     oauth_tokens: tuple[OAuthToken, ...] = ()
     spaces: tuple[SeedSpace, ...] = ()
+    space_templates: tuple[SeedSpaceTemplate, ...] = ()
 
 
 class _At:
@@ -256,7 +265,16 @@ def parse_seed(document: Any, source: str) -> Seed:
     """Check a seed document's shape and turn it into a Seed."""
     at = _At(source)
     top = at.mapping(document)
-    known = {"domain", "users", "organizations", "groups", "oauthTokens", "apps", "spaces"}
+    known = {
+        "domain",
+        "users",
+        "organizations",
+        "groups",
+        "oauthTokens",
+        "apps",
+        "spaces",
+        "spaceTemplates",
+    }
     unknown = set(top) - known
     if unknown:
         raise at.error(f"unknown keys: {', '.join(sorted(unknown))}")
@@ -284,6 +302,10 @@ def parse_seed(document: Any, source: str) -> Seed:
         spaces=tuple(
             _space(item, at / "spaces" / i)
             for i, item in enumerate((at / "spaces").items(top.get("spaces")))
+        ),
+        space_templates=tuple(
+            _space_template(item, at / "spaceTemplates" / i)
+            for i, item in enumerate((at / "spaceTemplates").items(top.get("spaceTemplates")))
         ),
     )
     _cross_check(seed, at)
@@ -417,6 +439,15 @@ def _space(value: Any, at: _At) -> SeedSpace:
         ),
         threads=tuple(threads),
     )
+
+
+def _space_template(value: Any, at: _At) -> SeedSpaceTemplate:
+    item = at.mapping(value)
+    unknown = set(item) - {"id", "name"}
+    if unknown:
+        raise at.error(f"unknown keys: {', '.join(sorted(unknown))}")
+    name = (at / "name").text(item.get("name"), optional=True)
+    return SeedSpaceTemplate(id=(at / "id").text(item.get("id")), name=name)
 
 
 def _record(value: Any, at: _At) -> Mapping[str, Any]:

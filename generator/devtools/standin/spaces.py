@@ -20,7 +20,7 @@ def post_thread_comment(store: Store, req: Request) -> JsonObj:
     """→ {"id": "<comment id>"}; users only (kintone takes no API token for space APIs)."""
     if req.principal.kind == "token":
         raise errors.token_not_allowed()
-    space = _open_space(store, req)
+    space = open_space(store, req)
     thread = space.threads.get(id_param(req, "thread"))
     if thread is None:
         raise errors.KintoneError(404, "GAIA_TH01", "The specified thread is not found.")
@@ -51,8 +51,11 @@ def post_thread_comment(store: Store, req: Request) -> JsonObj:
     return {"id": comment_id}
 
 
-def _open_space(store: Store, req: Request) -> Space:
-    space = store.spaces.get(id_param(req, "space"))
+def open_space(store: Store, req: Request, name: str = "space", value: Any = None) -> Space:
+    """The space a parameter names, after kintone's guest-path and membership checks."""
+    if req.principal.kind == "token":
+        raise errors.token_not_allowed()  # kintone takes no API token for space APIs
+    space = store.spaces.get(id_param(req, name, value))
     if space is None:
         raise errors.KintoneError(404, "GAIA_SP01", "The specified space is not found.")
     if req.guest_space is None and space.guest:

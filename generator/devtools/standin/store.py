@@ -97,6 +97,7 @@ class Thread:
     id: str
     name: str
     comments: list[JsonObj] = field(default_factory=list)
+    body: str = ""
 
 
 @dataclass
@@ -106,12 +107,51 @@ class Space:
     guest: bool
     members: frozenset[str]
     threads: dict[str, Thread]
-    private: bool = False
+    body: str = ""
+    # isPrivate, fixedMember, useMultiThread, the show* switches and permissions (KDEV get-space).
+    settings: JsonObj = field(default_factory=lambda: default_space_settings())
+    # Member entries {entity: {type, code}, isAdmin, includeSubs}; None: the seed's users.
+    entries: list[JsonObj] | None = None
+    guests: list[str] = field(default_factory=list)
+    creator: str = ADMINISTRATOR
+    modifier: str = ADMINISTRATOR
+
+
+def default_space_settings() -> JsonObj:
+    return {
+        "isPrivate": False,
+        "fixedMember": False,
+        "useMultiThread": True,
+        "showAnnouncement": True,
+        "showThreadList": True,
+        "showAppList": True,
+        "showMemberList": True,
+        "showRelatedLinkList": True,
+        "permissions": {"createApp": "EVERYONE"},
+    }
 
 
 def new_space(seed: SeedSpace) -> Space:
     threads = {t.id: Thread(t.id, t.name) for t in seed.threads}
     return Space(seed.id, seed.name, seed.guest, frozenset(seed.members), threads)
+
+
+def default_settings() -> JsonObj:
+    """The general settings of a new app beyond name, description and title field.
+
+    KDEV get-general-settings lists these keys; the values are those of a new app there.
+    """
+    return {
+        "icon": {"type": "PRESET", "key": "APP72"},
+        "theme": "WHITE",
+        "enableThumbnails": True,
+        "enableBulkDeletion": False,
+        "enableComments": True,
+        "enableDuplicateRecord": True,
+        "enableInlineRecordEditing": True,
+        "numberPrecision": {"digits": "16", "decimalPlaces": "4", "roundingMode": "HALF_EVEN"},
+        "firstMonthOfFiscalYear": "1",
+    }
 
 
 @dataclass
@@ -140,7 +180,38 @@ class App:
     next_record: int = 1
     deploy: Deploy | None = None
     views: JsonObj = field(default_factory=dict)
-    theme: str = "WHITE"
+    # Pre-live copies of the form, layout, general settings and views; None: same as live.
+    preview_fields: JsonObj | None = None
+    preview_layout: list[Any] | None = None
+    settings: JsonObj = field(default_factory=lambda: default_settings())
+    preview_settings: JsonObj | None = None
+    preview_views: JsonObj | None = None
+    # The (non-guest) space an app was created in; guest-space apps use space_id.
+    home_space: str | None = None
+
+    def pending_form(self) -> JsonObj:
+        """The pre-live form (a copy of the live one until changed)."""
+        if self.preview_fields is None:
+            self.preview_fields = copy.deepcopy(self.fields)
+        return self.preview_fields
+
+    def _deploy_form(self) -> None:
+        if self.preview_fields is not None:
+            self.fields = self.preview_fields
+        if self.preview_layout is not None:
+            self.layout = self.preview_layout
+        if self.preview_settings is not None:
+            pending = dict(self.preview_settings)
+            self.name = pending.pop("name", self.name)
+            self.description = pending.pop("description", self.description)
+            title = pending.pop("titleField", None) or {}
+            manual = title.get("selectionMode") == "MANUAL"
+            self.title_field = title.get("code") if manual else None
+            self.settings = pending
+        if self.preview_views is not None:
+            self.views = self.preview_views
+        self.preview_fields = self.preview_layout = None
+        self.preview_settings = self.preview_views = None
 
     def settle(self) -> None:
         """Finish a pending deploy: pre-live settings go live (a revert restores pre-live).
@@ -155,7 +226,10 @@ class App:
             self.preview_status = copy.deepcopy(self.live_status)
             self.preview_actions = copy.deepcopy(self.live_actions)
             self.preview_revision = self.live_revision
+            self.preview_fields = self.preview_layout = None
+            self.preview_settings = self.preview_views = None
         else:
+            self._deploy_form()
             self.live_status = copy.deepcopy(self.preview_status)
             self.live_actions = copy.deepcopy(self.preview_actions)
             self.live_revision = self.preview_revision
@@ -180,6 +254,9 @@ class Store:
         self.files: dict[str, FileBlob] = {}
         self.webhooks: list[Webhook] = []
         self.spaces: dict[str, Space] = {s.id: new_space(s) for s in seed.spaces}
+        self.space_templates = {t.id: t.name for t in seed.space_templates}
+        # Guest users added with POST guests.json, by e-mail address (their login name).
+        self.guests: dict[str, JsonObj] = {}
         self.outbox = Outbox(seed.webhooks_per_minute, self.now)
         self.base_url = "http://127.0.0.1"
         self._counters: dict[str, int] = {}

@@ -104,7 +104,7 @@ def app_view(store: Store, app: App) -> JsonObj:
         "code": app.code,
         "name": app.name,
         "description": app.description,
-        "spaceId": app.space_id,
+        "spaceId": app.space_id or app.home_space,
         "threadId": app.thread_id,
         "createdAt": app.created_at,
         "creator": store.person(owner),
