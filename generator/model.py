@@ -306,7 +306,8 @@ class McpArgument:
     # query / body: kintone's parameter (default: query for GET, body otherwise); preview: true
     # moves the path under /k/v1/preview/; local: read by the tool's handler only.
     send: Literal["query", "body", "preview", "local"] | None = None
-    # The body object this argument goes under (comment → {"comment": {"text": …}}).
+    # The body object this argument goes under (comment → {"comment": {"text": …}}); name[]
+    # is the one object of an array (query[] → {"query": [{"keywords": …}]}).
     nest: str | None = None
 
 

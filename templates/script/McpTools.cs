@@ -237,7 +237,19 @@ public partial class Script
             }
             string nest = (string)argument["nest"];
             JObject into = body;
-            if (nest.Length > 0)
+            if (nest.EndsWith("[]", StringComparison.Ordinal))
+            {
+                // "query[]": the one object of an array (search's [{"operator", "keywords"}]).
+                string key = nest.Substring(0, nest.Length - 2);
+                JArray list = body[key] as JArray;
+                if (list == null)
+                {
+                    list = new JArray { new JObject() };
+                    body[key] = list;
+                }
+                into = (JObject)list[0];
+            }
+            else if (nest.Length > 0)
             {
                 into = body[nest] as JObject;
                 if (into == null)
