@@ -95,7 +95,7 @@ public class Script : ScriptBase
             case "InvokeMCP":
                 return await this.McpAsync().ConfigureAwait(false);
             default:
-                return await this.Context.SendAsync(this.Context.Request, this.CancellationToken).ConfigureAwait(false);
+                return await this.SendToKintoneAsync(this.Context.Request).ConfigureAwait(false);
         }
     }
 
@@ -191,7 +191,7 @@ public class Script : ScriptBase
         request.Method = HttpMethod.Post;
         request.RequestUri = new Uri(KintoneUrl(this.requestUrl, BulkPath, "").TrimEnd('?'));
         request.Content = CreateJsonContent(new JObject { { "requests", requests } }.ToString(Formatting.None));
-        HttpResponseMessage upstream = await this.Context.SendAsync(request, this.CancellationToken).ConfigureAwait(false);
+        HttpResponseMessage upstream = await this.SendToKintoneAsync(request).ConfigureAwait(false);
         byte[] answer = await ReadBytesAsync(upstream.Content).ConfigureAwait(false);
         if (!upstream.IsSuccessStatusCode)
         {
@@ -350,7 +350,7 @@ public class Script : ScriptBase
             }
             request.Content = CreateJsonContent(body.ToString(Formatting.None));
         }
-        return await this.Context.SendAsync(request, this.CancellationToken).ConfigureAwait(false);
+        return await this.SendToKintoneAsync(request).ConfigureAwait(false);
     }
 
     // ---- Guest spaces -------------------------------------------------------------------
@@ -541,6 +541,127 @@ public class Script : ScriptBase
         }
         // An integer's JSON text is its invariant decimal form (no culture involved).
         return value.Type == JTokenType.Integer ? value.ToString(Formatting.None) : "";
+    }
+
+    // ---- Long GETs ----------------------------------------------------------------------
+    // kintone refuses a request URI over 8 KB ("Request URI Too Large") and runs a POST with
+    // X-HTTP-Method-Override: GET as the GET, its parameters in a JSON body (kintone.dev, "Kintone
+    // REST API Overview", request headers). Cybozu's @kintone/rest-api-client switches every GET
+    // whose URL is longer than 4,096 characters to that form (packages/rest-api-client/src/
+    // KintoneRequestConfigBuilder.ts, THRESHOLD_AVOID_REQUEST_URL_TOO_LARGE); so does the script,
+    // for every GET it sends (Get records with a long query and many fields, for one).
+
+    private const int LongGetThreshold = 4096;
+
+    // Context.SendAsync for every request to kintone, long GETs sent as Cybozu's client sends them.
+    private async Task<HttpResponseMessage> SendToKintoneAsync(HttpRequestMessage request)
+    {
+        return await this.Context.SendAsync(AvoidLongGet(request), this.CancellationToken).ConfigureAwait(false);
+    }
+
+    // The request itself, or, for a GET whose URL exceeds the threshold, the same request as a
+    // POST to the URL without its query, with the override header and the query as JSON.
+    internal static HttpRequestMessage AvoidLongGet(HttpRequestMessage request)
+    {
+        string url = request.RequestUri.AbsoluteUri;
+        if (request.Method != HttpMethod.Get || url.Length <= LongGetThreshold)
+        {
+            return request;
+        }
+        string[] parts = SplitQuery(SplitFragment(url)[0]);
+        request.Method = HttpMethod.Post;
+        request.RequestUri = new Uri(parts[0]);
+        request.Headers.Remove("X-HTTP-Method-Override");
+        request.Headers.TryAddWithoutValidation("X-HTTP-Method-Override", "GET");
+        request.Content = CreateJsonContent(QueryAsJson(parts[1]).ToString(Formatting.None));
+        return request;
+    }
+
+    // A query string as the JSON object kintone reads instead: name[i] pairs make an array in
+    // index order, a repeated name too; true and false become booleans (kintone's JSON takes
+    // booleans for flags such as totalCount); every other value stays a string, as kintone also
+    // accepts IDs and numbers given as strings.
+    internal static JObject QueryAsJson(string query)
+    {
+        Dictionary<string, SortedDictionary<long, string>> indexed = new Dictionary<string, SortedDictionary<long, string>>();
+        Dictionary<string, List<string>> plain = new Dictionary<string, List<string>>();
+        List<string> order = new List<string>();
+        foreach (string pair in query.Length > 0 ? query.Split('&') : new string[0])
+        {
+            int equals = pair.IndexOf('=');
+            string name = Decoded(equals < 0 ? pair : pair.Substring(0, equals));
+            string value = equals < 0 ? "" : Decoded(pair.Substring(equals + 1));
+            long index;
+            string arrayName = IndexedName(name, out index);
+            string key = arrayName ?? name;
+            if (!order.Contains(key))
+            {
+                order.Add(key);
+            }
+            if (arrayName != null)
+            {
+                if (!indexed.ContainsKey(key))
+                {
+                    indexed[key] = new SortedDictionary<long, string>();
+                }
+                indexed[key][index] = value;
+            }
+            else
+            {
+                if (!plain.ContainsKey(key))
+                {
+                    plain[key] = new List<string>();
+                }
+                plain[key].Add(value);
+            }
+        }
+        JObject result = new JObject();
+        foreach (string key in order)
+        {
+            if (indexed.ContainsKey(key))
+            {
+                result[key] = new JArray(indexed[key].Values.Select(v => (object)JsonValue(v)).ToArray());
+            }
+            else
+            {
+                List<string> values = plain[key];
+                result[key] = values.Count == 1 ? JsonValue(values[0]) : new JArray(values.Select(v => (object)JsonValue(v)).ToArray());
+            }
+        }
+        return result;
+    }
+
+    // A query value as kintone reads it from the URL: "+" is a space (form encoding), %XX a byte.
+    private static string Decoded(string raw)
+    {
+        return Encoding.UTF8.GetString(PercentDecode(raw.Replace('+', ' ')));
+    }
+
+    // "fields[3]" -> "fields" with index 3; null when the name is not indexed.
+    private static string IndexedName(string name, out long index)
+    {
+        index = 0;
+        int open = name.LastIndexOf('[');
+        if (open <= 0 || !name.EndsWith("]", StringComparison.Ordinal))
+        {
+            return null;
+        }
+        long? parsed = DigitsValue(name.Substring(open + 1, name.Length - open - 2));
+        if (!parsed.HasValue)
+        {
+            return null;
+        }
+        index = parsed.Value;
+        return name.Substring(0, open);
+    }
+
+    private static JToken JsonValue(string value)
+    {
+        if (value == "true" || value == "false")
+        {
+            return new JValue(value == "true");
+        }
+        return new JValue(value);
     }
 
     // ---- MCP: the Streamable HTTP server side, stateless, JSON answers ------------------
@@ -1354,7 +1475,7 @@ public class Script : ScriptBase
         // The incoming request is reused so its (normalized) authentication headers go along.
         request.Method = HttpMethod.Get;
         request.RequestUri = new Uri(RecordSchemaUpstreamUrl(requestUrl, FieldsPath));
-        HttpResponseMessage upstream = await this.Context.SendAsync(request, this.CancellationToken).ConfigureAwait(false);
+        HttpResponseMessage upstream = await this.SendToKintoneAsync(request).ConfigureAwait(false);
         if (!upstream.IsSuccessStatusCode)
         {
             return upstream;
@@ -1373,7 +1494,7 @@ public class Script : ScriptBase
         string requestUrl = request.RequestUri.AbsoluteUri;
         // Reading buffers the content, so the same request can still be forwarded as it is.
         JObject requestBody = ParseJsonObject(await ReadBytesAsync(request.Content).ConfigureAwait(false)) ?? new JObject();
-        HttpResponseMessage upstream = await this.Context.SendAsync(request, this.CancellationToken).ConfigureAwait(false);
+        HttpResponseMessage upstream = await this.SendToKintoneAsync(request).ConfigureAwait(false);
         if (!upstream.IsSuccessStatusCode)
         {
             return upstream;
@@ -1386,7 +1507,8 @@ public class Script : ScriptBase
             return upstream;
         }
         JObject upstreamBody = ParseJsonObject(await ReadBytesAsync(upstream.Content).ConfigureAwait(false)) ?? new JObject();
-        string location = SubscribeLocation(requestUrl, requestBody, upstreamBody, RemoveWebhookPath);
+        string gatewayBase = GatewayBase(this.Context.OriginalRequestUri.AbsoluteUri, this.incomingUrl);
+        string location = SubscribeLocation(gatewayBase, requestUrl, requestBody, upstreamBody, RemoveWebhookPath);
         if (location == null)
         {
             return JsonResponse(HttpStatusCode.BadGateway, WebhookIdMissing());
@@ -1401,7 +1523,7 @@ public class Script : ScriptBase
     {
         HttpRequestMessage request = this.Context.Request;
         request.RequestUri = new Uri(IndexedQuery(request.RequestUri.AbsoluteUri, parameters));
-        return await this.Context.SendAsync(request, this.CancellationToken).ConfigureAwait(false);
+        return await this.SendToKintoneAsync(request).ConfigureAwait(false);
     }
 
     // ---- Polling triggers ---------------------------------------------------------------
@@ -1487,6 +1609,15 @@ public class Script : ScriptBase
         return time == null ? null : time.Substring(0, 17) + "00Z";
     }
 
+    // The next check's URL: the URL the platform called (Context.OriginalRequestUri, the
+    // connection's own address, as SurveyMonkey's and DocuSign's certified scripts build it),
+    // so the platform's next GET comes back through the connector with the connection's
+    // credentials. A URL on kintone's host would be called without them.
+    private string NextCheckLocation(string state)
+    {
+        return PollingLocation(this.Context.OriginalRequestUri.AbsoluteUri, state);
+    }
+
     // requestUrl with its state parameter set to state (replaced in place, else appended).
     internal static string PollingLocation(string requestUrl, string state)
     {
@@ -1558,7 +1689,7 @@ public class Script : ScriptBase
         {
             request.Headers.TryAddWithoutValidation(header.Key, header.Value);
         }
-        return await this.Context.SendAsync(request, this.CancellationToken).ConfigureAwait(false);
+        return await this.SendToKintoneAsync(request).ConfigureAwait(false);
     }
 
     private async Task<Fetched> FetchRecordsAsync(string app, string query, string[] fields)
@@ -1596,7 +1727,7 @@ public class Script : ScriptBase
         if (!state.HasValue)
         {
             Fetched newest = await this.FetchRecordsAsync(app, "order by $id desc limit 1", new[] { "$id" }).ConfigureAwait(false);
-            return newest.Answer ?? Waiting(PollingLocation(this.incomingUrl, HighestId(newest.Records, 0).ToString()));
+            return newest.Answer ?? Waiting(this.NextCheckLocation(HighestId(newest.Records, 0).ToString()));
         }
         string since = "$id > " + state.Value + " order by $id asc limit " + PollLimit;
         Fetched fetched = await this.FetchRecordsAsync(app, since, NoFields).ConfigureAwait(false);
@@ -1604,7 +1735,7 @@ public class Script : ScriptBase
         {
             return fetched.Answer;
         }
-        string location = PollingLocation(this.incomingUrl, HighestId(fetched.Records, state.Value).ToString());
+        string location = this.NextCheckLocation(HighestId(fetched.Records, state.Value).ToString());
         return fetched.Records.Count > 0 ? Delivered(location, fetched.Records) : Waiting(location);
     }
 
@@ -1825,7 +1956,7 @@ public class Script : ScriptBase
 
     private HttpResponseMessage UpdatedWaiting(UpdatedToken token)
     {
-        return Waiting(PollingLocation(this.incomingUrl, EncodeUpdatedToken(token)));
+        return Waiting(this.NextCheckLocation(EncodeUpdatedToken(token)));
     }
 
     // It first reads the form fields for the UPDATED_TIME field's code. A record added after
@@ -1953,7 +2084,7 @@ public class Script : ScriptBase
             return JsonResponse(HttpStatusCode.BadGateway, TimeUnreadable());
         }
         string state = EncodeUpdatedToken(Advance(token, fresh, code, last));
-        return Delivered(PollingLocation(this.incomingUrl, state), fresh);
+        return Delivered(this.NextCheckLocation(state), fresh);
     }
 
     // ---- Read record schema -------------------------------------------------------------
@@ -2671,9 +2802,12 @@ public class Script : ScriptBase
     // ---- Webhook subscription -----------------------------------------------------------
 
     // The URL the platform will DELETE later, or null when kintone gave no webhook id.
-    // requestUrl is the guest-rewritten URL: a webhook of a guest-space app is removed through
-    // the same guest space, so its id goes back into the query where RemoveWebhook reads it.
-    internal static string SubscribeLocation(string requestUrl, JObject requestBody, JObject upstreamBody, string removeWebhookPath)
+    // It is on the connection's own address (GatewayBase), so the platform's DELETE comes back
+    // through the connector with the connection's credentials; a URL on kintone's host would
+    // be called without them. requestUrl is the guest-rewritten URL: a webhook of a
+    // guest-space app is removed through the same guest space, so its id goes back into the
+    // query where RemoveWebhook reads it.
+    internal static string SubscribeLocation(string gatewayBase, string requestUrl, JObject requestBody, JObject upstreamBody, string removeWebhookPath)
     {
         string webhookId = IdText(upstreamBody["id"]);
         if (webhookId.Length == 0)
@@ -2684,6 +2818,25 @@ public class Script : ScriptBase
         string baseUrl = SplitQuery(SplitFragment(requestUrl)[0])[0];
         string prefix = GuestPrefix(baseUrl.Substring(AuthorityEnd(baseUrl)));
         string guest = prefix.Length > 0 ? "&" + GuestSpaceParameter + "=" + prefix.Substring("/k/guest/".Length) : "";
-        return "https://" + Authority(requestUrl) + removeWebhookPath + "?app=" + app + "&id=" + PercentEncode(webhookId) + guest;
+        return gatewayBase + removeWebhookPath + "?app=" + app + "&id=" + PercentEncode(webhookId) + guest;
+    }
+
+    // The connection's own base URL: Context.OriginalRequestUri (the URL the platform was
+    // called at, before policies) without the operation's path and query. Certified connectors
+    // build their trigger Locations from OriginalRequestUri the same way (certified-connectors/
+    // MoreApp Forms/script.csx, DocuSign/script.csx and Zellis/script.csx for webhooks;
+    // SurveyMonkey/script.csx and DocuSign/script.csx for polling). forwardedUrl is the URL
+    // after policies and before the guest rewrite, whose path is the operation's own; without
+    // that suffix (a routing policy changed the path) only the origin is kept.
+    internal static string GatewayBase(string originalUrl, string forwardedUrl)
+    {
+        string original = SplitQuery(SplitFragment(originalUrl)[0])[0];
+        string forwarded = SplitQuery(SplitFragment(forwardedUrl)[0])[0];
+        string path = forwarded.Substring(AuthorityEnd(forwarded));
+        if (path.Length > 0 && original.EndsWith(path, StringComparison.Ordinal) && original.Length - path.Length >= AuthorityEnd(original))
+        {
+            return original.Substring(0, original.Length - path.Length);
+        }
+        return original.Substring(0, AuthorityEnd(original));
     }
 }

@@ -59,6 +59,10 @@ COMMANDS: dict[str, LazyCommand] = {
         "generator.devtools.runtime.cli:listen_command",
         "Subscribe a trigger, print each notification, unsubscribe on Ctrl-C.",
     ),
+    "serve": LazyCommand(
+        "generator.devtools.gateway.cli:serve_command",
+        "Serve the connector's operations on 127.0.0.1, as a connection's endpoint does.",
+    ),
 }
 
 

@@ -52,7 +52,7 @@ public partial class Script
         request.Method = HttpMethod.Post;
         request.RequestUri = new Uri(KintoneUrl(this.requestUrl, BulkPath, "").TrimEnd('?'));
         request.Content = CreateJsonContent(new JObject { { "requests", requests } }.ToString(Formatting.None));
-        HttpResponseMessage upstream = await this.Context.SendAsync(request, this.CancellationToken).ConfigureAwait(false);
+        HttpResponseMessage upstream = await this.SendToKintoneAsync(request).ConfigureAwait(false);
         byte[] answer = await ReadBytesAsync(upstream.Content).ConfigureAwait(false);
         if (!upstream.IsSuccessStatusCode)
         {
@@ -211,6 +211,6 @@ public partial class Script
             }
             request.Content = CreateJsonContent(body.ToString(Formatting.None));
         }
-        return await this.Context.SendAsync(request, this.CancellationToken).ConfigureAwait(false);
+        return await this.SendToKintoneAsync(request).ConfigureAwait(false);
     }
 }

@@ -21,7 +21,7 @@ public partial class Script
         // The incoming request is reused so its (normalized) authentication headers go along.
         request.Method = HttpMethod.Get;
         request.RequestUri = new Uri(RecordSchemaUpstreamUrl(requestUrl, FieldsPath));
-        HttpResponseMessage upstream = await this.Context.SendAsync(request, this.CancellationToken).ConfigureAwait(false);
+        HttpResponseMessage upstream = await this.SendToKintoneAsync(request).ConfigureAwait(false);
         if (!upstream.IsSuccessStatusCode)
         {
             return upstream;
@@ -40,7 +40,7 @@ public partial class Script
         string requestUrl = request.RequestUri.AbsoluteUri;
         // Reading buffers the content, so the same request can still be forwarded as it is.
         JObject requestBody = ParseJsonObject(await ReadBytesAsync(request.Content).ConfigureAwait(false)) ?? new JObject();
-        HttpResponseMessage upstream = await this.Context.SendAsync(request, this.CancellationToken).ConfigureAwait(false);
+        HttpResponseMessage upstream = await this.SendToKintoneAsync(request).ConfigureAwait(false);
         if (!upstream.IsSuccessStatusCode)
         {
             return upstream;
@@ -53,7 +53,8 @@ public partial class Script
             return upstream;
         }
         JObject upstreamBody = ParseJsonObject(await ReadBytesAsync(upstream.Content).ConfigureAwait(false)) ?? new JObject();
-        string location = SubscribeLocation(requestUrl, requestBody, upstreamBody, RemoveWebhookPath);
+        string gatewayBase = GatewayBase(this.Context.OriginalRequestUri.AbsoluteUri, this.incomingUrl);
+        string location = SubscribeLocation(gatewayBase, requestUrl, requestBody, upstreamBody, RemoveWebhookPath);
         if (location == null)
         {
             return JsonResponse(HttpStatusCode.BadGateway, WebhookIdMissing());
@@ -68,6 +69,6 @@ public partial class Script
     {
         HttpRequestMessage request = this.Context.Request;
         request.RequestUri = new Uri(IndexedQuery(request.RequestUri.AbsoluteUri, parameters));
-        return await this.Context.SendAsync(request, this.CancellationToken).ConfigureAwait(false);
+        return await this.SendToKintoneAsync(request).ConfigureAwait(false);
     }
 }

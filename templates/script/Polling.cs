@@ -95,6 +95,15 @@ public partial class Script
         return time == null ? null : time.Substring(0, 17) + "00Z";
     }
 
+    // The next check's URL: the URL the platform called (Context.OriginalRequestUri, the
+    // connection's own address, as SurveyMonkey's and DocuSign's certified scripts build it),
+    // so the platform's next GET comes back through the connector with the connection's
+    // credentials. A URL on kintone's host would be called without them.
+    private string NextCheckLocation(string state)
+    {
+        return PollingLocation(this.Context.OriginalRequestUri.AbsoluteUri, state);
+    }
+
     // requestUrl with its state parameter set to state (replaced in place, else appended).
     internal static string PollingLocation(string requestUrl, string state)
     {
@@ -166,7 +175,7 @@ public partial class Script
         {
             request.Headers.TryAddWithoutValidation(header.Key, header.Value);
         }
-        return await this.Context.SendAsync(request, this.CancellationToken).ConfigureAwait(false);
+        return await this.SendToKintoneAsync(request).ConfigureAwait(false);
     }
 
     private async Task<Fetched> FetchRecordsAsync(string app, string query, string[] fields)

@@ -24,7 +24,7 @@ public partial class Script
         if (!state.HasValue)
         {
             Fetched newest = await this.FetchRecordsAsync(app, "order by $id desc limit 1", new[] { "$id" }).ConfigureAwait(false);
-            return newest.Answer ?? Waiting(PollingLocation(this.incomingUrl, HighestId(newest.Records, 0).ToString()));
+            return newest.Answer ?? Waiting(this.NextCheckLocation(HighestId(newest.Records, 0).ToString()));
         }
         string since = "$id > " + state.Value + " order by $id asc limit " + PollLimit;
         Fetched fetched = await this.FetchRecordsAsync(app, since, NoFields).ConfigureAwait(false);
@@ -32,7 +32,7 @@ public partial class Script
         {
             return fetched.Answer;
         }
-        string location = PollingLocation(this.incomingUrl, HighestId(fetched.Records, state.Value).ToString());
+        string location = this.NextCheckLocation(HighestId(fetched.Records, state.Value).ToString());
         return fetched.Records.Count > 0 ? Delivered(location, fetched.Records) : Waiting(location);
     }
 

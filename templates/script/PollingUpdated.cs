@@ -159,7 +159,7 @@ public partial class Script
 
     private HttpResponseMessage UpdatedWaiting(UpdatedToken token)
     {
-        return Waiting(PollingLocation(this.incomingUrl, EncodeUpdatedToken(token)));
+        return Waiting(this.NextCheckLocation(EncodeUpdatedToken(token)));
     }
 
     // It first reads the form fields for the UPDATED_TIME field's code. A record added after
@@ -287,6 +287,6 @@ public partial class Script
             return JsonResponse(HttpStatusCode.BadGateway, TimeUnreadable());
         }
         string state = EncodeUpdatedToken(Advance(token, fresh, code, last));
-        return Delivered(PollingLocation(this.incomingUrl, state), fresh);
+        return Delivered(this.NextCheckLocation(state), fresh);
     }
 }

@@ -96,8 +96,9 @@ def test_internal_body_defaults_are_filled_like_the_platform(package: ConnectorP
     sent = json.loads(result.request.body)
     assert sent["type"] == "ADD_RECORD" and sent["schemaType"] == "TRIGGER_WEBHOOK_RECORD"
     assert result.response.status == 201
+    # On the connection's own address, so that the platform's DELETE reaches the connector.
     assert result.response.header("Location") == (
-        "https://example.cybozu.com/k/integration/v1/preview/app/webhook.json?app=1&id=12"
+        f"{runtime.base_url}/k/integration/v1/preview/app/webhook.json?app=1&id=12"
     )
 
 

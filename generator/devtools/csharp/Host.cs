@@ -1,11 +1,13 @@
 // Runs a compiled script.csx (Script.dll) the way the platform would, one request at a time.
 // Protocol: one JSON object per line on stdin, one JSON object per line on stdout.
-//   request:  {"operationId", "method", "url", "headers": [[name, value], ...], "body": base64,
+//   request:  {"operationId", "method", "url", "originalUrl": null | url,
+//              "headers": [[name, value], ...], "body": base64,
 //              "canned": null | [{"status", "headers", "body"}, ...], "timeoutMs": int (0: none)}
 //   response: {"status", "headers", "body", "elapsedMs", "sent": [...], "logs": [...],
 //              "error": null | {"type", "message"}, "fatal": bool}
 // canned == null: Context.SendAsync really sends over HTTP; otherwise it answers from canned,
-// in order, and never touches the network.
+// in order, and never touches the network. originalUrl is Context.OriginalRequestUri, the URL the
+// platform was called at (the connection's own address) before policies; null: the request URL.
 // Usage: mono ScriptHost.exe path/to/Script.dll
 using System;
 using System.Collections.Generic;
@@ -149,6 +151,8 @@ namespace KintoneConnector.ScriptHost
             this.CorrelationId = Guid.NewGuid().ToString();
             this.OperationId = (string)input["operationId"];
             this.Request = request;
+            string original = (string)input["originalUrl"];
+            this.OriginalRequestUri = original == null ? request.RequestUri : new Uri(original);
             this.Logger = logger;
             JArray cannedList = input["canned"] as JArray;
             this.canned = cannedList == null ? null : new Queue<JObject>(cannedList.Cast<JObject>());
@@ -159,6 +163,8 @@ namespace KintoneConnector.ScriptHost
         public string OperationId { get; private set; }
 
         public HttpRequestMessage Request { get; private set; }
+
+        public Uri OriginalRequestUri { get; private set; }
 
         public ILogger Logger { get; private set; }
 

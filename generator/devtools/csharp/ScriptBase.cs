@@ -153,6 +153,12 @@ public interface IScriptContext
 
     HttpRequestMessage Request { get; }
 
+    // The URL the platform was called at, before policies: the connection's own address. Not
+    // in Learn's listing of IScriptContext ("Write code in a custom connector"), but certified
+    // scripts compile against it and build trigger Locations from it (SurveyMonkey, DocuSign,
+    // Zellis, MoreApp Forms: certified-connectors/<name>/script.csx).
+    Uri OriginalRequestUri { get; }
+
     ILogger Logger { get; }
 
     Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken);

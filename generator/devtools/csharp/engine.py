@@ -134,18 +134,24 @@ class ScriptSession:
     ) -> None:
         self.close()
 
-    def execute(self, operation_id: str, request: HttpRequest) -> HttpResponse:
+    def execute(
+        self, operation_id: str, request: HttpRequest, original_url: str | None = None
+    ) -> HttpResponse:
         """Like CompiledScript.execute, in this session's process."""
-        return self.run(operation_id, request).raise_for_error()
+        return self.run(operation_id, request, original_url=original_url).raise_for_error()
 
     def run(
         self,
         operation_id: str,
         request: HttpRequest,
         canned: Sequence[HttpResponse] | None = None,
+        original_url: str | None = None,
     ) -> ScriptRun:
-        """Like CompiledScript.run, in this session's process."""
-        line = encode_request(operation_id, request, canned, self.script.timeout_ms)
+        """Like CompiledScript.run, in this session's process.
+
+        ``original_url`` becomes Context.OriginalRequestUri (the request's URL when None).
+        """
+        line = encode_request(operation_id, request, canned, self.script.timeout_ms, original_url)
         with self._lock:
             answer = self._exchange(operation_id, line)
             result = decode_result(operation_id, answer)
@@ -214,12 +220,14 @@ def encode_request(
     request: HttpRequest,
     canned: Sequence[HttpResponse] | None,
     timeout_ms: int,
+    original_url: str | None = None,
 ) -> bytes:
     """One protocol line for the host (see Host.cs)."""
     payload = {
         "operationId": operation_id,
         "method": request.method,
         "url": request.url,
+        "originalUrl": original_url,
         "headers": [list(pair) for pair in request.headers],
         "body": _b64(request.body),
         "canned": None if canned is None else [_encode_response(r) for r in canned],

@@ -202,6 +202,7 @@ def reference_run(
     operation_id: str,
     request: HttpRequest,
     canned: Sequence[HttpResponse],
+    original_url: str | None = None,
 ) -> ScriptRun:
     """What the Python reference answers, and sends upstream, for one request."""
     answers = list(canned)
@@ -212,8 +213,10 @@ def reference_run(
         return answers.pop(0)
 
     upstream = _Upstream(request, from_canned)
+    role = context.role(operation_id)
     try:
-        response = _answer(context, context.role(operation_id), operation_id, request, upstream)
+        response = _answer(context, role, operation_id, request, upstream)
+        response = _on_gateway(role, response, upstream, original_url, request.url)
     except _OutOfAnswers:
         kind, message = _OUT_OF_ANSWERS
         return ScriptRun(operation_id, None, tuple(upstream.sent), (), kind, message)
@@ -225,10 +228,128 @@ def reference_execute(
     operation_id: str,
     request: HttpRequest,
     send: Callable[[HttpRequest], HttpResponse],
+    original_url: str | None = None,
 ) -> HttpResponse:
-    """The Python reference for one request, with Context.SendAsync played by ``send``."""
+    """The Python reference for one request, with Context.SendAsync played by ``send``.
+
+    ``original_url`` is Context.OriginalRequestUri (the request's URL when None).
+    """
     upstream = _Upstream(request, send)
-    return _answer(context, context.role(operation_id), operation_id, request, upstream)
+    role = context.role(operation_id)
+    response = _answer(context, role, operation_id, request, upstream)
+    return _on_gateway(role, response, upstream, original_url, request.url)
+
+
+def _on_gateway(
+    role: Role,
+    response: HttpResponse,
+    up: _Upstream,
+    original_url: str | None,
+    forwarded_url: str,
+) -> HttpResponse:
+    """A trigger Location the script built, moved onto the connection's own address.
+
+    The script builds it from Context.OriginalRequestUri (Webhooks.cs GatewayBase, Polling.cs
+    NextCheckLocation); the twin's functions build it on kintone's origin, which is replaced
+    here. A Location kintone itself sent is kept as it is, as in the script.
+    """
+    location = response.header("Location")
+    if original_url is None or location is None or role not in _LOCATION_ROLES:
+        return response
+    if up.received and up.last().header("Location") == location:
+        return response
+    moved = gateway_base(original_url, forwarded_url) + location[_authority_end(location) :]
+    headers = tuple((k, moved if k.lower() == "location" else v) for k, v in response.headers)
+    return replace(response, headers=headers)
+
+
+_LOCATION_ROLES: frozenset[Role] = frozenset(
+    {"subscribe", "poll_added", "poll_updated", "poll_status"}
+)
+
+
+def gateway_base(original_url: str, forwarded_url: str) -> str:
+    """Webhooks.cs GatewayBase: the original URL without the forwarded URL's path and query."""
+    original = original_url.split("#")[0].split("?")[0]
+    forwarded = forwarded_url.split("#")[0].split("?")[0]
+    path = forwarded[_authority_end(forwarded) :]
+    if path and original.endswith(path) and len(original) - len(path) >= _authority_end(original):
+        return original[: len(original) - len(path)]
+    return original[: _authority_end(original)]
+
+
+def _authority_end(url: str) -> int:
+    start = url.find("://")
+    if start < 0:
+        return 0
+    end = start + 3
+    while end < len(url) and url[end] not in "/?#":
+        end += 1
+    return end
+
+
+LONG_GET_THRESHOLD = 4096  # @kintone/rest-api-client's THRESHOLD_AVOID_REQUEST_URL_TOO_LARGE
+
+
+def avoid_long_get(request: HttpRequest) -> HttpRequest:
+    """LongGets.cs AvoidLongGet: a GET past 4,096 characters as POST + X-HTTP-Method-Override."""
+    if request.method != "GET" or len(request.url) <= LONG_GET_THRESHOLD:
+        return request
+    base, _, query = request.url.split("#")[0].partition("?")
+    dropped = {"x-http-method-override", "content-type"}
+    headers = tuple((k, v) for k, v in request.headers if k.lower() not in dropped)
+    headers += (("X-HTTP-Method-Override", "GET"), ("Content-Type", JSON_CONTENT_TYPE))
+    body = json.dumps(query_as_json(query), ensure_ascii=False, separators=(",", ":"))
+    return HttpRequest("POST", base, headers, body.encode("utf-8"))
+
+
+def query_as_json(query: str) -> dict[str, Any]:
+    """LongGets.cs QueryAsJson: name[i] and repeated names make arrays; true/false booleans."""
+    indexed: dict[str, dict[int, str]] = {}
+    plain: dict[str, list[str]] = {}
+    order: list[str] = []
+    for pair in query.split("&") if query else []:
+        raw_name, _, raw_value = pair.partition("=")
+        name, value = _decoded(raw_name), _decoded(raw_value)
+        found = re.fullmatch(r"(.+)\[([0-9]{1,18})\]", name)
+        key = found.group(1) if found else name
+        if key not in order:
+            order.append(key)
+        if found:
+            indexed.setdefault(key, {})[int(found.group(2))] = value
+        else:
+            plain.setdefault(key, []).append(value)
+    result: dict[str, Any] = {}
+    for key in order:
+        if key in indexed:
+            result[key] = [_json_value(indexed[key][i]) for i in sorted(indexed[key])]
+        else:
+            values = [_json_value(v) for v in plain[key]]
+            result[key] = values[0] if len(values) == 1 else values
+    return result
+
+
+def _decoded(raw: str) -> str:
+    data = raw.replace("+", " ").encode("utf-8")
+    out = bytearray()
+    i = 0
+    while i < len(data):
+        hexdigits = data[i + 1 : i + 3]
+        if (
+            data[i] == 0x25
+            and len(hexdigits) == 2
+            and all(chr(c) in "0123456789abcdefABCDEF" for c in hexdigits)
+        ):
+            out.append(int(hexdigits, 16))
+            i += 3
+        else:
+            out.append(data[i])
+            i += 1
+    return out.decode("utf-8", "replace")
+
+
+def _json_value(value: str) -> Any:
+    return value == "true" if value in ("true", "false") else value
 
 
 class _Upstream:
@@ -241,6 +362,7 @@ class _Upstream:
         self.received: list[HttpResponse] = []
 
     def send(self, request: HttpRequest) -> HttpResponse:
+        request = avoid_long_get(request)
         self.sent.append(request)
         answer = self._send(request)
         self.received.append(answer)

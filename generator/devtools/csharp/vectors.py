@@ -34,6 +34,7 @@ class Vector:
     request: HttpRequest
     upstream: tuple[HttpResponse, ...]
     expect: Mapping[str, Any]
+    original_url: str | None = None  # Context.OriginalRequestUri: the connection's own URL
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,11 @@ def _vector(path: Path, data: Mapping[str, Any], role: Role, case: Mapping[str, 
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise VectorError(f"{name}: {type(exc).__name__}: {exc}") from exc
     operation = case.get("operation", data.get("operation"))
-    return Vector(name, role, str(operation), request, upstream, case.get("expect", {}))
+    original = raw.get("original_url")
+    original_url = None if original is None else str(original)
+    return Vector(
+        name, role, str(operation), request, upstream, case.get("expect", {}), original_url
+    )
 
 
 def _response(folder: Path, raw: Mapping[str, Any]) -> HttpResponse:
@@ -122,8 +127,11 @@ def run_vectors(
     """Run each vector in the C# session and in the Python reference, and compare."""
     outcomes = []
     for vector in vectors:
-        csharp = session.run(vector.operation_id, vector.request, vector.upstream)
-        python = reference_run(context, vector.operation_id, vector.request, vector.upstream)
+        original = vector.original_url
+        csharp = session.run(vector.operation_id, vector.request, vector.upstream, original)
+        python = reference_run(
+            context, vector.operation_id, vector.request, vector.upstream, original
+        )
         problems = [*differences(csharp, python), *unmet(vector.expect, "C#", csharp)]
         problems += unmet(vector.expect, "Python", python)
         outcomes.append(Outcome(vector, csharp, python, tuple(problems)))

@@ -32,81 +32,92 @@ from generator.devtools.runtime.triggers import (
 DEFAULT_PACKAGE = Path("connector")
 
 
-def _connection_options(command: Any) -> Any:
-    options = [
-        click.option(
-            "--package",
-            "package_path",
-            type=click.Path(path_type=Path),
-            default=None,
-            help="Connector folder or zip to run. Default: ./connector if it exists, else the "
-            "package built from the description shipped with the tool.",
-        ),
-        click.option(
-            "--domain",
-            envvar="KINTONE_DOMAIN",
-            required=True,
-            help="kintone domain, e.g. example.cybozu.com (https:// and a path are dropped), "
-            "or a stand-in's 127.0.0.1:PORT.",
-        ),
-        click.option(
-            "--api-token",
-            envvar="KINTONE_API_TOKEN",
-            default=None,
-            help="API token(s), comma-separated (the API token connection).",
-        ),
-        click.option(
-            "--username",
-            envvar="KINTONE_USERNAME",
-            default=None,
-            help="Login name (the user name and password connection).",
-        ),
-        click.option(
-            "--password", envvar="KINTONE_PASSWORD", default=None, help="Password of --username."
-        ),
-        click.option(
-            "--oauth-token",
-            envvar="KINTONE_OAUTH_TOKEN",
-            default=None,
-            help="OAuth 2.0 access token (the OAuth connection).",
-        ),
-        click.option(
-            "--basic-user",
-            envvar="KINTONE_BASIC_USER",
-            default=None,
-            help="Basic authentication user, for domains behind it.",
-        ),
-        click.option(
-            "--basic-password",
-            envvar="KINTONE_BASIC_PASSWORD",
-            default=None,
-            help="Basic authentication password.",
-        ),
-        click.option(
-            "--ca-file",
-            envvar="KINTONE_CA_FILE",
-            type=click.Path(dir_okay=False, exists=True, path_type=Path),
-            default=None,
-            help="Also trust this CA certificate (PEM), e.g. the one `stand-in --https` prints.",
-        ),
-        click.option(
-            "--engine",
-            type=click.Choice(["reference", "csharp"]),
-            default="reference",
-            show_default=True,
-            help="Run the custom code as its Python reference, or compiled with mono.",
-        ),
-        click.option(
-            "--param",
-            "params",
-            multiple=True,
-            metavar="NAME=VALUE",
-            help="An input; body properties are accepted by name too. Repeatable.",
-        ),
-    ]
-    for option in reversed(options):
+def connection_options(command: Any) -> Any:
+    """The options that describe a connection: package, domain, credentials, CA file."""
+    for option in reversed(_CONNECTION_OPTIONS):
         command = option(command)
     return command
+
+
+def _connection_options(command: Any) -> Any:
+    for option in reversed([*_CONNECTION_OPTIONS, *_RUN_OPTIONS]):
+        command = option(command)
+    return command
+
+
+_CONNECTION_OPTIONS = [
+    click.option(
+        "--package",
+        "package_path",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Connector folder or zip to run. Default: ./connector if it exists, else the "
+        "package built from the description shipped with the tool.",
+    ),
+    click.option(
+        "--domain",
+        envvar="KINTONE_DOMAIN",
+        required=True,
+        help="kintone domain, e.g. example.cybozu.com (https:// and a path are dropped), "
+        "or a stand-in's 127.0.0.1:PORT.",
+    ),
+    click.option(
+        "--api-token",
+        envvar="KINTONE_API_TOKEN",
+        default=None,
+        help="API token(s), comma-separated (the API token connection).",
+    ),
+    click.option(
+        "--username",
+        envvar="KINTONE_USERNAME",
+        default=None,
+        help="Login name (the user name and password connection).",
+    ),
+    click.option(
+        "--password", envvar="KINTONE_PASSWORD", default=None, help="Password of --username."
+    ),
+    click.option(
+        "--oauth-token",
+        envvar="KINTONE_OAUTH_TOKEN",
+        default=None,
+        help="OAuth 2.0 access token (the OAuth connection).",
+    ),
+    click.option(
+        "--basic-user",
+        envvar="KINTONE_BASIC_USER",
+        default=None,
+        help="Basic authentication user, for domains behind it.",
+    ),
+    click.option(
+        "--basic-password",
+        envvar="KINTONE_BASIC_PASSWORD",
+        default=None,
+        help="Basic authentication password.",
+    ),
+    click.option(
+        "--ca-file",
+        envvar="KINTONE_CA_FILE",
+        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        default=None,
+        help="Also trust this CA certificate (PEM), e.g. the one `stand-in --https` prints.",
+    ),
+]
+_RUN_OPTIONS = [
+    click.option(
+        "--engine",
+        type=click.Choice(["reference", "csharp"]),
+        default="reference",
+        show_default=True,
+        help="Run the custom code as its Python reference, or compiled with mono.",
+    ),
+    click.option(
+        "--param",
+        "params",
+        multiple=True,
+        metavar="NAME=VALUE",
+        help="An input; body properties are accepted by name too. Repeatable.",
+    ),
+]
 
 
 _CONNECTION_VALUES = {
@@ -130,9 +141,10 @@ def connection_values(domain: str, options: Mapping[str, str | None]) -> dict[st
 
 
 @contextmanager
-def _runtime(
+def open_runtime(
     package_path: Path | None, connection: dict[str, str], engine: str, ca_file: Path | None
 ) -> Iterator[ConnectorRuntime]:
+    """A runtime for the connection: the package, its throttle, the chosen script engine."""
     from generator.parse import default_description, parse_description
 
     limits = tuple(
@@ -208,7 +220,7 @@ def call_command(
     """
     connection = connection_values(domain, credentials)
     body_value = read_body(body_text)
-    with our_errors(), _runtime(package_path, connection, engine, ca_file) as runtime:
+    with our_errors(), open_runtime(package_path, connection, engine, ca_file) as runtime:
         runtime.throttle = share_throttle(runtime.throttle, runtime.connection)
         spec = runtime.package.operation(operation_id)
         query, body = split_inputs(runtime.package, spec, params, body_value)
@@ -265,7 +277,7 @@ def listen_command(
     connection = connection_values(domain, credentials)
     with (
         our_errors(),
-        _runtime(package_path, connection, engine, ca_file) as runtime,
+        open_runtime(package_path, connection, engine, ca_file) as runtime,
         stop_signals() as stop,
     ):
         spec = runtime.package.operation(trigger_id)

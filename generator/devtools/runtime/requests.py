@@ -11,10 +11,19 @@ from typing import Any
 
 from generator.devtools.runtime.connector import ConnectorPackage, OperationSpec
 from generator.devtools.runtime.messages import HttpRequest
-from generator.devtools.runtime.policies import PolicyInput, base_url, evaluate, policies_of
+from generator.devtools.runtime.policies import (
+    Policy,
+    PolicyInput,
+    base_url,
+    evaluate,
+    policies_of,
+)
 from generator.errors import ConnectorError
 
 JSON_TYPE = "application/json"
+# Where a connection is reached when no gateway server runs (call, tests): a name under
+# RFC 2606's .invalid can never be resolved, so a Location on it only works through the runtime.
+DEFAULT_BASE_URL = "https://gateway.invalid/apim/kintone/connection"
 
 
 class InputError(ConnectorError):
@@ -30,6 +39,7 @@ class _Draft:
     headers: dict[str, str] = field(default_factory=dict)
     body: Any = None
     form: list[tuple[str, Any]] = field(default_factory=list)
+    raw_query: str = ""  # the incoming query, kept as it was encoded
 
 
 def build_request(
@@ -40,14 +50,100 @@ def build_request(
     body: Any = None,
 ) -> HttpRequest:
     """The HTTP request the platform sends for ``spec`` with these inputs."""
+    base = DEFAULT_BASE_URL
+    incoming = client_request(package, spec, params, body, base)
+    return gateway_request(package, spec, connection, incoming, base)
+
+
+def client_request(
+    package: ConnectorPackage,
+    spec: OperationSpec,
+    params: Mapping[str, Any],
+    body: Any = None,
+    base: str = DEFAULT_BASE_URL,
+) -> HttpRequest:
+    """What a client of the connection sends for ``spec``: its path under ``base``, no policies.
+
+    This is the request a flow (or curl) makes to the connection's endpoint: inputs in the
+    path, query, headers and body the operation declares; internal defaults filled, as the
+    designer fills them.
+    """
     declared = package.parameters(spec)
     _reject_unknown(spec, declared, params)
     draft = _Draft(spec.path)
     for param in declared:
         _place(package, draft, param, params, body)
+    return _finish(spec.method.upper(), operations_base(package, base), draft)
+
+
+def operations_base(package: ConnectorPackage, base: str) -> str:
+    """The connection's base URL followed by the swagger basePath: where operation paths start."""
+    base_path = str(package.swagger.get("basePath") or "/").rstrip("/")
+    return base.rstrip("/") + base_path
+
+
+def gateway_request(
+    package: ConnectorPackage,
+    spec: OperationSpec,
+    connection: Mapping[str, str],
+    incoming: HttpRequest,
+    base: str,
+) -> HttpRequest:
+    """What the platform sends to the backend for ``incoming``, a request under ``base``.
+
+    The path below the base and the query are kept as they came, the body untouched; then the
+    connection's authentication, then the policies in the order apiProperties lists them
+    (Learn, "Use policy templates": the order sets their sequence), then the backend host.
+    """
+    parts = urllib.parse.urlsplit(incoming.url)
+    prefix = urllib.parse.urlsplit(operations_base(package, base)).path
+    path = parts.path[len(prefix) :] if parts.path.startswith(prefix) else parts.path
+    draft = _Draft(path or "/", raw_query=parts.query)
+    for name, value in incoming.headers:
+        if name.lower() not in HOP_BY_HOP:
+            _set_header(draft.headers, name, value)
     _authenticate(package, spec, connection, draft)
     host = _apply_policies(package, spec, connection, draft)
-    return _finish(spec.method.upper(), host or _swagger_host(package), draft)
+    url = base_url(host or _swagger_host(package)) + draft.path
+    query = "&".join(
+        q
+        for q in (
+            draft.raw_query,
+            urllib.parse.urlencode(draft.query, quote_via=urllib.parse.quote),
+        )
+        if q
+    )
+    return HttpRequest(
+        incoming.method,
+        url + ("?" + query if query else ""),
+        tuple(draft.headers.items()),
+        incoming.body,
+    )
+
+
+# Framing and connection headers are the transport's; the backend's Host follows its URL.
+HOP_BY_HOP = frozenset(
+    {
+        "host",
+        "content-length",
+        "connection",
+        "keep-alive",
+        "transfer-encoding",
+        "te",
+        "trailer",
+        "upgrade",
+        "proxy-connection",
+        "proxy-authorization",
+        "expect",
+    }
+)
+
+
+def _set_header(headers: dict[str, str], name: str, value: str) -> None:
+    """Set a header, replacing one of the same name in any case (existsAction override)."""
+    for existing in [k for k in headers if k.lower() == name.lower()]:
+        del headers[existing]
+    headers[name] = value
 
 
 def _reject_unknown(
@@ -169,7 +265,7 @@ def _authenticate(
             _apply_scheme(scheme, connection, draft)
             return
     if "token" in connection:  # an oauthSetting connection: the platform sends its access token
-        draft.headers["Authorization"] = "Bearer " + connection["token"]
+        _set_header(draft.headers, "Authorization", "Bearer " + connection["token"])
 
 
 def _security_names(package: ConnectorPackage, spec: OperationSpec) -> list[str]:
@@ -184,12 +280,14 @@ def _apply_scheme(scheme: Mapping[str, Any], connection: Mapping[str, str], draf
         if target is None:
             draft.query.append((str(scheme.get("name")), connection["api_key"]))
         else:
-            target[str(scheme.get("name"))] = connection["api_key"]
+            _set_header(target, str(scheme.get("name")), connection["api_key"])
     elif kind == "basic" and "username" in connection:
         pair = f"{connection['username']}:{connection.get('password', '')}".encode()
-        draft.headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
+        _set_header(
+            draft.headers, "Authorization", "Basic " + base64.b64encode(pair).decode("ascii")
+        )
     elif kind == "oauth2" and "token" in connection:
-        draft.headers["Authorization"] = "Bearer " + connection["token"]
+        _set_header(draft.headers, "Authorization", "Bearer " + connection["token"])
 
 
 def _apply_policies(
@@ -199,18 +297,29 @@ def _apply_policies(
     for policy in policies_of(package.properties):
         if not policy.applies_to(spec.id):
             continue
-        source = PolicyInput(connection, draft.headers, dict(draft.query))
+        query = dict(urllib.parse.parse_qsl(draft.raw_query, keep_blank_values=True))
+        source = PolicyInput(connection, draft.headers, {**query, **dict(draft.query)})
         if policy.template == "dynamichosturl":
             host = evaluate(policy.value("urlTemplate"), source)
         elif policy.template == "setheader":
-            draft.headers[evaluate(policy.value("name"), source)] = evaluate(
-                policy.value("value"), source
-            )
+            _apply_setheader(policy, source, draft.headers)
         elif policy.template == "setqueryparameter":
             draft.query.append((policy.value("name"), evaluate(policy.value("value"), source)))
         elif policy.template == "routerequesttoendpoint":
             draft.path = evaluate(policy.value("newPath"), source)
     return host
+
+
+def _apply_setheader(policy: Policy, source: PolicyInput, headers: dict[str, str]) -> None:
+    """setheader with its existsAction: override (the default), skip, or append."""
+    name, value = evaluate(policy.value("name"), source), evaluate(policy.value("value"), source)
+    action = policy.parameters.get("x-ms-apimTemplateParameter.existsAction", "override")
+    present = next((k for k in headers if k.lower() == name.lower()), None)
+    if present is not None and action == "skip":
+        return
+    if present is not None and action == "append":
+        value = headers[present] + "," + value
+    _set_header(headers, name, value)
 
 
 def _swagger_host(package: ConnectorPackage) -> str:
@@ -262,3 +371,44 @@ def multipart(fields: list[tuple[str, Any]]) -> bytes:
             content = _text(value).encode("utf-8")
         parts.append(f"--{BOUNDARY}\r\n".encode() + head.encode("utf-8") + content + b"\r\n")
     return b"".join(parts) + f"--{BOUNDARY}--\r\n".encode()
+
+
+def designer_defaults(
+    package: ConnectorPackage, spec: OperationSpec, request: HttpRequest
+) -> HttpRequest:
+    """``request`` with the internal inputs a flow designer fills in, where they are missing.
+
+    Internal parameters and body properties with a default are sent by the designer, not
+    typed by the maker; a client of `serve` (curl) may leave them out. A request that has them
+    all is returned unchanged, byte for byte.
+    """
+    parts = urllib.parse.urlsplit(request.url)
+    present = {name for name, _ in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)}
+    added: list[tuple[str, str]] = []
+    body = request.body
+    for param in package.parameters(spec):
+        name = str(param.get("name"))
+        internal = param.get("x-ms-visibility") == "internal" and "default" in param
+        if param.get("in") == "query" and internal and name not in present:
+            added.append((name, _text(param["default"])))
+        elif param.get("in") == "body":
+            body = _body_defaults(package, param, body)
+    if not added and body is request.body:
+        return request
+    query = "&".join(q for q in (parts.query, urllib.parse.urlencode(added)) if q)
+    url = urllib.parse.urlunsplit(parts._replace(query=query))
+    return HttpRequest(request.method, url, request.headers, body)
+
+
+def _body_defaults(package: ConnectorPackage, param: Mapping[str, Any], body: bytes) -> bytes:
+    try:
+        value = json.loads(body.decode("utf-8")) if body else None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return body
+    schema = package.resolve(param.get("schema", {}))
+    if not isinstance(value, dict) and value is not None:
+        return body
+    filled = _fill_internal_defaults(package, schema, value)
+    if filled == value:
+        return body
+    return json.dumps(filled, ensure_ascii=False).encode("utf-8")

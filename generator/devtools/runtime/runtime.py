@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -9,7 +10,13 @@ from typing import Any
 
 from generator.devtools.runtime.connector import ConnectorPackage, OperationSpec
 from generator.devtools.runtime.messages import HttpRequest, HttpResponse
-from generator.devtools.runtime.requests import build_request
+from generator.devtools.runtime.requests import (
+    DEFAULT_BASE_URL,
+    client_request,
+    gateway_request,
+    operations_base,
+)
+from generator.devtools.runtime.routing import match_operation, request_inputs
 from generator.devtools.runtime.schemas import check_value, to_json_schema
 from generator.devtools.runtime.script import ScriptEngine
 from generator.devtools.runtime.throttle import Clock, Limit, Throttle, throttled_response
@@ -50,8 +57,10 @@ class ConnectorRuntime:
         clock: Clock = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         retry_throttled: bool = False,
+        base_url: str = DEFAULT_BASE_URL,
     ) -> None:
         self.package = package
+        self.base_url = base_url.rstrip("/")  # the connection's own address (its endpoint)
         self.connection = dict(connection)
         self.script = script
         self.transport = transport
@@ -66,23 +75,68 @@ class ConnectorRuntime:
     ) -> CallResult:
         """Run an operation with user inputs; throttled calls are refused (or retried)."""
         spec = self.package.operation(operation_id)
-        request = build_request(self.package, spec, self.connection, params or {}, body)
-        findings = self._check_request(spec, params or {}, body)
+        incoming = client_request(self.package, spec, params or {}, body, self.base_url)
+        return self._handle(spec, incoming, params or {}, body)
+
+    def handle(self, incoming: HttpRequest) -> CallResult | None:
+        """Answer a request made to the connection's address, as the platform's gateway does.
+
+        None when no operation has that method and path: the caller answers 404.
+        """
+        found = match_operation(self.package, self.operations_url, incoming)
+        if found is None:
+            return None
+        spec, path_values = found
+        params, body = request_inputs(incoming, path_values)
+        return self._handle(spec, incoming, params, body)
+
+    def follow(self, method: str, location: str) -> CallResult:
+        """Request a Location the platform was given (webhook removal, next poll), as it does.
+
+        A Location under the connection's address goes through the connector (throttle,
+        policies, credentials, custom code); any other is requested as it is, with none of the
+        connection's parameters (operation_id "" then).
+        """
+        request = HttpRequest(method.upper(), location)
+        if self.is_own(location):
+            result = self.handle(request)
+            if result is not None:
+                return result
+            return CallResult("", request, _not_found(method, location))
+        return CallResult("", request, self.transport(request))
+
+    def is_own(self, url: str) -> bool:
+        """Whether ``url`` is under the connection's address (so the platform routes it here)."""
+        return _under(url, self.base_url)
+
+    @property
+    def operations_url(self) -> str:
+        """The connection's address followed by the swagger basePath."""
+        return operations_base(self.package, self.base_url)
+
+    def _handle(
+        self, spec: OperationSpec, incoming: HttpRequest, params: Mapping[str, Any], body: Any
+    ) -> CallResult:
+        findings = self._check_request(spec, params, body)
         while (wait := self.throttle.try_acquire()) > 0:
             if not self.retry_throttled:
-                return CallResult(operation_id, None, throttled_response(wait), tuple(findings))
+                return CallResult(spec.id, None, throttled_response(wait), tuple(findings))
             self.sleep(wait)
-        response = self._execute(spec, request)
-        findings += self._check_response(spec, response, params or {}, body)
-        return CallResult(operation_id, request, response, tuple(findings))
+        request, response = self._execute(spec, incoming)
+        findings += self._check_response(spec, response, params, body)
+        return CallResult(spec.id, request, response, tuple(findings))
 
-    def _execute(self, spec: OperationSpec, request: HttpRequest) -> HttpResponse:
+    def _execute(
+        self, spec: OperationSpec, incoming: HttpRequest
+    ) -> tuple[HttpRequest, HttpResponse]:
+        """Policies, then the custom code (or the backend); (the request after policies, answer)."""
+        request = gateway_request(self.package, spec, self.connection, incoming, self.base_url)
         scripted = self.package.script_operations
         if scripted is None or spec.id not in scripted:
-            return self._send(request)
+            return request, self._send(request)
         if self.script is None:
             raise ConnectorError(f"{spec.id} runs custom code (script.csx); no script engine given")
-        return self.script.execute(spec.id, request, self._send)
+        return request, self.script.execute(spec.id, request, self._send, original_url=incoming.url)
 
     def _send(self, request: HttpRequest) -> HttpResponse:
         self.sent.append(request)
@@ -135,12 +189,25 @@ class ConnectorRuntime:
         key = (str(extension.get("operationId")), tuple(sorted(arguments.items())))
         if key not in self._dynamic_cache:
             spec = self.package.operation(key[0])
-            request = build_request(self.package, spec, self.connection, arguments)
-            response = self._execute(spec, request)
+            incoming = client_request(self.package, spec, arguments, None, self.base_url)
+            _, response = self._execute(spec, incoming)
             value = response.json() if 200 <= response.status < 300 else None
             self._dynamic_cache[key] = _at_path(value, str(extension.get("value-path", "")))
         found = self._dynamic_cache[key]
         return found if isinstance(found, Mapping) else None
+
+
+def _not_found(method: str, url: str) -> HttpResponse:
+    """The gateway's answer when no operation has this method and path."""
+    message = f"no operation answers {method.upper()} {url}"
+    body = json.dumps({"statusCode": 404, "message": message}).encode("utf-8")
+    return HttpResponse(404, (("Content-Type", "application/json"),), body)
+
+
+def _under(url: str, base: str) -> bool:
+    if not url.startswith(base):
+        return False
+    return len(url) == len(base) or url[len(base)] in "/?#"
 
 
 def _declared_response(spec: OperationSpec, status: int) -> Mapping[str, Any] | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import threading
 import urllib.parse
 from collections.abc import Mapping
@@ -11,7 +10,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from generator.devtools.runtime.connector import OperationSpec
+from generator.devtools.runtime.connector import ConnectorPackage, OperationSpec
 from generator.devtools.runtime.runtime import CallResult, ConnectorRuntime
 from generator.devtools.runtime.schemas import check_value, to_json_schema
 from generator.errors import ConnectorError
@@ -113,7 +112,7 @@ def subscribe(
         triggers = sorted(k for k, v in runtime.package.operations.items() if v.is_trigger)
         raise TriggerError(f"{trigger_id} is not a trigger; the triggers: {', '.join(triggers)}")
     filled = dict(body or {})
-    for name in _notification_url_fields(runtime, spec):
+    for name in notification_url_fields(runtime.package, spec):
         filled[name] = callback_url
     result = runtime.call(trigger_id, params, filled)
     location = result.response.header("Location")
@@ -123,9 +122,12 @@ def subscribe(
 
 
 def unsubscribe(runtime: ConnectorRuntime, subscription: Subscription) -> CallResult:
-    """Send DELETE to the Location, through the connector operation whose path it matches."""
-    spec, params = _operation_for_location(runtime, subscription.location, "delete")
-    result = runtime.call(spec.id, params)
+    """Send DELETE to the Location, as the platform does when the flow's trigger goes away.
+
+    Under the connection's address it goes through the connector; elsewhere it is sent as it
+    is, without the connection's credentials (ConnectorRuntime.follow).
+    """
+    result = runtime.follow("DELETE", subscription.location)
     if not 200 <= result.response.status < 300:
         raise TriggerError(f"unsubscribing {subscription.trigger_id} failed: {_describe(result)}")
     return result
@@ -153,11 +155,12 @@ def check_notification(
     return Notification(payload, tuple(check_value(json_schema, payload, where, NOTIFICATION_RULE)))
 
 
-def _notification_url_fields(runtime: ConnectorRuntime, spec: OperationSpec) -> list[str]:
-    for param in runtime.package.parameters(spec):
+def notification_url_fields(package: ConnectorPackage, spec: OperationSpec) -> list[str]:
+    """The body properties of a webhook trigger the platform fills with the callback URL."""
+    for param in package.parameters(spec):
         if param.get("in") != "body":
             continue
-        schema = runtime.package.resolve(param.get("schema"))
+        schema = package.resolve(param.get("schema"))
         props = schema.get("properties") if isinstance(schema, Mapping) else None
         return [
             name
@@ -165,34 +168,6 @@ def _notification_url_fields(runtime: ConnectorRuntime, spec: OperationSpec) -> 
             if isinstance(prop, Mapping) and prop.get("x-ms-notification-url") is True
         ]
     return []
-
-
-def _operation_for_location(
-    runtime: ConnectorRuntime, location: str, method: str
-) -> tuple[OperationSpec, dict[str, Any]]:
-    parts = urllib.parse.urlsplit(location)
-    query = dict(urllib.parse.parse_qsl(parts.query, keep_blank_values=True))
-    for spec in runtime.package.operations.values():
-        if spec.method != method:
-            continue
-        matched = _match_path(spec.path, parts.path)
-        if matched is not None:
-            return spec, {**matched, **query}
-    raise TriggerError(f"no {method} operation matches the Location {location}")
-
-
-def _match_path(template: str, path: str) -> dict[str, str] | None:
-    names: list[str] = []
-
-    def group(match: re.Match[str]) -> str:
-        names.append(match.group(1))
-        return "([^/]+)"
-
-    pattern = re.sub(r"\\\{([^{}]+)\\\}", group, re.escape(template))
-    found = re.fullmatch(pattern, path)
-    if found is None:
-        return None
-    return {n: urllib.parse.unquote(v) for n, v in zip(names, found.groups(), strict=True)}
 
 
 def _describe(result: CallResult) -> str:
@@ -212,17 +187,26 @@ class Poller:
         self.runtime = runtime
         self.trigger_id = trigger_id
         self.params: dict[str, Any] = dict(params)
+        self.location: str | None = None  # where the next check goes, once a check gave one
         self.findings: tuple[Finding, ...] = ()  # schema findings of the last check
 
     def poll(self) -> list[Any]:
-        """One check: the new items (empty on 202); the next check follows the Location."""
-        result = self.runtime.call(self.trigger_id, self.params)
+        """One check: the new items (empty on 202); the next check follows the Location.
+
+        The first check calls the trigger's operation; each later one requests the Location of
+        the previous answer, as the platform does (ConnectorRuntime.follow).
+        """
+        if self.location is None:
+            result = self.runtime.call(self.trigger_id, self.params)
+        else:
+            result = self.runtime.follow("GET", self.location)
         self.findings = result.findings
         status = result.response.status
         if status not in (200, 202):
             raise TriggerError(f"polling {self.trigger_id} failed: {_describe(result)}")
-        location = result.response.header("Location")
-        if location:
-            _, self.params = _operation_for_location(self.runtime, location, "get")
+        self.location = result.response.header("Location") or self.location
+        if self.location is not None and self.runtime.is_own(self.location):
+            query = urllib.parse.urlsplit(self.location).query
+            self.params = dict(urllib.parse.parse_qsl(query, keep_blank_values=True))
         body = result.body if status == 200 else None
         return list(body.get("value", [])) if isinstance(body, Mapping) else []

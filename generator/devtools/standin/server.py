@@ -28,6 +28,15 @@ HOLD_TIMEOUT = 30.0
 # Seconds a connection may stay silent (idle keep-alive, or mid-request) before it is closed.
 SOCKET_TIMEOUT = 30.0
 
+# kintone answers "Request URI Too Large" when the request URI exceeds 8 KB; clients send such
+# reads as POST + X-HTTP-Method-Override (kintone.dev, "Kintone REST API Overview", request
+# headers). The front end refuses before any API runs, so the code is the stand-in's own.
+MAX_REQUEST_URI = 8 * 1024
+URI_TOO_LARGE = (
+    "Request URI Too Large: the request URI exceeds 8 KB; "
+    "send it as POST with X-HTTP-Method-Override."
+)
+
 
 class _Gate:
     """Counts requests in flight; refuses the ones beyond the domain's concurrency limit."""
@@ -179,6 +188,8 @@ class StandIn:
 
     def handle(self, method: str, target: str, headers: Message, body: bytes) -> Response:
         """Answer one kintone API call, as kintone would, with the concurrency headers."""
+        if len(target.encode("utf-8")) > MAX_REQUEST_URI:
+            return self.error_response(framing.too_large(URI_TOO_LARGE, 414))
         path, _, query = target.partition("?")
         method = routes.effective_method(method, headers.get("X-HTTP-Method-Override"))
         running = self._gate.enter()
