@@ -1,4 +1,4 @@
-"""Fixtures: a stand-in, the compiled script.csx, and MCP endpoints for its connections."""
+"""Fixtures: a stand-in, the compiled script.csx, and `serve`'s gateway for each connection."""
 
 from __future__ import annotations
 
@@ -7,14 +7,18 @@ from contextlib import ExitStack
 
 import pytest
 
+from generator.devtools.gateway import GatewayServer
 from generator.devtools.runtime.connector import ConnectorPackage
+from generator.devtools.runtime.runtime import ConnectorRuntime
 from generator.devtools.runtime.script import CompiledScriptEngine
+from generator.devtools.runtime.throttle import Limit
+from generator.devtools.runtime.transport import trusting_transport
 from generator.devtools.standin import StandIn
 from tests.conftest import GOLDEN
-from tests.mcp_clients.adapter import McpAdapter
 from tests.mcp_clients.plan import CONNECTIONS
 from tests.runtime.test_compiled_script_end_to_end import require_toolchain
 
+OPERATION = "InvokeMCP"
 Endpoint = Callable[[dict[str, str]], str]
 
 
@@ -31,15 +35,27 @@ def engine(kintone: StandIn) -> Iterator[CompiledScriptEngine]:
         yield compiled
 
 
+def mcp_url(runtime: ConnectorRuntime) -> str:
+    """Where the connection's endpoint answers InvokeMCP (basePath + the operation's path)."""
+    return runtime.operations_url + runtime.package.operation(OPERATION).path
+
+
 @pytest.fixture
 def endpoint(kintone: StandIn, engine: CompiledScriptEngine) -> Iterator[Endpoint]:
-    """The MCP URL of a new connection with these values (API token, or user and password)."""
+    """The MCP URL of a new connection (API token, or user and password) served as `serve` does."""
     package = ConnectorPackage.load(GOLDEN)
     with ExitStack() as stack:
 
         def make(connection: dict[str, str]) -> str:
-            adapter = McpAdapter(package, engine, kintone, connection)
-            return stack.enter_context(adapter).url
+            runtime = ConnectorRuntime(
+                package,
+                {"domain": kintone.domain, **connection},
+                script=engine,
+                limits=(Limit(100, 60),),
+                transport=trusting_transport(kintone.ca_file),
+            )
+            stack.enter_context(GatewayServer(runtime, port=0, log=lambda line: None))
+            return mcp_url(runtime)
 
         yield make
 
