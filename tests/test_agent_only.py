@@ -30,9 +30,11 @@ def test_the_agent_only_package_holds_the_mcp_server_and_the_same_connection() -
     assert properties["connectionParameterSets"] == json.loads(
         full.files["apiProperties.json"]
     )["properties"]["connectionParameterSets"]
-    # The same script; only serverInfo's title differs.
-    differ = set(agent.files["script.csx"].splitlines()) ^ set(full.files["script.csx"].splitlines())
-    assert all(b"McpServerJson" in line for line in differ) and len(differ) == 2
+    # The same tools; the dispatch keeps no case for the triggers that went.
+    tools = [line for line in full.files["script.csx"].splitlines() if b"McpToolsJson =" in line]
+    assert len(tools) == 1 and tools[0] in agent.files["script.csx"].splitlines()
+    assert b'case "InvokeMCP":' in agent.files["script.csx"]
+    assert b'case "OnRecordsAdded":' not in agent.files["script.csx"]
     assert agent.findings == []
 
 
