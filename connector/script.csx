@@ -24,6 +24,11 @@ public class Script : ScriptBase
     private const string BasicPasswordHeader = "X-Kintone-Basic-Password";
     private const string CybozuAuthorization = "X-Cybozu-Authorization";
     private const int MaxSmallInt = 999999999;
+    // The MCP server (McpServer.cs): serverInfo, the tools/list answer and each tool's kintone
+    // call, rendered from the description's mcp section.
+    private const string McpServerJson = "{\"name\":\"kintone\",\"title\":\"kintone\",\"version\":\"1.0.0\",\"instructions\":\"Tools for one kintone domain, run with the connection's authentication. Find apps with kintone-get-apps, learn an app's field codes with kintone-get-form-fields before reading or writing records, and read records with kintone-get-records (a kintone query, a field list, a page size and the nextPageToken of the previous page). Changes to an app's settings go to its pre-live settings and take effect after kintone-deploy-app. Apps in a guest space need guestSpaceId on every call.\"}";
+    private const string McpToolsJson = "[{\"name\":\"kintone-get-apps\",\"title\":\"List apps\",\"description\":\"Lists apps the connection can see: ID, code, name, description, space and creator. Use it to find an app's ID by name, code or space; not for one known app (kintone-get-app). At most 100 per call: page with offset. Authentication: a user (user name and password, or OAuth); kintone refuses API tokens for this API.\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"ids\":{\"type\":\"array\",\"description\":\"Only these app IDs.\",\"items\":{\"type\":\"integer\"},\"maxItems\":100},\"codes\":{\"type\":\"array\",\"description\":\"Only these app codes.\",\"items\":{\"type\":\"string\"},\"maxItems\":100},\"name\":{\"type\":\"string\",\"description\":\"Only apps whose name contains this text.\"},\"spaceIds\":{\"type\":\"array\",\"description\":\"Only apps in these spaces.\",\"items\":{\"type\":\"integer\"},\"maxItems\":100},\"offset\":{\"type\":\"integer\",\"description\":\"Apps to skip (paging).\",\"minimum\":0},\"limit\":{\"type\":\"integer\",\"description\":\"Apps to return, 1 to 100 (default 100).\",\"minimum\":1,\"maximum\":100},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}}},\"annotations\":{\"title\":\"List apps\",\"readOnlyHint\":true,\"destructiveHint\":false,\"openWorldHint\":false}},{\"name\":\"kintone-get-app\",\"title\":\"Get an app\",\"description\":\"Gets one app's name, code, description, space, thread and creator. Use it when the app ID is known; to search apps use kintone-get-apps. Authentication: any of the connection's (API token with the needed permission on the app, user name and password, or OAuth).\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\",\"description\":\"The app ID.\",\"minimum\":1},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"id\"]},\"annotations\":{\"title\":\"Get an app\",\"readOnlyHint\":true,\"destructiveHint\":false,\"openWorldHint\":false}},{\"name\":\"kintone-get-form-fields\",\"title\":\"Get form fields\",\"description\":\"Gets an app's fields: code, type, label, required, options, lookups and tables. Call it before reading or writing records to learn the field codes and value formats. Narrow the answer with fields; set preview for the pre-live settings. Authentication: any of the connection's (API token with the needed permission on the app, user name and password, or OAuth).\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"app\":{\"type\":\"integer\",\"description\":\"The app ID.\",\"minimum\":1},\"fields\":{\"type\":\"array\",\"description\":\"Only these field codes (default all).\",\"items\":{\"type\":\"string\"}},\"lang\":{\"type\":\"string\",\"description\":\"Language of the labels.\",\"enum\":[\"default\",\"en\",\"ja\",\"zh\",\"user\"]},\"preview\":{\"type\":\"boolean\",\"description\":\"true: the pre-live (not yet deployed) settings.\"},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"app\"]},\"annotations\":{\"title\":\"Get form fields\",\"readOnlyHint\":true,\"destructiveHint\":false,\"openWorldHint\":false}},{\"name\":\"kintone-get-form-layout\",\"title\":\"Get form layout\",\"description\":\"Gets how an app's form is laid out: rows, tables, groups and their fields. Use it to change the layout (kintone-update-form-layout); for field settings use kintone-get-form-fields. Authentication: any of the connection's (API token with the needed permission on the app, user name and password, or OAuth).\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"app\":{\"type\":\"integer\",\"description\":\"The app ID.\",\"minimum\":1},\"preview\":{\"type\":\"boolean\",\"description\":\"true: the pre-live settings.\"},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"app\"]},\"annotations\":{\"title\":\"Get form layout\",\"readOnlyHint\":true,\"destructiveHint\":false,\"openWorldHint\":false}},{\"name\":\"kintone-add-form-fields\",\"title\":\"Add form fields\",\"description\":\"Adds fields to an app's pre-live settings. properties maps each new field code to its settings as kintone's form fields API takes them (type, code, label, options...). The fields appear after kintone-deploy-app. Authentication: any of the connection's (API token with the needed permission on the app, user name and password, or OAuth).\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"app\":{\"type\":\"integer\",\"description\":\"The app ID.\",\"minimum\":1},\"properties\":{\"type\":\"object\",\"description\":\"Field code → field settings ({\\\"type\\\": \\\"SINGLE_LINE_TEXT\\\", \\\"code\\\": \\\"Title\\\", \\\"label\\\": \\\"Title\\\"}).\"},\"revision\":{\"type\":\"integer\",\"description\":\"Expected settings revision (-1 or absent: any).\",\"minimum\":-1},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"app\",\"properties\"]},\"annotations\":{\"title\":\"Add form fields\",\"readOnlyHint\":false,\"destructiveHint\":false,\"openWorldHint\":false}},{\"name\":\"kintone-update-form-fields\",\"title\":\"Update form fields\",\"description\":\"Changes existing fields in an app's pre-live settings (labels, options, required, defaults). Only the keys given change. Takes effect after kintone-deploy-app. Authentication: any of the connection's (API token with the needed permission on the app, user name and password, or OAuth).\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"app\":{\"type\":\"integer\",\"description\":\"The app ID.\",\"minimum\":1},\"properties\":{\"type\":\"object\",\"description\":\"Field code → the settings to change.\"},\"revision\":{\"type\":\"integer\",\"description\":\"Expected settings revision.\",\"minimum\":-1},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"app\",\"properties\"]},\"annotations\":{\"title\":\"Update form fields\",\"readOnlyHint\":false,\"destructiveHint\":false,\"openWorldHint\":false}},{\"name\":\"kintone-delete-form-fields\",\"title\":\"Delete form fields\",\"description\":\"Deletes fields (and their data once deployed) from an app's pre-live settings, up to 100. Irreversible after kintone-deploy-app; confirm with the user first. Authentication: any of the connection's (API token with the needed permission on the app, user name and password, or OAuth).\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"app\":{\"type\":\"integer\",\"description\":\"The app ID.\",\"minimum\":1},\"fields\":{\"type\":\"array\",\"description\":\"The field codes to delete.\",\"items\":{\"type\":\"string\"},\"maxItems\":100},\"revision\":{\"type\":\"integer\",\"description\":\"Expected settings revision.\",\"minimum\":-1},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"app\",\"fields\"]},\"annotations\":{\"title\":\"Delete form fields\",\"readOnlyHint\":false,\"destructiveHint\":true,\"openWorldHint\":false}},{\"name\":\"kintone-update-form-layout\",\"title\":\"Update form layout\",\"description\":\"Replaces an app's pre-live form layout with layout (the rows as kintone-get-form-layout returns them). Takes effect after kintone-deploy-app. Authentication: any of the connection's (API token with the needed permission on the app, user name and password, or OAuth).\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"app\":{\"type\":\"integer\",\"description\":\"The app ID.\",\"minimum\":1},\"layout\":{\"type\":\"array\",\"description\":\"The rows: {\\\"type\\\": \\\"ROW\\\", \\\"fields\\\": [{\\\"type\\\": \\\"SINGLE_LINE_TEXT\\\", \\\"code\\\": \\\"Title\\\"}]}.\",\"items\":{\"type\":\"object\"}},\"revision\":{\"type\":\"integer\",\"description\":\"Expected settings revision.\",\"minimum\":-1},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"app\",\"layout\"]},\"annotations\":{\"title\":\"Update form layout\",\"readOnlyHint\":false,\"destructiveHint\":false,\"openWorldHint\":false}},{\"name\":\"kintone-get-process-management\",\"title\":\"Get process management\",\"description\":\"Gets an app's process management: whether it is on, the statuses, the actions between them and the assignee rules. Use it before kintone-update-statuses to know the action names. Authentication: any of the connection's (API token with the needed permission on the app, user name and password, or OAuth).\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"app\":{\"type\":\"integer\",\"description\":\"The app ID.\",\"minimum\":1},\"lang\":{\"type\":\"string\",\"description\":\"Language of the names.\",\"enum\":[\"default\",\"en\",\"ja\",\"zh\",\"user\"]},\"preview\":{\"type\":\"boolean\",\"description\":\"true: the pre-live settings.\"},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"app\"]},\"annotations\":{\"title\":\"Get process management\",\"readOnlyHint\":true,\"destructiveHint\":false,\"openWorldHint\":false}},{\"name\":\"kintone-get-app-deploy-status\",\"title\":\"Get deploy status\",\"description\":\"Tells whether deploying apps' pre-live settings is still PROCESSING, or ended in SUCCESS, FAIL or CANCEL. Use it after kintone-deploy-app. Authentication: any of the connection's (API token with the needed permission on the app, user name and password, or OAuth).\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"apps\":{\"type\":\"array\",\"description\":\"The app IDs.\",\"items\":{\"type\":\"integer\"},\"maxItems\":300},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"apps\"]},\"annotations\":{\"title\":\"Get deploy status\",\"readOnlyHint\":true,\"destructiveHint\":false,\"openWorldHint\":false}},{\"name\":\"kintone-get-general-settings\",\"title\":\"Get general settings\",\"description\":\"Gets an app's general settings: name, description, icon, theme, revision and record title field. Authentication: any of the connection's (API token with the needed permission on the app, user name and password, or OAuth).\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"app\":{\"type\":\"integer\",\"description\":\"The app ID.\",\"minimum\":1},\"lang\":{\"type\":\"string\",\"description\":\"Language of the name.\",\"enum\":[\"default\",\"en\",\"ja\",\"zh\",\"user\"]},\"preview\":{\"type\":\"boolean\",\"description\":\"true: the pre-live settings.\"},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"app\"]},\"annotations\":{\"title\":\"Get general settings\",\"readOnlyHint\":true,\"destructiveHint\":false,\"openWorldHint\":false}},{\"name\":\"kintone-update-general-settings\",\"title\":\"Update general settings\",\"description\":\"Changes an app's pre-live general settings (name, description, theme); only the arguments given change. Takes effect after kintone-deploy-app. Authentication: any of the connection's (API token with the needed permission on the app, user name and password, or OAuth).\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"app\":{\"type\":\"integer\",\"description\":\"The app ID.\",\"minimum\":1},\"name\":{\"type\":\"string\",\"description\":\"The new app name.\"},\"description\":{\"type\":\"string\",\"description\":\"The new description (HTML).\"},\"theme\":{\"type\":\"string\",\"description\":\"The colour theme.\",\"enum\":[\"WHITE\",\"RED\",\"GREEN\",\"BLUE\",\"YELLOW\",\"BLACK\",\"CLIPBOARD\",\"BINDER\",\"PENCIL\",\"CLIPS\"]},\"revision\":{\"type\":\"integer\",\"description\":\"Expected settings revision.\",\"minimum\":-1},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"app\"]},\"annotations\":{\"title\":\"Update general settings\",\"readOnlyHint\":false,\"destructiveHint\":false,\"openWorldHint\":false}},{\"name\":\"kintone-add-app\",\"title\":\"Create an app\",\"description\":\"Creates an empty app in pre-live settings and returns its ID; add fields with kintone-add-form-fields, then make it live with kintone-deploy-app. Authentication: a user (user name and password, or OAuth); kintone refuses API tokens for this API.\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\",\"description\":\"The app name (up to 64 characters).\"},\"space\":{\"type\":\"integer\",\"description\":\"Create it in this space.\",\"minimum\":1},\"thread\":{\"type\":\"integer\",\"description\":\"The space's thread (required with space).\",\"minimum\":1},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"name\"]},\"annotations\":{\"title\":\"Create an app\",\"readOnlyHint\":false,\"destructiveHint\":false,\"openWorldHint\":false}},{\"name\":\"kintone-deploy-app\",\"title\":\"Deploy apps\",\"description\":\"Makes apps' pre-live settings live (or discards them with revert). Runs in the background: check with kintone-get-app-deploy-status. Authentication: any of the connection's (API token with the needed permission on the app, user name and password, or OAuth).\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"apps\":{\"type\":\"array\",\"description\":\"The apps: [{\\\"app\\\": 5}] or [{\\\"app\\\": 5, \\\"revision\\\": 3}].\",\"items\":{\"type\":\"object\"},\"maxItems\":300},\"revert\":{\"type\":\"boolean\",\"description\":\"true: discard the pre-live settings instead.\"},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"apps\"]},\"annotations\":{\"title\":\"Deploy apps\",\"readOnlyHint\":false,\"destructiveHint\":false,\"openWorldHint\":false}},{\"name\":\"kintone-get-records\",\"title\":\"Get records\",\"description\":\"Reads an app's records with a kintone query (for example `Status in (\\\"Open\\\") and Amount > 100 order by $id asc`, without limit or offset), the fields to return and a page size; pass nextPageToken back to read the next page. Field values come as plain values. Up to 10,000 records by page; for more use kintone-create-cursor. Authentication: any of the connection's (API token with the needed permission on the app, user name and password, or OAuth).\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"app\":{\"type\":\"integer\",\"description\":\"The app ID.\",\"minimum\":1},\"query\":{\"type\":\"string\",\"description\":\"A kintone query without limit and offset (default: all records).\"},\"fields\":{\"type\":\"array\",\"description\":\"Field codes to return (default all; fewer is faster).\",\"items\":{\"type\":\"string\"},\"maxItems\":100},\"limit\":{\"type\":\"integer\",\"description\":\"Records per page, 1 to 500 (default 100).\",\"minimum\":1,\"maximum\":500},\"pageToken\":{\"type\":\"string\",\"description\":\"The nextPageToken of the previous page.\"},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"app\"]},\"annotations\":{\"title\":\"Get records\",\"readOnlyHint\":true,\"destructiveHint\":false,\"openWorldHint\":false}},{\"name\":\"kintone-get-record\",\"title\":\"Get a record\",\"description\":\"Reads one record by its ID, as plain field values. Use kintone-get-records to search. Authentication: any of the connection's (API token with the needed permission on the app, user name and password, or OAuth).\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"app\":{\"type\":\"integer\",\"description\":\"The app ID.\",\"minimum\":1},\"id\":{\"type\":\"integer\",\"description\":\"The record ID.\",\"minimum\":1},\"fields\":{\"type\":\"array\",\"description\":\"Only these field codes (default all).\",\"items\":{\"type\":\"string\"}},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"app\",\"id\"]},\"annotations\":{\"title\":\"Get a record\",\"readOnlyHint\":true,\"destructiveHint\":false,\"openWorldHint\":false}},{\"name\":\"kintone-add-records\",\"title\":\"Add records\",\"description\":\"Adds up to 2,000 records in one call, all or nothing (more than 100 go as one kintone bulkRequest). Each record maps field codes to values: plain ({\\\"Title\\\": \\\"A\\\"}) or as kintone writes them ({\\\"Title\\\": {\\\"value\\\": \\\"A\\\"}}); a table is {\\\"value\\\": [{\\\"value\\\": {...}}]}. Returns the new IDs and revisions. Authentication: any of the connection's (API token with the needed permission on the app, user name and password, or OAuth).\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"app\":{\"type\":\"integer\",\"description\":\"The app ID.\",\"minimum\":1},\"records\":{\"type\":\"array\",\"description\":\"The records to add, up to 2,000.\",\"items\":{\"type\":\"object\"},\"maxItems\":2000},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"app\",\"records\"]},\"annotations\":{\"title\":\"Add records\",\"readOnlyHint\":false,\"destructiveHint\":false,\"openWorldHint\":false}},{\"name\":\"kintone-update-records\",\"title\":\"Update records\",\"description\":\"Updates up to 2,000 records, all or nothing; each item names its record by id or by updateKey ({\\\"field\\\": \\\"Code\\\", \\\"value\\\": \\\"A-1\\\"}), may give revision, and holds the changed fields in record. With upsert, an unknown updateKey adds the record. Authentication: any of the connection's (API token with the needed permission on the app, user name and password, or OAuth).\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"app\":{\"type\":\"integer\",\"description\":\"The app ID.\",\"minimum\":1},\"records\":{\"type\":\"array\",\"description\":\"[{\\\"id\\\": 5, \\\"record\\\": {\\\"Amount\\\": 10}}] or [{\\\"updateKey\\\": {\\\"field\\\": \\\"Code\\\", \\\"value\\\": \\\"A-1\\\"}, \\\"record\\\": {...}}].\",\"items\":{\"type\":\"object\"},\"maxItems\":2000},\"upsert\":{\"type\":\"boolean\",\"description\":\"true: add the records whose updateKey is not found.\"},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"app\",\"records\"]},\"annotations\":{\"title\":\"Update records\",\"readOnlyHint\":false,\"destructiveHint\":false,\"openWorldHint\":false}},{\"name\":\"kintone-delete-records\",\"title\":\"Delete records\",\"description\":\"Deletes up to 2,000 records by ID, all or nothing. Irreversible: confirm with the user first. Authentication: any of the connection's (API token with the needed permission on the app, user name and password, or OAuth).\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"app\":{\"type\":\"integer\",\"description\":\"The app ID.\",\"minimum\":1},\"ids\":{\"type\":\"array\",\"description\":\"The record IDs.\",\"items\":{\"type\":\"integer\"},\"maxItems\":2000},\"revisions\":{\"type\":\"array\",\"description\":\"Expected revisions, in the order of ids.\",\"items\":{\"type\":\"integer\"},\"maxItems\":2000},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"app\",\"ids\"]},\"annotations\":{\"title\":\"Delete records\",\"readOnlyHint\":false,\"destructiveHint\":true,\"openWorldHint\":false}},{\"name\":\"kintone-update-statuses\",\"title\":\"Run process actions\",\"description\":\"Runs process management actions on up to 100 records (moves them to the action's next status). Action names come from kintone-get-process-management. Authentication: any of the connection's (API token with the needed permission on the app, user name and password, or OAuth).\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"app\":{\"type\":\"integer\",\"description\":\"The app ID.\",\"minimum\":1},\"records\":{\"type\":\"array\",\"description\":\"[{\\\"id\\\": 5, \\\"action\\\": \\\"Submit\\\", \\\"assignee\\\": \\\"user1\\\", \\\"revision\\\": 2}].\",\"items\":{\"type\":\"object\"},\"maxItems\":100},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"app\",\"records\"]},\"annotations\":{\"title\":\"Run process actions\",\"readOnlyHint\":false,\"destructiveHint\":false,\"openWorldHint\":false}},{\"name\":\"kintone-update-assignees\",\"title\":\"Set assignees\",\"description\":\"Sets the assignees of a record's current status (process management), replacing the current ones; an empty list clears them. Authentication: any of the connection's (API token with the needed permission on the app, user name and password, or OAuth).\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"app\":{\"type\":\"integer\",\"description\":\"The app ID.\",\"minimum\":1},\"id\":{\"type\":\"integer\",\"description\":\"The record ID.\",\"minimum\":1},\"assignees\":{\"type\":\"array\",\"description\":\"User login names.\",\"items\":{\"type\":\"string\"},\"maxItems\":100},\"revision\":{\"type\":\"integer\",\"description\":\"Expected record revision.\",\"minimum\":-1},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"app\",\"id\",\"assignees\"]},\"annotations\":{\"title\":\"Set assignees\",\"readOnlyHint\":false,\"destructiveHint\":false,\"openWorldHint\":false}},{\"name\":\"kintone-get-record-comments\",\"title\":\"Get comments\",\"description\":\"Reads a record's comments, newest first by default, up to 10 per call: page with offset. Authentication: any of the connection's (API token with the needed permission on the app, user name and password, or OAuth).\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"app\":{\"type\":\"integer\",\"description\":\"The app ID.\",\"minimum\":1},\"record\":{\"type\":\"integer\",\"description\":\"The record ID.\",\"minimum\":1},\"order\":{\"type\":\"string\",\"description\":\"asc: oldest first; desc (default): newest first.\",\"enum\":[\"asc\",\"desc\"]},\"offset\":{\"type\":\"integer\",\"description\":\"Comments to skip.\",\"minimum\":0},\"limit\":{\"type\":\"integer\",\"description\":\"Comments to return, 1 to 10.\",\"minimum\":1,\"maximum\":10},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"app\",\"record\"]},\"annotations\":{\"title\":\"Get comments\",\"readOnlyHint\":true,\"destructiveHint\":false,\"openWorldHint\":false}},{\"name\":\"kintone-add-record-comment\",\"title\":\"Add a comment\",\"description\":\"Posts a comment on a record, optionally mentioning users, groups or departments. Authentication: any of the connection's (API token with the needed permission on the app, user name and password, or OAuth).\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"app\":{\"type\":\"integer\",\"description\":\"The app ID.\",\"minimum\":1},\"record\":{\"type\":\"integer\",\"description\":\"The record ID.\",\"minimum\":1},\"text\":{\"type\":\"string\",\"description\":\"The comment (up to 65,535 characters).\"},\"mentions\":{\"type\":\"array\",\"description\":\"[{\\\"code\\\": \\\"user1\\\", \\\"type\\\": \\\"USER\\\"}] (type USER, GROUP or ORGANIZATION).\",\"items\":{\"type\":\"object\"},\"maxItems\":10},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"app\",\"record\",\"text\"]},\"annotations\":{\"title\":\"Add a comment\",\"readOnlyHint\":false,\"destructiveHint\":false,\"openWorldHint\":false}},{\"name\":\"kintone-delete-record-comment\",\"title\":\"Delete a comment\",\"description\":\"Deletes one comment of a record (only its author can). Irreversible. Authentication: any of the connection's (API token with the needed permission on the app, user name and password, or OAuth).\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"app\":{\"type\":\"integer\",\"description\":\"The app ID.\",\"minimum\":1},\"record\":{\"type\":\"integer\",\"description\":\"The record ID.\",\"minimum\":1},\"comment\":{\"type\":\"integer\",\"description\":\"The comment ID.\",\"minimum\":1},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"app\",\"record\",\"comment\"]},\"annotations\":{\"title\":\"Delete a comment\",\"readOnlyHint\":false,\"destructiveHint\":true,\"openWorldHint\":false}},{\"name\":\"kintone-create-cursor\",\"title\":\"Create a cursor\",\"description\":\"Starts reading many records (more than 10,000, or all of an app) with a kintone query; returns a cursor id and the total count. Then call kintone-get-cursor-records until next is false. A cursor expires after 10 minutes unused; a domain has at most 10. Authentication: any of the connection's (API token with the needed permission on the app, user name and password, or OAuth).\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"app\":{\"type\":\"integer\",\"description\":\"The app ID.\",\"minimum\":1},\"query\":{\"type\":\"string\",\"description\":\"A kintone query (order by allowed, no limit or offset).\"},\"fields\":{\"type\":\"array\",\"description\":\"Field codes to return.\",\"items\":{\"type\":\"string\"},\"maxItems\":100},\"size\":{\"type\":\"integer\",\"description\":\"Records per read, 1 to 500 (default 100).\",\"minimum\":1,\"maximum\":500},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"app\"]},\"annotations\":{\"title\":\"Create a cursor\",\"readOnlyHint\":true,\"destructiveHint\":false,\"openWorldHint\":false}},{\"name\":\"kintone-get-cursor-records\",\"title\":\"Read from a cursor\",\"description\":\"Reads the next records of a cursor from kintone-create-cursor; next tells whether more remain (the cursor is deleted after the last read). Authentication: any of the connection's (API token with the needed permission on the app, user name and password, or OAuth).\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"The cursor id.\"},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"id\"]},\"annotations\":{\"title\":\"Read from a cursor\",\"readOnlyHint\":true,\"destructiveHint\":false,\"openWorldHint\":false}},{\"name\":\"kintone-delete-cursor\",\"title\":\"Delete a cursor\",\"description\":\"Deletes a cursor that will not be read to its end, freeing one of the domain's 10. Authentication: any of the connection's (API token with the needed permission on the app, user name and password, or OAuth).\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"The cursor id.\"},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"id\"]},\"annotations\":{\"title\":\"Delete a cursor\",\"readOnlyHint\":false,\"destructiveHint\":false,\"openWorldHint\":false}},{\"name\":\"kintone-upload-file\",\"title\":\"Upload a file\",\"description\":\"Uploads a file (base64, up to about 700 KB through an agent) and returns its fileKey; attach it within 3 days by writing [{\\\"fileKey\\\": \\\"...\\\"}] to an attachment field with kintone-update-records or kintone-add-records. Authentication: any of the connection's (API token with the needed permission on the app, user name and password, or OAuth).\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"fileName\":{\"type\":\"string\",\"description\":\"The file's name, with its extension.\"},\"contentBase64\":{\"type\":\"string\",\"description\":\"The file's bytes, base64.\"},\"contentType\":{\"type\":\"string\",\"description\":\"Its media type (default application/octet-stream).\"},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"fileName\",\"contentBase64\"]},\"annotations\":{\"title\":\"Upload a file\",\"readOnlyHint\":false,\"destructiveHint\":false,\"openWorldHint\":false}},{\"name\":\"kintone-download-file\",\"title\":\"Download a file\",\"description\":\"Downloads an attachment by the fileKey a record's attachment field holds and returns its bytes as base64 (files up to 700,000 bytes). Authentication: any of the connection's (API token with the needed permission on the app, user name and password, or OAuth).\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"fileKey\":{\"type\":\"string\",\"description\":\"The fileKey from the record's attachment field.\"},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"fileKey\"]},\"annotations\":{\"title\":\"Download a file\",\"readOnlyHint\":true,\"destructiveHint\":false,\"openWorldHint\":false}},{\"name\":\"kintone-search\",\"title\":\"Search kintone\",\"description\":\"Full-text search across the domain's records, record comments, spaces, threads and files for keywords; up to 20 hits per call, page with nextPageToken. Use it when the app is unknown; within one app, kintone-get-records with a query is more precise. Authentication: a user (user name and password, or OAuth); kintone refuses API tokens for this API.\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"keywords\":{\"type\":\"array\",\"description\":\"The keywords (1 to 50 characters each).\",\"items\":{\"type\":\"string\"},\"maxItems\":20},\"operator\":{\"type\":\"string\",\"description\":\"AND: all keywords; OR: any; NOT: none of them (with NOT alone nothing is found).\",\"enum\":[\"AND\",\"OR\",\"NOT\"]},\"types\":{\"type\":\"array\",\"description\":\"Only these hit types: RECORD, RECORD_COMMENT, SPACE, THREAD, THREAD_COMMENT, PEOPLE_COMMENT, MESSAGE_COMMENT, ATTACHMENT.\",\"items\":{\"type\":\"string\"}},\"limit\":{\"type\":\"integer\",\"description\":\"Hits per call, 1 to 20 (default 20).\",\"minimum\":1,\"maximum\":20},\"pageToken\":{\"type\":\"string\",\"description\":\"The nextPageToken of the previous answer.\"},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"keywords\",\"operator\"]},\"annotations\":{\"title\":\"Search kintone\",\"readOnlyHint\":true,\"destructiveHint\":false,\"openWorldHint\":false}},{\"name\":\"kintone-add-space-from-template\",\"title\":\"Create a space\",\"description\":\"Creates a space from a space template; at least one member must be an administrator. Authentication: a user (user name and password, or OAuth); kintone refuses API tokens for this API.\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\",\"description\":\"The space template ID.\",\"minimum\":1},\"name\":{\"type\":\"string\",\"description\":\"The space name.\"},\"members\":{\"type\":\"array\",\"description\":\"[{\\\"entity\\\": {\\\"type\\\": \\\"USER\\\", \\\"code\\\": \\\"user1\\\"}, \\\"isAdmin\\\": true}].\",\"items\":{\"type\":\"object\"}},\"isPrivate\":{\"type\":\"boolean\",\"description\":\"true: only members see it.\"},\"isGuest\":{\"type\":\"boolean\",\"description\":\"true: a guest space.\"},\"fixedMember\":{\"type\":\"boolean\",\"description\":\"true: members cannot leave or join.\"},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"id\",\"name\",\"members\"]},\"annotations\":{\"title\":\"Create a space\",\"readOnlyHint\":false,\"destructiveHint\":false,\"openWorldHint\":false}},{\"name\":\"kintone-get-space\",\"title\":\"Get a space\",\"description\":\"Gets a space's name, members count, threads, apps, body and settings. Authentication: a user (user name and password, or OAuth); kintone refuses API tokens for this API.\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\",\"description\":\"The space ID.\",\"minimum\":1},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"id\"]},\"annotations\":{\"title\":\"Get a space\",\"readOnlyHint\":true,\"destructiveHint\":false,\"openWorldHint\":false}},{\"name\":\"kintone-update-space\",\"title\":\"Update a space\",\"description\":\"Changes a space's settings; only the arguments given change. Authentication: a user (user name and password, or OAuth); kintone refuses API tokens for this API.\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\",\"description\":\"The space ID.\",\"minimum\":1},\"name\":{\"type\":\"string\",\"description\":\"The new name.\"},\"isPrivate\":{\"type\":\"boolean\",\"description\":\"true: only members see it.\"},\"fixedMember\":{\"type\":\"boolean\",\"description\":\"true: members cannot leave or join.\"},\"useMultiThread\":{\"type\":\"boolean\",\"description\":\"true: the space can have several threads.\"},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"id\"]},\"annotations\":{\"title\":\"Update a space\",\"readOnlyHint\":false,\"destructiveHint\":false,\"openWorldHint\":false}},{\"name\":\"kintone-delete-space\",\"title\":\"Delete a space\",\"description\":\"Deletes a space with its threads and apps. Irreversible: confirm with the user first. Authentication: a user (user name and password, or OAuth); kintone refuses API tokens for this API.\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\",\"description\":\"The space ID.\",\"minimum\":1},\"guestSpaceId\":{\"type\":\"string\",\"description\":\"Only for apps or spaces inside a guest space: the guest space's ID. Leave it out otherwise.\"}},\"required\":[\"id\"]},\"annotations\":{\"title\":\"Delete a space\",\"readOnlyHint\":false,\"destructiveHint\":true,\"openWorldHint\":false}}]";
+    private const string McpRoutesJson = "{\"kintone-get-apps\":{\"method\":\"GET\",\"path\":\"/k/v1/apps.json\",\"handler\":\"plain\",\"select\":\"\",\"arguments\":[{\"name\":\"ids\",\"type\":\"array\",\"items\":\"integer\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":100,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"codes\",\"type\":\"array\",\"items\":\"string\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":100,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"name\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"spaceIds\",\"type\":\"array\",\"items\":\"integer\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":100,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"offset\",\"type\":\"integer\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":0,\"maximum\":null,\"maxItems\":null,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"limit\",\"type\":\"integer\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":1,\"maximum\":100,\"maxItems\":null,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-get-app\":{\"method\":\"GET\",\"path\":\"/k/v1/app.json\",\"handler\":\"plain\",\"select\":\"\",\"arguments\":[{\"name\":\"id\",\"type\":\"integer\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-get-form-fields\":{\"method\":\"GET\",\"path\":\"/k/v1/app/form/fields.json\",\"handler\":\"plain\",\"select\":\"properties\",\"arguments\":[{\"name\":\"app\",\"type\":\"integer\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"fields\",\"type\":\"array\",\"items\":\"string\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"local\",\"nest\":\"\"},{\"name\":\"lang\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[\"default\",\"en\",\"ja\",\"zh\",\"user\"],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"preview\",\"type\":\"boolean\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"preview\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-get-form-layout\":{\"method\":\"GET\",\"path\":\"/k/v1/app/form/layout.json\",\"handler\":\"plain\",\"select\":\"\",\"arguments\":[{\"name\":\"app\",\"type\":\"integer\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"preview\",\"type\":\"boolean\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"preview\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-add-form-fields\":{\"method\":\"POST\",\"path\":\"/k/v1/preview/app/form/fields.json\",\"handler\":\"plain\",\"select\":\"\",\"arguments\":[{\"name\":\"app\",\"type\":\"integer\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"properties\",\"type\":\"object\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"revision\",\"type\":\"integer\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":-1,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-update-form-fields\":{\"method\":\"PUT\",\"path\":\"/k/v1/preview/app/form/fields.json\",\"handler\":\"plain\",\"select\":\"\",\"arguments\":[{\"name\":\"app\",\"type\":\"integer\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"properties\",\"type\":\"object\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"revision\",\"type\":\"integer\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":-1,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-delete-form-fields\":{\"method\":\"DELETE\",\"path\":\"/k/v1/preview/app/form/fields.json\",\"handler\":\"plain\",\"select\":\"\",\"arguments\":[{\"name\":\"app\",\"type\":\"integer\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"fields\",\"type\":\"array\",\"items\":\"string\",\"required\":true,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":100,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"revision\",\"type\":\"integer\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":-1,\"maximum\":null,\"maxItems\":null,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-update-form-layout\":{\"method\":\"PUT\",\"path\":\"/k/v1/preview/app/form/layout.json\",\"handler\":\"plain\",\"select\":\"\",\"arguments\":[{\"name\":\"app\",\"type\":\"integer\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"layout\",\"type\":\"array\",\"items\":\"object\",\"required\":true,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"revision\",\"type\":\"integer\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":-1,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-get-process-management\":{\"method\":\"GET\",\"path\":\"/k/v1/app/status.json\",\"handler\":\"plain\",\"select\":\"\",\"arguments\":[{\"name\":\"app\",\"type\":\"integer\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"lang\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[\"default\",\"en\",\"ja\",\"zh\",\"user\"],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"preview\",\"type\":\"boolean\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"preview\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-get-app-deploy-status\":{\"method\":\"GET\",\"path\":\"/k/v1/preview/app/deploy.json\",\"handler\":\"plain\",\"select\":\"\",\"arguments\":[{\"name\":\"apps\",\"type\":\"array\",\"items\":\"integer\",\"required\":true,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":300,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-get-general-settings\":{\"method\":\"GET\",\"path\":\"/k/v1/app/settings.json\",\"handler\":\"plain\",\"select\":\"\",\"arguments\":[{\"name\":\"app\",\"type\":\"integer\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"lang\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[\"default\",\"en\",\"ja\",\"zh\",\"user\"],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"preview\",\"type\":\"boolean\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"preview\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-update-general-settings\":{\"method\":\"PUT\",\"path\":\"/k/v1/preview/app/settings.json\",\"handler\":\"plain\",\"select\":\"\",\"arguments\":[{\"name\":\"app\",\"type\":\"integer\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"name\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"description\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"theme\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[\"WHITE\",\"RED\",\"GREEN\",\"BLUE\",\"YELLOW\",\"BLACK\",\"CLIPBOARD\",\"BINDER\",\"PENCIL\",\"CLIPS\"],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"revision\",\"type\":\"integer\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":-1,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-add-app\":{\"method\":\"POST\",\"path\":\"/k/v1/preview/app.json\",\"handler\":\"plain\",\"select\":\"\",\"arguments\":[{\"name\":\"name\",\"type\":\"string\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"space\",\"type\":\"integer\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"thread\",\"type\":\"integer\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-deploy-app\":{\"method\":\"POST\",\"path\":\"/k/v1/preview/app/deploy.json\",\"handler\":\"plain\",\"select\":\"\",\"arguments\":[{\"name\":\"apps\",\"type\":\"array\",\"items\":\"object\",\"required\":true,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":300,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"revert\",\"type\":\"boolean\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-get-records\":{\"method\":\"GET\",\"path\":\"/k/v1/records.json\",\"handler\":\"records\",\"select\":\"\",\"arguments\":[{\"name\":\"app\",\"type\":\"integer\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"query\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"local\",\"nest\":\"\"},{\"name\":\"fields\",\"type\":\"array\",\"items\":\"string\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":100,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"limit\",\"type\":\"integer\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":1,\"maximum\":500,\"maxItems\":null,\"send\":\"local\",\"nest\":\"\"},{\"name\":\"pageToken\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"local\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-get-record\":{\"method\":\"GET\",\"path\":\"/k/v1/record.json\",\"handler\":\"record\",\"select\":\"\",\"arguments\":[{\"name\":\"app\",\"type\":\"integer\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"id\",\"type\":\"integer\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"fields\",\"type\":\"array\",\"items\":\"string\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"local\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-add-records\":{\"method\":\"POST\",\"path\":\"/k/v1/records.json\",\"handler\":\"add\",\"select\":\"\",\"arguments\":[{\"name\":\"app\",\"type\":\"integer\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"records\",\"type\":\"array\",\"items\":\"object\",\"required\":true,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":2000,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-update-records\":{\"method\":\"PUT\",\"path\":\"/k/v1/records.json\",\"handler\":\"update\",\"select\":\"\",\"arguments\":[{\"name\":\"app\",\"type\":\"integer\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"records\",\"type\":\"array\",\"items\":\"object\",\"required\":true,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":2000,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"upsert\",\"type\":\"boolean\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-delete-records\":{\"method\":\"DELETE\",\"path\":\"/k/v1/records.json\",\"handler\":\"delete\",\"select\":\"\",\"arguments\":[{\"name\":\"app\",\"type\":\"integer\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"ids\",\"type\":\"array\",\"items\":\"integer\",\"required\":true,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":2000,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"revisions\",\"type\":\"array\",\"items\":\"integer\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":2000,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-update-statuses\":{\"method\":\"PUT\",\"path\":\"/k/v1/records/status.json\",\"handler\":\"plain\",\"select\":\"\",\"arguments\":[{\"name\":\"app\",\"type\":\"integer\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"records\",\"type\":\"array\",\"items\":\"object\",\"required\":true,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":100,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-update-assignees\":{\"method\":\"PUT\",\"path\":\"/k/v1/record/assignees.json\",\"handler\":\"plain\",\"select\":\"\",\"arguments\":[{\"name\":\"app\",\"type\":\"integer\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"id\",\"type\":\"integer\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"assignees\",\"type\":\"array\",\"items\":\"string\",\"required\":true,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":100,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"revision\",\"type\":\"integer\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":-1,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-get-record-comments\":{\"method\":\"GET\",\"path\":\"/k/v1/record/comments.json\",\"handler\":\"plain\",\"select\":\"\",\"arguments\":[{\"name\":\"app\",\"type\":\"integer\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"record\",\"type\":\"integer\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"order\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[\"asc\",\"desc\"],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"offset\",\"type\":\"integer\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":0,\"maximum\":null,\"maxItems\":null,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"limit\",\"type\":\"integer\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":1,\"maximum\":10,\"maxItems\":null,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-add-record-comment\":{\"method\":\"POST\",\"path\":\"/k/v1/record/comment.json\",\"handler\":\"plain\",\"select\":\"\",\"arguments\":[{\"name\":\"app\",\"type\":\"integer\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"record\",\"type\":\"integer\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"text\",\"type\":\"string\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"comment\"},{\"name\":\"mentions\",\"type\":\"array\",\"items\":\"object\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":10,\"send\":\"body\",\"nest\":\"comment\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-delete-record-comment\":{\"method\":\"DELETE\",\"path\":\"/k/v1/record/comment.json\",\"handler\":\"plain\",\"select\":\"\",\"arguments\":[{\"name\":\"app\",\"type\":\"integer\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"record\",\"type\":\"integer\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"comment\",\"type\":\"integer\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-create-cursor\":{\"method\":\"POST\",\"path\":\"/k/v1/records/cursor.json\",\"handler\":\"plain\",\"select\":\"\",\"arguments\":[{\"name\":\"app\",\"type\":\"integer\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"query\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"fields\",\"type\":\"array\",\"items\":\"string\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":100,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"size\",\"type\":\"integer\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":1,\"maximum\":500,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-get-cursor-records\":{\"method\":\"GET\",\"path\":\"/k/v1/records/cursor.json\",\"handler\":\"plain\",\"select\":\"\",\"arguments\":[{\"name\":\"id\",\"type\":\"string\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-delete-cursor\":{\"method\":\"DELETE\",\"path\":\"/k/v1/records/cursor.json\",\"handler\":\"plain\",\"select\":\"\",\"arguments\":[{\"name\":\"id\",\"type\":\"string\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-upload-file\":{\"method\":\"POST\",\"path\":\"/k/v1/file.json\",\"handler\":\"upload\",\"select\":\"\",\"arguments\":[{\"name\":\"fileName\",\"type\":\"string\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"local\",\"nest\":\"\"},{\"name\":\"contentBase64\",\"type\":\"string\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"local\",\"nest\":\"\"},{\"name\":\"contentType\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"local\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-download-file\":{\"method\":\"GET\",\"path\":\"/k/v1/file.json\",\"handler\":\"download\",\"select\":\"\",\"arguments\":[{\"name\":\"fileKey\",\"type\":\"string\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-search\":{\"method\":\"POST\",\"path\":\"/k/v1/search.json\",\"handler\":\"plain\",\"select\":\"\",\"arguments\":[{\"name\":\"keywords\",\"type\":\"array\",\"items\":\"string\",\"required\":true,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":20,\"send\":\"body\",\"nest\":\"query[]\"},{\"name\":\"operator\",\"type\":\"string\",\"items\":\"\",\"required\":true,\"enum\":[\"AND\",\"OR\",\"NOT\"],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"query[]\"},{\"name\":\"types\",\"type\":\"array\",\"items\":\"string\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"limit\",\"type\":\"integer\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":1,\"maximum\":20,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"pageToken\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-add-space-from-template\":{\"method\":\"POST\",\"path\":\"/k/v1/template/space.json\",\"handler\":\"plain\",\"select\":\"\",\"arguments\":[{\"name\":\"id\",\"type\":\"integer\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"name\",\"type\":\"string\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"members\",\"type\":\"array\",\"items\":\"object\",\"required\":true,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"isPrivate\",\"type\":\"boolean\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"isGuest\",\"type\":\"boolean\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"fixedMember\",\"type\":\"boolean\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-get-space\":{\"method\":\"GET\",\"path\":\"/k/v1/space.json\",\"handler\":\"plain\",\"select\":\"\",\"arguments\":[{\"name\":\"id\",\"type\":\"integer\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-update-space\":{\"method\":\"PUT\",\"path\":\"/k/v1/space.json\",\"handler\":\"plain\",\"select\":\"\",\"arguments\":[{\"name\":\"id\",\"type\":\"integer\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"name\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"isPrivate\",\"type\":\"boolean\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"fixedMember\",\"type\":\"boolean\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"useMultiThread\",\"type\":\"boolean\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"body\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]},\"kintone-delete-space\":{\"method\":\"DELETE\",\"path\":\"/k/v1/space.json\",\"handler\":\"plain\",\"select\":\"\",\"arguments\":[{\"name\":\"id\",\"type\":\"integer\",\"items\":\"\",\"required\":true,\"enum\":[],\"minimum\":1,\"maximum\":null,\"maxItems\":null,\"send\":\"query\",\"nest\":\"\"},{\"name\":\"guestSpaceId\",\"type\":\"string\",\"items\":\"\",\"required\":false,\"enum\":[],\"minimum\":null,\"maximum\":null,\"maxItems\":null,\"send\":\"guest\",\"nest\":\"\"}]}}";
 
     // Strict decoding: a body that is not valid UTF-8 counts as "not JSON".
     private static readonly Encoding StrictUtf8 = new UTF8Encoding(false, true);
@@ -73,6 +78,8 @@ public class Script : ScriptBase
                 return await this.GetRecordSchemaAsync().ConfigureAwait(false);
             case "GetAppPicker":
                 return await this.AppPickerAsync().ConfigureAwait(false);
+            case "InvokeMCP":
+                return await this.McpAsync().ConfigureAwait(false);
             case "AddWebhookForAddingRecord":
                 return await this.SubscribeAsync().ConfigureAwait(false);
             case "AddWebhookForUpdatingRecord":
@@ -694,6 +701,808 @@ public class Script : ScriptBase
             return new JValue(value == "true");
         }
         return new JValue(value);
+    }
+
+    // ---- MCP: the Streamable HTTP server side, stateless, JSON answers ------------------
+
+    // Newest first. initialize answers the client's version when it is one of these and the
+    // newest otherwise (MCP specification, lifecycle: version negotiation).
+    private static readonly string[] McpVersions = new[] { "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05" };
+    private const int McpParseError = -32700;
+    private const int McpInvalidRequest = -32600;
+    private const int McpMethodNotFound = -32601;
+    private const int McpInvalidParams = -32602;
+
+    // One POST holds one JSON-RPC message (or, as 2025-03-26 allowed, a batch). Requests get
+    // their responses as application/json; notifications and responses alone get 202.
+    private async Task<HttpResponseMessage> McpAsync()
+    {
+        HttpRequestMessage request = this.Context.Request;
+        if (request.Method != HttpMethod.Post)
+        {
+            // No server-sent event stream: a stateless server has nothing to push.
+            HttpResponseMessage refused = new HttpResponseMessage(HttpStatusCode.MethodNotAllowed);
+            refused.Content = CreateJsonContent(McpError(JValue.CreateNull(), McpInvalidRequest, "Only POST is supported.").ToString(Formatting.None));
+            return refused;
+        }
+        JToken message = ParseJsonToken(await ReadBytesAsync(request.Content).ConfigureAwait(false));
+        if (message == null)
+        {
+            return JsonResponse(HttpStatusCode.BadRequest, McpError(JValue.CreateNull(), McpParseError, "Parse error: the body is not JSON."));
+        }
+        JArray batch = message as JArray;
+        if (batch == null)
+        {
+            JObject answer = await this.McpMessageAsync(message).ConfigureAwait(false);
+            if (answer == null)
+            {
+                return new HttpResponseMessage(HttpStatusCode.Accepted);
+            }
+            bool invalid = answer["error"] != null && (int)answer["error"]["code"] == McpInvalidRequest;
+            return JsonResponse(invalid ? HttpStatusCode.BadRequest : HttpStatusCode.OK, answer);
+        }
+        if (batch.Count == 0)
+        {
+            return JsonResponse(HttpStatusCode.BadRequest, McpError(JValue.CreateNull(), McpInvalidRequest, "Invalid request: an empty batch."));
+        }
+        JArray answers = new JArray();
+        foreach (JToken item in batch)
+        {
+            JObject answer = await this.McpMessageAsync(item).ConfigureAwait(false);
+            if (answer != null)
+            {
+                answers.Add(answer);
+            }
+        }
+        return answers.Count == 0 ? new HttpResponseMessage(HttpStatusCode.Accepted) : JsonResponse(HttpStatusCode.OK, answers);
+    }
+
+    // The response to one message; null for a notification or a client's response.
+    private async Task<JObject> McpMessageAsync(JToken message)
+    {
+        JObject call = message as JObject;
+        if (call == null || StringOf(call["jsonrpc"]) != "2.0")
+        {
+            return McpError(JValue.CreateNull(), McpInvalidRequest, "Invalid request: not a JSON-RPC 2.0 message.");
+        }
+        JToken id = call["id"];
+        bool hasId = call.Property("id") != null;
+        if (hasId && id.Type != JTokenType.String && id.Type != JTokenType.Integer)
+        {
+            return McpError(JValue.CreateNull(), McpInvalidRequest, "Invalid request: id must be a string or an integer.");
+        }
+        if (call.Property("method") == null)
+        {
+            bool response = hasId && (call.Property("result") != null || call.Property("error") != null);
+            return response ? null : McpError(hasId ? id : JValue.CreateNull(), McpInvalidRequest, "Invalid request: no method.");
+        }
+        string method = StringOf(call["method"]);
+        if (method == null)
+        {
+            return McpError(hasId ? id : JValue.CreateNull(), McpInvalidRequest, "Invalid request: method must be a string.");
+        }
+        if (!hasId)
+        {
+            return null; // notifications/initialized, cancellations, progress: nothing to answer
+        }
+        JToken parameters = call["params"];
+        if (parameters != null && parameters.Type != JTokenType.Object)
+        {
+            return McpError(id, McpInvalidParams, "Invalid params: params must be an object.");
+        }
+        JObject given = parameters as JObject ?? new JObject();
+        switch (method)
+        {
+            case "initialize":
+                return McpResult(id, McpInitialize(given));
+            case "ping":
+                return McpResult(id, new JObject());
+            case "tools/list":
+                return McpResult(id, new JObject { { "tools", McpTools().DeepClone() } });
+            case "tools/call":
+                return await this.McpToolsCallAsync(id, given).ConfigureAwait(false);
+            default:
+                return McpError(id, McpMethodNotFound, "Method not found: " + method);
+        }
+    }
+
+    internal static JObject McpInitialize(JObject parameters)
+    {
+        string asked = StringOf(parameters["protocolVersion"]);
+        string version = asked != null && McpVersions.Contains(asked) ? asked : McpVersions[0];
+        JObject server = McpServer();
+        JObject result = new JObject
+        {
+            { "protocolVersion", version },
+            { "capabilities", new JObject { { "tools", new JObject { { "listChanged", false } } } } },
+            { "serverInfo", new JObject { { "name", server["name"] }, { "title", server["title"] }, { "version", server["version"] } } },
+        };
+        if (StringOf(server["instructions"]) != null)
+        {
+            result["instructions"] = server["instructions"];
+        }
+        return result;
+    }
+
+    private async Task<JObject> McpToolsCallAsync(JToken id, JObject parameters)
+    {
+        string name = StringOf(parameters["name"]);
+        if (name == null)
+        {
+            return McpError(id, McpInvalidParams, "Invalid params: tools/call needs the tool's name.");
+        }
+        JObject route = McpRoutes()[name] as JObject;
+        if (route == null)
+        {
+            return McpError(id, McpInvalidParams, "Unknown tool: " + name);
+        }
+        JToken arguments = parameters["arguments"];
+        JObject result;
+        if (arguments != null && arguments.Type != JTokenType.Object && arguments.Type != JTokenType.Null)
+        {
+            result = McpToolError("CONNECTOR_MCP01", "arguments must be an object.");
+        }
+        else
+        {
+            try
+            {
+                result = await this.McpRunToolAsync(route, arguments as JObject ?? new JObject()).ConfigureAwait(false);
+            }
+            catch (Exception error)
+            {
+                // A tool fails as a tool result the agent can read, never as a JSON-RPC crash.
+                result = McpToolError("CONNECTOR_MCP09", "The connector could not run the tool: " + error.Message);
+            }
+        }
+        return McpResult(id, result);
+    }
+
+    private static JObject McpResult(JToken id, JObject result)
+    {
+        return new JObject { { "jsonrpc", "2.0" }, { "id", id.DeepClone() }, { "result", result } };
+    }
+
+    internal static JObject McpError(JToken id, int code, string message)
+    {
+        return new JObject
+        {
+            { "jsonrpc", "2.0" },
+            { "id", id.DeepClone() },
+            { "error", new JObject { { "code", code }, { "message", message } } },
+        };
+    }
+
+    // Any JSON value (UTF-8, optional BOM), or null if the body is not JSON.
+    internal static JToken ParseJsonToken(byte[] body)
+    {
+        int start = body.Length >= 3 && body[0] == 0xEF && body[1] == 0xBB && body[2] == 0xBF ? 3 : 0;
+        try
+        {
+            string text = StrictUtf8.GetString(body, start, body.Length - start);
+            using (JsonTextReader reader = new JsonTextReader(new StringReader(text)))
+            {
+                reader.DateParseHandling = DateParseHandling.None;
+                JToken token = JToken.ReadFrom(reader);
+                return reader.Read() ? null : token;
+            }
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    // The rendered constants, parsed once per process.
+    private static JObject mcpServer;
+    private static JArray mcpTools;
+    private static JObject mcpRoutes;
+
+    private static JObject McpServer()
+    {
+        return mcpServer ?? (mcpServer = JObject.Parse(McpServerJson));
+    }
+
+    private static JArray McpTools()
+    {
+        return mcpTools ?? (mcpTools = JArray.Parse(McpToolsJson));
+    }
+
+    private static JObject McpRoutes()
+    {
+        return mcpRoutes ?? (mcpRoutes = JObject.Parse(McpRoutesJson));
+    }
+
+    // ---- MCP: the tools, each a kintone REST call with the connection's authentication --
+
+    private const int McpMaxText = 200000; // characters of one answer; more means narrow it
+    private const int McpMaxFile = 700000; // bytes of a downloaded file returned as base64
+    private const int McpPageMax = 500;    // records per Get records call (kintone's maximum)
+    private const int McpOffsetMax = 10000; // kintone's offset limit; beyond it use a cursor
+
+    private async Task<JObject> McpRunToolAsync(JObject route, JObject arguments)
+    {
+        string problem = McpCheckArguments(route, arguments);
+        if (problem != null)
+        {
+            return McpToolError("CONNECTOR_MCP01", problem);
+        }
+        string path = McpPath((string)route["path"], arguments);
+        if (path == null)
+        {
+            return McpToolError("CONNECTOR_MCP01", GuestSpaceParameter + " must be the digits of a guest space ID.");
+        }
+        switch ((string)route["handler"])
+        {
+            case "records":
+                return await this.McpGetRecordsAsync(route, path, arguments).ConfigureAwait(false);
+            case "record":
+                return await this.McpGetRecordAsync(route, path, arguments).ConfigureAwait(false);
+            case "add":
+            case "update":
+            case "delete":
+                return await this.McpWriteRecordsAsync((string)route["handler"], path, arguments).ConfigureAwait(false);
+            case "upload":
+                return await this.McpUploadAsync(path, arguments).ConfigureAwait(false);
+            case "download":
+                return await this.McpDownloadAsync(route, path, arguments).ConfigureAwait(false);
+            default:
+                return await this.McpPlainAsync(route, path, arguments).ConfigureAwait(false);
+        }
+    }
+
+    // ---- Arguments ----------------------------------------------------------------------
+
+    // The first problem with the arguments, or null. Enums, ranges and sizes are checked here
+    // because agent hosts do not enforce them (Copilot Studio reads an enum as a string).
+    internal static string McpCheckArguments(JObject route, JObject arguments)
+    {
+        JArray declared = (JArray)route["arguments"];
+        foreach (JProperty given in arguments.Properties())
+        {
+            if (!declared.Any(a => (string)a["name"] == given.Name))
+            {
+                return "Unknown argument '" + given.Name + "'; this tool takes " + string.Join(", ", declared.Select(a => (string)a["name"])) + ".";
+            }
+        }
+        foreach (JToken argument in declared)
+        {
+            string name = (string)argument["name"];
+            JToken value = arguments[name];
+            if (value == null || value.Type == JTokenType.Null)
+            {
+                if ((bool)argument["required"])
+                {
+                    return "Missing required argument '" + name + "'.";
+                }
+                continue;
+            }
+            string problem = McpCheckValue(name, (string)argument["type"], (string)argument["items"], value)
+                ?? McpCheckLimits(name, argument, value);
+            if (problem != null)
+            {
+                return problem;
+            }
+        }
+        return null;
+    }
+
+    private static string McpCheckValue(string name, string type, string items, JToken value)
+    {
+        if (!McpIsType(type, value))
+        {
+            return "Argument '" + name + "' must be " + (type == "integer" || type == "array" || type == "object" ? "an " : "a ") + type + ".";
+        }
+        if (type == "array" && items.Length > 0)
+        {
+            foreach (JToken item in (JArray)value)
+            {
+                if (!McpIsType(items, item))
+                {
+                    return "Each item of '" + name + "' must be of type " + items + ".";
+                }
+            }
+        }
+        return null;
+    }
+
+    private static bool McpIsType(string type, JToken value)
+    {
+        switch (type)
+        {
+            case "string":
+                return value.Type == JTokenType.String;
+            case "integer":
+                // kintone sends IDs as digit strings, so agents pass them back that way too.
+                return value.Type == JTokenType.Integer || (value.Type == JTokenType.Float && Math.Floor((double)value) == (double)value) || McpDigits(value);
+            case "number":
+                return value.Type == JTokenType.Integer || value.Type == JTokenType.Float;
+            case "boolean":
+                return value.Type == JTokenType.Boolean;
+            case "array":
+                return value.Type == JTokenType.Array;
+            default:
+                return value.Type == JTokenType.Object;
+        }
+    }
+
+    private static bool McpDigits(JToken value)
+    {
+        string text = StringOf(value);
+        string digits = text != null && text.StartsWith("-", StringComparison.Ordinal) ? text.Substring(1) : text;
+        return digits != null && digits.Length > 0 && digits.Length <= 18 && digits.All(c => c >= '0' && c <= '9');
+    }
+
+    private static string McpCheckLimits(string name, JToken argument, JToken value)
+    {
+        JArray allowed = (JArray)argument["enum"];
+        if (allowed.Count > 0 && !allowed.Any(a => (string)a == StringOf(value)))
+        {
+            return "Argument '" + name + "' must be one of " + string.Join(", ", allowed.Select(a => (string)a)) + ".";
+        }
+        if (value.Type == JTokenType.Integer || value.Type == JTokenType.Float || ((string)argument["type"] == "integer" && McpDigits(value)))
+        {
+            double number = value.Type == JTokenType.String ? (double)long.Parse((string)value) : (double)value;
+            if (argument["minimum"].Type != JTokenType.Null && number < (double)argument["minimum"])
+            {
+                return "Argument '" + name + "' must be at least " + argument["minimum"] + ".";
+            }
+            if (argument["maximum"].Type != JTokenType.Null && number > (double)argument["maximum"])
+            {
+                return "Argument '" + name + "' must be at most " + argument["maximum"] + ".";
+            }
+        }
+        if (value.Type == JTokenType.Array && argument["maxItems"].Type != JTokenType.Null && ((JArray)value).Count > (int)argument["maxItems"])
+        {
+            return "Argument '" + name + "' holds " + ((JArray)value).Count + " items; at most " + argument["maxItems"] + " are allowed.";
+        }
+        return null;
+    }
+
+    private static bool McpSent(JToken argument, string how)
+    {
+        return (string)argument["send"] == how;
+    }
+
+    // kintone's path: under /k/v1/preview/ when preview is true, inside the guest space when
+    // one is given (null when the guest space ID is not digits).
+    private static string McpPath(string path, JObject arguments)
+    {
+        JToken preview = arguments["preview"];
+        if (preview != null && preview.Type == JTokenType.Boolean && (bool)preview && !path.StartsWith("/k/v1/preview/", StringComparison.Ordinal))
+        {
+            path = "/k/v1/preview/" + path.Substring("/k/v1/".Length);
+        }
+        string guest = StringOf(arguments[GuestSpaceParameter]);
+        if (guest == null)
+        {
+            return path;
+        }
+        if (guest.Length == 0 || guest.Length > 18 || !guest.All(c => c >= '0' && c <= '9'))
+        {
+            return null;
+        }
+        return "/k/guest/" + guest + path.Substring(2);
+    }
+
+    // kintone's query string: scalars as they are, arrays as name[0]=…&name[1]=….
+    private static string McpQuery(JObject route, JObject arguments)
+    {
+        List<string> pairs = new List<string>();
+        foreach (JToken argument in (JArray)route["arguments"])
+        {
+            string name = (string)argument["name"];
+            JToken value = arguments[name];
+            if (!McpSent(argument, "query") || value == null || value.Type == JTokenType.Null)
+            {
+                continue;
+            }
+            JArray list = value as JArray;
+            if (list == null)
+            {
+                pairs.Add(name + "=" + PercentEncode(McpScalarText(value)));
+                continue;
+            }
+            for (int index = 0; index < list.Count; index++)
+            {
+                pairs.Add(name + "%5B" + index + "%5D=" + PercentEncode(McpScalarText(list[index])));
+            }
+        }
+        return string.Join("&", pairs);
+    }
+
+    private static string McpScalarText(JToken value)
+    {
+        if (value.Type == JTokenType.String)
+        {
+            return (string)value;
+        }
+        if (value.Type == JTokenType.Float && Math.Floor((double)value) == (double)value)
+        {
+            return ((long)(double)value).ToString();
+        }
+        return value.ToString(Formatting.None);
+    }
+
+    // The JSON body: each body argument at the top or under its nest object.
+    private static JObject McpBody(JObject route, JObject arguments)
+    {
+        JObject body = new JObject();
+        foreach (JToken argument in (JArray)route["arguments"])
+        {
+            string name = (string)argument["name"];
+            JToken value = arguments[name];
+            if (!McpSent(argument, "body") || value == null || value.Type == JTokenType.Null)
+            {
+                continue;
+            }
+            string nest = (string)argument["nest"];
+            JObject into = body;
+            if (nest.EndsWith("[]", StringComparison.Ordinal))
+            {
+                // "query[]": the one object of an array (search's [{"operator", "keywords"}]).
+                string key = nest.Substring(0, nest.Length - 2);
+                JArray list = body[key] as JArray;
+                if (list == null)
+                {
+                    list = new JArray { new JObject() };
+                    body[key] = list;
+                }
+                into = (JObject)list[0];
+            }
+            else if (nest.Length > 0)
+            {
+                into = body[nest] as JObject;
+                if (into == null)
+                {
+                    // Assigned once: re-assigning a token that has a parent stores a copy.
+                    into = new JObject();
+                    body[nest] = into;
+                }
+            }
+            into[name] = value.DeepClone();
+        }
+        return body;
+    }
+
+    // ---- kintone calls ------------------------------------------------------------------
+
+    // A fresh message to kintone carrying the incoming request's (normalized) auth headers.
+    private async Task<HttpResponseMessage> McpSendAsync(HttpMethod method, string path, string query, HttpContent content)
+    {
+        string url = KintoneUrl(this.requestUrl, "/", "");
+        url = url.Substring(0, AuthorityEnd(url)) + path + (query.Length > 0 ? "?" + query : "");
+        HttpRequestMessage request = new HttpRequestMessage(method, new Uri(url));
+        foreach (KeyValuePair<string, IEnumerable<string>> header in this.Context.Request.Headers)
+        {
+            if (!header.Key.StartsWith("Mcp-", StringComparison.OrdinalIgnoreCase) && !string.Equals(header.Key, "Accept", StringComparison.OrdinalIgnoreCase))
+            {
+                request.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+        }
+        request.Content = content;
+        return await this.Context.SendAsync(request, this.CancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<HttpResponseMessage> McpSendJsonAsync(string method, string path, JObject route, JObject arguments)
+    {
+        bool withBody = method == "POST" || method == "PUT";
+        string query = withBody ? "" : McpQuery(route, arguments);
+        HttpContent content = withBody ? CreateJsonContent(McpBody(route, arguments).ToString(Formatting.None)) : null;
+        return await this.McpSendAsync(new HttpMethod(method), path, query, content).ConfigureAwait(false);
+    }
+
+    // kintone's answer as a JSON object, or null after setting error to the tool error.
+    private static async Task<JObject> McpReadAsync(HttpResponseMessage upstream, JObject[] error)
+    {
+        byte[] bytes = await ReadBytesAsync(upstream.Content).ConfigureAwait(false);
+        JObject body = ParseJsonObject(bytes);
+        if (!upstream.IsSuccessStatusCode)
+        {
+            error[0] = McpKintoneError((int)upstream.StatusCode, body, bytes);
+            return null;
+        }
+        if (body == null)
+        {
+            error[0] = McpToolError("CONNECTOR_MCP02", "kintone answered with something that is not a JSON object.");
+        }
+        return body;
+    }
+
+    private async Task<JObject> McpPlainAsync(JObject route, string path, JObject arguments)
+    {
+        HttpResponseMessage upstream = await this.McpSendJsonAsync((string)route["method"], path, route, arguments).ConfigureAwait(false);
+        JObject[] error = new JObject[1];
+        JObject body = await McpReadAsync(upstream, error).ConfigureAwait(false);
+        if (body == null)
+        {
+            return error[0];
+        }
+        string select = (string)route["select"];
+        JArray fields = arguments["fields"] as JArray;
+        if (select.Length > 0 && fields != null && body[select] is JObject)
+        {
+            body[select] = McpSelect((JObject)body[select], fields);
+        }
+        return McpToolText(body);
+    }
+
+    // ---- Records ------------------------------------------------------------------------
+
+    private async Task<JObject> McpGetRecordsAsync(JObject route, string path, JObject arguments)
+    {
+        int limit = arguments["limit"] != null && arguments["limit"].Type != JTokenType.Null ? (int)long.Parse(McpScalarText(arguments["limit"])) : 100;
+        int offset = 0;
+        string token = StringOf(arguments["pageToken"]);
+        if (token != null)
+        {
+            long? parsed = DigitsValue(token);
+            if (parsed == null || parsed.Value > McpOffsetMax)
+            {
+                return McpToolError("CONNECTOR_MCP01", "pageToken must be a token a previous call returned.");
+            }
+            offset = (int)parsed.Value;
+        }
+        if (offset + limit > McpOffsetMax)
+        {
+            return McpToolError("CONNECTOR_MCP03", "kintone reads at most 10,000 records by page; use kintone-create-cursor and kintone-get-cursor-records to read more.");
+        }
+        string condition = StringOf(arguments["query"]) ?? "";
+        string query = McpQuery(route, arguments) + "&query=" + PercentEncode((condition + " limit " + limit + " offset " + offset).Trim());
+        HttpResponseMessage upstream = await this.McpSendAsync(HttpMethod.Get, path, query.TrimStart('&'), null).ConfigureAwait(false);
+        JObject[] error = new JObject[1];
+        JObject body = await McpReadAsync(upstream, error).ConfigureAwait(false);
+        if (body == null)
+        {
+            return error[0];
+        }
+        JArray records = new JArray();
+        foreach (JToken record in body["records"] as JArray ?? new JArray())
+        {
+            records.Add(McpCompactRecord(record as JObject ?? new JObject()));
+        }
+        JObject result = new JObject { { "records", records } };
+        if (records.Count == limit && offset + limit < McpOffsetMax)
+        {
+            result["nextPageToken"] = (offset + limit).ToString();
+        }
+        return McpToolText(result);
+    }
+
+    private async Task<JObject> McpGetRecordAsync(JObject route, string path, JObject arguments)
+    {
+        HttpResponseMessage upstream = await this.McpSendAsync(HttpMethod.Get, path, McpQuery(route, arguments), null).ConfigureAwait(false);
+        JObject[] error = new JObject[1];
+        JObject body = await McpReadAsync(upstream, error).ConfigureAwait(false);
+        if (body == null)
+        {
+            return error[0];
+        }
+        JObject record = McpCompactRecord(body["record"] as JObject ?? new JObject());
+        JArray fields = arguments["fields"] as JArray;
+        return McpToolText(new JObject { { "record", fields == null ? record : McpSelect(record, fields) } });
+    }
+
+    // Add, update or delete records: up to 100 in one records.json call, up to 2,000 in one
+    // bulkRequest of records.json calls (all or nothing), as the Bulk part does for flows.
+    private async Task<JObject> McpWriteRecordsAsync(string kind, string path, JObject arguments)
+    {
+        string name = kind == "delete" ? "ids" : "records";
+        JArray items = (JArray)arguments[name];
+        JObject body = new JObject { { "app", arguments["app"].DeepClone() } };
+        if (kind == "delete")
+        {
+            body["ids"] = items.DeepClone();
+            if (arguments["revisions"] is JArray)
+            {
+                body["revisions"] = arguments["revisions"].DeepClone();
+            }
+        }
+        else
+        {
+            body["records"] = new JArray(items.Select(item => kind == "add" ? McpWrapRecord(item as JObject) : McpWrapUpdate(item as JObject)));
+            if (kind == "update" && arguments["upsert"] != null)
+            {
+                body["upsert"] = arguments["upsert"].DeepClone();
+            }
+        }
+        string method = kind == "add" ? "POST" : kind == "update" ? "PUT" : "DELETE";
+        if (items.Count <= BulkChunk)
+        {
+            HttpResponseMessage single = kind == "delete"
+                ? await this.McpSendAsync(HttpMethod.Delete, path, McpDeleteQuery(body), null).ConfigureAwait(false)
+                : await this.McpSendAsync(new HttpMethod(method), path, "", CreateJsonContent(body.ToString(Formatting.None))).ConfigureAwait(false);
+            JObject[] error = new JObject[1];
+            JObject answer = await McpReadAsync(single, error).ConfigureAwait(false);
+            return answer == null ? error[0] : McpToolText(kind == "delete" ? new JObject { { "deleted", items.Count } } : answer);
+        }
+        JArray requests = new JArray();
+        for (int start = 0; start < items.Count; start += BulkChunk)
+        {
+            requests.Add(new JObject { { "method", method }, { "api", path }, { "payload", BulkPayload(kind, body, start) } });
+        }
+        string bulkPath = path.Substring(0, path.LastIndexOf('/') + 1) + "bulkRequest.json";
+        HttpResponseMessage upstream = await this.McpSendAsync(HttpMethod.Post, bulkPath, "", CreateJsonContent(new JObject { { "requests", requests } }.ToString(Formatting.None))).ConfigureAwait(false);
+        byte[] bytes = await ReadBytesAsync(upstream.Content).ConfigureAwait(false);
+        JObject parsed = ParseJsonObject(bytes);
+        if (!upstream.IsSuccessStatusCode)
+        {
+            return McpKintoneError((int)upstream.StatusCode, BulkError(parsed) ?? parsed, bytes);
+        }
+        JArray results = parsed == null ? null : parsed["results"] as JArray;
+        if (results == null || results.Count != requests.Count)
+        {
+            return McpToolError("CONNECTOR_BK03", "kintone returned a bulkRequest response without results.");
+        }
+        JObject merged = BulkMerged(kind, results);
+        return McpToolText(kind == "delete" ? new JObject { { "deleted", items.Count } } : merged);
+    }
+
+    private static string McpDeleteQuery(JObject body)
+    {
+        List<string> pairs = new List<string> { "app=" + PercentEncode(McpScalarText(body["app"])) };
+        foreach (string name in new[] { "ids", "revisions" })
+        {
+            JArray list = body[name] as JArray;
+            for (int index = 0; list != null && index < list.Count; index++)
+            {
+                pairs.Add(name + "%5B" + index + "%5D=" + PercentEncode(McpScalarText(list[index])));
+            }
+        }
+        return string.Join("&", pairs);
+    }
+
+    // A record to write: a field given as a plain value becomes {"value": …}; {"value": …} stays.
+    private static JObject McpWrapRecord(JObject record)
+    {
+        JObject wrapped = new JObject();
+        foreach (JProperty field in (record ?? new JObject()).Properties())
+        {
+            JObject given = field.Value as JObject;
+            wrapped[field.Name] = given != null && given.Property("value") != null ? given.DeepClone() : new JObject { { "value", field.Value.DeepClone() } };
+        }
+        return wrapped;
+    }
+
+    private static JObject McpWrapUpdate(JObject item)
+    {
+        JObject update = (JObject)(item ?? new JObject()).DeepClone();
+        if (update["record"] is JObject)
+        {
+            update["record"] = McpWrapRecord((JObject)update["record"]);
+        }
+        return update;
+    }
+
+    // A record as the agent reads it: each field's value only; table rows keep their id.
+    internal static JObject McpCompactRecord(JObject record)
+    {
+        JObject compact = new JObject();
+        foreach (JProperty field in record.Properties())
+        {
+            JObject cell = field.Value as JObject;
+            JToken value = cell == null ? field.Value : cell["value"];
+            if (cell != null && StringOf(cell["type"]) == "SUBTABLE" && value is JArray)
+            {
+                JArray rows = new JArray();
+                foreach (JToken row in (JArray)value)
+                {
+                    rows.Add(new JObject { { "id", row["id"] }, { "value", McpCompactRecord(row["value"] as JObject ?? new JObject()) } });
+                }
+                value = rows;
+            }
+            compact[field.Name] = value == null ? JValue.CreateNull() : value.DeepClone();
+        }
+        return compact;
+    }
+
+    private static JObject McpSelect(JObject members, JArray names)
+    {
+        JObject selected = new JObject();
+        foreach (JToken name in names)
+        {
+            string key = StringOf(name);
+            if (key != null && members[key] != null)
+            {
+                selected[key] = members[key].DeepClone();
+            }
+        }
+        return selected;
+    }
+
+    // ---- Files --------------------------------------------------------------------------
+
+    private async Task<JObject> McpUploadAsync(string path, JObject arguments)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromBase64String((string)arguments["contentBase64"]);
+        }
+        catch (FormatException)
+        {
+            return McpToolError("CONNECTOR_MCP01", "contentBase64 is not base64.");
+        }
+        ByteArrayContent file = new ByteArrayContent(bytes);
+        file.Headers.TryAddWithoutValidation("Content-Type", StringOf(arguments["contentType"]) ?? "application/octet-stream");
+        MultipartFormDataContent form = new MultipartFormDataContent();
+        form.Add(file, "file", (string)arguments["fileName"]);
+        HttpResponseMessage upstream = await this.McpSendAsync(HttpMethod.Post, path, "", form).ConfigureAwait(false);
+        JObject[] error = new JObject[1];
+        JObject body = await McpReadAsync(upstream, error).ConfigureAwait(false);
+        return body == null ? error[0] : McpToolText(body);
+    }
+
+    private async Task<JObject> McpDownloadAsync(JObject route, string path, JObject arguments)
+    {
+        HttpResponseMessage upstream = await this.McpSendAsync(HttpMethod.Get, path, McpQuery(route, arguments), null).ConfigureAwait(false);
+        byte[] bytes = await ReadBytesAsync(upstream.Content).ConfigureAwait(false);
+        if (!upstream.IsSuccessStatusCode)
+        {
+            return McpKintoneError((int)upstream.StatusCode, ParseJsonObject(bytes), bytes);
+        }
+        if (bytes.Length > McpMaxFile)
+        {
+            return McpToolError("CONNECTOR_MCP04", "The file has " + bytes.Length + " bytes; this tool returns files of up to " + McpMaxFile + " bytes.");
+        }
+        string type = upstream.Content.Headers.ContentType == null ? "application/octet-stream" : upstream.Content.Headers.ContentType.MediaType;
+        return McpToolText(new JObject { { "contentType", type }, { "size", bytes.Length }, { "contentBase64", Convert.ToBase64String(bytes) } });
+    }
+
+    // ---- Results ------------------------------------------------------------------------
+
+    internal static JObject McpToolText(JToken value)
+    {
+        string text = value.ToString(Formatting.None);
+        if (text.Length > McpMaxText)
+        {
+            return McpToolError("CONNECTOR_MCP05", "The answer has " + text.Length + " characters, more than the " + McpMaxText + " a tool returns; ask for fewer fields or records.");
+        }
+        return new JObject
+        {
+            { "content", new JArray { new JObject { { "type", "text" }, { "text", text } } } },
+            { "isError", false },
+        };
+    }
+
+    internal static JObject McpToolError(string code, string message)
+    {
+        JObject error = new JObject { { "code", code }, { "message", message } };
+        return new JObject
+        {
+            { "content", new JArray { new JObject { { "type", "text" }, { "text", error.ToString(Formatting.None) } } } },
+            { "isError", true },
+        };
+    }
+
+    // kintone's error (status, code, message, id, field errors) as a tool error.
+    internal static JObject McpKintoneError(int status, JObject body, byte[] bytes)
+    {
+        JObject error = new JObject { { "status", status } };
+        if (body != null && StringOf(body["code"]) != null)
+        {
+            foreach (string key in new[] { "code", "message", "id", "errors" })
+            {
+                if (body[key] != null)
+                {
+                    error[key] = body[key].DeepClone();
+                }
+            }
+        }
+        else
+        {
+            string text = Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, 300));
+            error["code"] = "HTTP_" + status;
+            error["message"] = text;
+        }
+        return new JObject
+        {
+            { "content", new JArray { new JObject { { "type", "text" }, { "text", error.ToString(Formatting.None) } } } },
+            { "isError", true },
+        };
     }
 
     // ---- Operations ---------------------------------------------------------------------

@@ -45,6 +45,12 @@ REGENERATE = "kintone-connector build"
     "--check", is_flag=True, help="Write nothing; exit 1 if --out differs from a fresh build."
 )
 @click.option(
+    "--agent-only",
+    is_flag=True,
+    help="Build the MCP-only connector: the Copilot Studio agent server (InvokeMCP) with the same "
+    "connection, without the flow actions and triggers; its title ends in ' MCP'.",
+)
+@click.option(
     "--force",
     is_flag=True,
     help="Replace --out even if it holds files this tool did not write; never a folder holding "
@@ -52,7 +58,12 @@ REGENERATE = "kintone-connector build"
     "/ or a folder directly under /.",
 )
 def build_command(
-    description: Path | None, out: Path, settings: Path | None, check: bool, force: bool
+    description: Path | None,
+    out: Path,
+    settings: Path | None,
+    check: bool,
+    agent_only: bool,
+    force: bool,
 ) -> None:
     """Render the connector package, validate it and write it atomically.
 
@@ -62,7 +73,7 @@ def build_command(
     Example: kintone-connector build --settings contoso.yaml --out contoso-connector
     """
     with our_errors():
-        result = build(description, settings)
+        result = build(description, settings, agent_only=agent_only)
         _echo_findings(result.findings)
         if result.errors:
             raise click.ClickException(
@@ -71,6 +82,7 @@ def build_command(
         if check:
             given = [("--description", description), ("--settings", settings)]
             extra = "".join(f" {flag} {_quoted(p)}" for flag, p in given if p is not None)
+            extra += " --agent-only" if agent_only else ""
             _check(result.files, out, extra)
             return
         write_package(result.files, out, force=force)

@@ -231,6 +231,7 @@ ScriptKind = Literal[
     "forward",
     "record_schema",
     "app_picker",
+    "mcp",
     "subscribe",
     "indexed",
     "bulk_request",
@@ -280,6 +281,8 @@ class Operation:
     # Derived by parse (generator.derive.script_roles) from the description's custom_code,
     # indexed_arrays, bulk, polling and guest_space keys; no YAML key of its own.
     script: ScriptRole = field(default_factory=ScriptRole, metadata={"derived": True})
+    # x-ms-agentic-protocol: the operation is an agent's server (MCP), answered by the script.
+    agentic_protocol: Literal["mcp-streamable-1.0"] | None = None
 
 
 @dataclass(frozen=True)
@@ -319,8 +322,64 @@ class Connector:
     custom_code: CustomCode
     limitations: tuple[str, ...] = ()
     certified_operations: tuple[str, ...] = ()
+    mcp: Mcp | None = None
 
     @property
     def all_operations(self) -> tuple[Operation, ...]:
         """Actions and helpers first, then triggers, in description order."""
         return self.operations + self.triggers
+
+
+McpType = Literal["string", "integer", "number", "boolean", "array", "object"]
+
+
+@dataclass(frozen=True)
+class McpArgument:
+    """One input of an agent tool: a flat JSON Schema property and where the script sends it."""
+
+    name: str
+    type: McpType
+    description: str
+    required: bool = False
+    items: McpType | None = None
+    enum: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    max_items: int | None = None
+    # query / body: kintone's parameter (default: query for GET, body otherwise); preview: true
+    # moves the path under /k/v1/preview/; local: read by the tool's handler only.
+    send: Literal["query", "body", "preview", "local"] | None = None
+    # The body object this argument goes under (comment → {"comment": {"text": …}}); name[]
+    # is the one object of an array (query[] → {"query": [{"keywords": …}]}).
+    nest: str | None = None
+
+
+@dataclass(frozen=True)
+class McpTool:
+    """One agent tool: a kintone REST call the script makes with the connection's auth."""
+
+    name: str
+    title: str
+    description: str
+    method: HttpMethod
+    path: str
+    arguments: tuple[McpArgument, ...] = ()
+    # any: API tokens work; user: kintone accepts only a user (password or OAuth).
+    auth: Literal["any", "user"] = "any"
+    read_only: bool = False
+    destructive: bool = False
+    handler: Literal[
+        "plain", "records", "record", "add", "update", "delete", "upload", "download"
+    ] = "plain"
+    # A response member whose keys the `fields` argument narrows (form field properties).
+    select: str | None = None
+
+
+@dataclass(frozen=True)
+class Mcp:
+    """The MCP server the script answers on the agentic operation."""
+
+    operation: str
+    server_name: str
+    instructions: str
+    tools: tuple[McpTool, ...]

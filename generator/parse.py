@@ -140,9 +140,13 @@ _NAMED_KINDS: dict[str, ScriptKind] = {
 def _named_operations(data: Any) -> dict[Any, ScriptKind]:
     """Operation id → the script branch a custom_code key assigns to it."""
     code = data.get("custom_code") if isinstance(data, dict) else None
-    if not isinstance(code, dict):
-        return {}
-    return {code[key]: kind for key, kind in _NAMED_KINDS.items() if isinstance(code.get(key), str)}
+    named: dict[Any, ScriptKind] = {}
+    if isinstance(code, dict):
+        named = {code[k]: kind for k, kind in _NAMED_KINDS.items() if isinstance(code.get(k), str)}
+    mcp = data.get("mcp") if isinstance(data, dict) else None
+    if isinstance(mcp, dict) and isinstance(mcp.get("operation"), str):
+        named[mcp["operation"]] = "mcp"  # the MCP server's operation (McpServer.cs)
+    return named
 
 
 def _shape(cls: type[Any]) -> _Shape:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.agentonly import agent_only as reduce_to_agent
 from generator.findings import Finding, Level
 from generator.model import Connector
 from generator.parse import default_description, parse_description
@@ -27,11 +28,18 @@ class Build:
         return [f for f in self.findings if f.level is Level.ERROR]
 
 
-def build(description: Path | None = None, settings: Path | None = None) -> Build:
-    """Parse the description (and the organisation's settings), render and validate, in memory."""
+def build(
+    description: Path | None = None, settings: Path | None = None, *, agent_only: bool = False
+) -> Build:
+    """Parse the description (and the organisation's settings), render and validate, in memory.
+
+    ``agent_only``: the MCP-only connector (generator.agentonly).
+    """
     connector = parse_description(description or default_description())
     if settings is not None:
         connector = apply_settings(connector, load_settings(settings))
+    if agent_only:
+        connector = reduce_to_agent(connector)
     files = render_package(connector)
     return Build(connector, files, validate_files(files))
 

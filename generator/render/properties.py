@@ -13,6 +13,7 @@ from generator.model import (
     Policy,
     ScriptKind,
 )
+from generator.render.mcp import mcp_context
 
 # paconn's settings.json defaults (PowerPlatformConnectors paconn-settings schema).
 POWER_APPS_URL = "https://api.powerapps.com"
@@ -136,6 +137,7 @@ def settings_context(connector: Connector) -> dict[str, Any]:
 SCRIPT_CALLS: dict[ScriptKind, tuple[str, tuple[str, ...]]] = {
     "record_schema": ("GetRecordSchemaAsync", ()),
     "app_picker": ("AppPickerAsync", ()),
+    "mcp": ("McpAsync", ()),
     "subscribe": ("SubscribeAsync", ()),
     "indexed": ("ForwardIndexedAsync", ()),
     "bulk_request": ("BulkRequestAsync", ()),
@@ -158,6 +160,7 @@ def script_context(connector: Connector) -> dict[str, Any]:
         "guest_space_parameter": code.guest_space_parameter,
         "auth_headers": dict(code.auth_headers),
         "cases": [_case(op) for op in connector.all_operations if op.script.kind != "forward"],
+        **mcp_context(connector),
     }
 
 

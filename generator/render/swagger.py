@@ -94,6 +94,8 @@ def operation_json(op: Operation) -> dict[str, Any]:
         "description": op.description,
         "x-ms-visibility": op.visibility,
     }
+    if op.agentic_protocol is not None:
+        result["x-ms-agentic-protocol"] = op.agentic_protocol
     if op.trigger is not None:
         result["x-ms-trigger"] = op.trigger.kind
         result["x-ms-trigger-hint"] = op.trigger.hint

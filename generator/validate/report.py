@@ -40,6 +40,8 @@ HELP_URIS = {
     "D-DHU": _LEARN + "policy-templates/dynamichosturl/dynamichosturl",
     "D-FAQ": _LEARN + "faq",
     "D-PACONN": _LEARN + "paconn-cli",
+    "D-MCP": "https://learn.microsoft.com/en-us/microsoft-copilot-studio/agent-extend-action-mcp",
+    "MCP-SPEC": "https://modelcontextprotocol.io/specification/2025-11-25",
     "PPC": _PPC,
     "OpenAPI 2.0": "https://swagger.io/specification/v2/",
     "RFC 8259": "https://www.rfc-editor.org/rfc/rfc8259",
