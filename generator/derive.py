@@ -57,8 +57,8 @@ def script_role(
         return role, ("/polling", "polling belongs to triggers")
     if flags.custom_code and not chosen:
         message = (
-            "custom_code: true names no branch of the script (an operation custom_code names,"
-            " a webhook trigger, indexed_arrays, bulk or polling)"
+            "custom_code: true names no branch of the script (an operation"
+            " custom_code names, a webhook trigger, indexed_arrays, bulk or polling)"
         )
         return role, ("/custom_code", message)
     return role, None

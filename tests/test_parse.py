@@ -62,8 +62,8 @@ DEFECTS = {
     ),
     "custom-code-without-branch": (
         50,
-        "RemoveWebhook: custom_code: true names no branch of the script (the record schema"
-        " names, a webhook trigger, indexed_arrays, bulk or polling)",
+        "RemoveWebhook: custom_code: true names no branch of the script (an operation"
+        " custom_code names, a webhook trigger, indexed_arrays, bulk or polling)",
         "/operations/1/custom_code",
     ),
     "oauth-host-not-the-call-host": (

@@ -13,11 +13,25 @@ from types import MappingProxyType, ModuleType
 from generator.findings import Finding
 from generator.validate.context import Context
 from generator.validate.rule import REASON_KINDS, Check, Rule, rule
-from generator.validate.rules import agent, ap, cert, code, json, pkg, swagger, text, trig, val
+from generator.validate.rules import (
+    agent,
+    ap,
+    cert,
+    code,
+    json,
+    pkg,
+    read,
+    swagger,
+    text,
+    trig,
+    val,
+)
 
 __all__ = ["FAMILIES", "REASON_KINDS", "RULES", "Check", "Rule", "iter_findings", "rule", "select"]
 
-FAMILIES: tuple[ModuleType, ...] = (json, pkg, text, swagger, val, cert, ap, trig, code, agent)
+FAMILIES: tuple[ModuleType, ...] = (
+    read, json, pkg, text, swagger, val, cert, ap, trig, code, agent
+)
 
 
 def gather(families: Sequence[ModuleType]) -> dict[str, Rule]:

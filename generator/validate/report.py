@@ -14,9 +14,7 @@ from generator.findings import Finding, Level, printable
 from generator.validate.positions import Positions, scan
 from generator.validate.reader import (
     JSON_FILES,
-    READ_REASON,
     READ_RULE,
-    READ_SUMMARY,
     decode,
 )
 from generator.validate.registry import Rule
@@ -264,5 +262,6 @@ def _nothing(_: object) -> list[Finding]:
     return []
 
 
-READING = Rule(READ_RULE, Level.ERROR, READ_SUMMARY, "generator/limits.py", _nothing, READ_REASON)
+from generator.validate.rules.read import READING  # noqa: E402
+
 """The reading stage as a rule, for reports: it runs before the registry's rules, on the path."""

@@ -16,7 +16,7 @@ from generator.devtools.runtime.transport import trusting_transport
 from generator.devtools.standin import StandIn
 from tests.conftest import GOLDEN
 from tests.mcp_clients.plan import CONNECTIONS
-from tests.runtime.test_compiled_script_end_to_end import require_toolchain
+from tests.support.toolchain import toolchain_or_skip as require_toolchain
 
 OPERATION = "InvokeMCP"
 Endpoint = Callable[[dict[str, str]], str]

@@ -18,7 +18,7 @@ from generator.devtools.runtime.connector import ConnectorPackage
 from generator.devtools.standin import StandIn
 from tests.conftest import GOLDEN
 from tests.mcp_clients.test_typescript_sdk import _run
-from tests.runtime.test_compiled_script_end_to_end import require_toolchain
+from tests.support.toolchain import toolchain_or_skip as require_toolchain
 
 
 async def _python_client(url: str) -> tuple[int, Any]:

@@ -19,7 +19,7 @@ from typing import Any
 from generator.findings import Finding, Level
 from generator.validate.context import Context
 from generator.validate.reader import SCRIPT, SWAGGER
-from generator.validate.rule import Rule, rule
+from generator.validate.rule import Change, Rule, rule
 from generator.validate.shapes import Operation, operations, parameters
 
 PROTOCOL = "x-ms-agentic-protocol"
@@ -39,6 +39,30 @@ def agentic(ctx: Context) -> Iterator[Operation]:
             yield op
 
 
+def _operation_example(method: str, responses: dict[str, Any]) -> tuple[Change, ...]:
+    """An MCP operation on the clean connector, with the given method and responses."""
+    operation = {
+        "operationId": "InvokeMCP",
+        "summary": "MCP server",
+        "description": "The MCP server.",
+        PROTOCOL: STREAMABLE,
+        "responses": responses,
+    }
+    return (Change("apiDefinition.swagger.json", "/paths/~1mcp", {method: operation}),)
+
+
+def _tools_example(schema: dict[str, Any]) -> tuple[Change, ...]:
+    """The MCP operation plus a script declaring one tool with ``schema`` as its input."""
+    tools = [{"name": "get-app", "description": "Gets one app.", "inputSchema": schema}]
+    literal = json.dumps(json.dumps(tools))
+    script = (
+        "public class Script : ScriptBase\n{\n"
+        f"    private const string McpToolsJson = {literal};\n}}\n"
+    )
+    ok = {"200": {"description": "JSON-RPC"}}
+    return (*_operation_example("post", ok), Change("script.csx", None, script))
+
+
 @rule(
     "AGENT-01",
     Level.ERROR,
@@ -47,8 +71,12 @@ def agentic(ctx: Context) -> Iterator[Operation]:
     "run time: Copilot Studio connects to MCP servers over Streamable HTTP only (SSE ended in "
     "August 2025), whose messages are POSTs; another value, method or a trigger never becomes "
     "an agent's tools",
+    example=_operation_example("get", {"200": {"description": "JSON-RPC"}}),
 )
 def agentic_shape(ctx: Context) -> Iterator[Finding]:
+    """The operation Copilot Studio calls for an agent's tools must be a Streamable HTTP MCP
+    endpoint: x-ms-agentic-protocol mcp-streamable-1.0 on a POST, never a trigger.
+    """
     for op in agentic(ctx):
         value = op.node.value.get(PROTOCOL)
         if value != STREAMABLE:
@@ -66,8 +94,12 @@ def agentic_shape(ctx: Context) -> Iterator[Finding]:
     Level.WARNING,
     "the MCP operation declares a 200 response and no required input besides the body",
     "D-MCP; MCP-SPEC transports",
+    example=_operation_example("post", {"201": {"description": "created"}}),
 )
 def agentic_inputs(ctx: Context) -> Iterator[Finding]:
+    """An MCP operation answers each JSON-RPC message with 200 and takes nothing but the message: a
+    required query or header input is one the agent cannot fill.
+    """
     for op in agentic(ctx):
         responses = op.node.value.get("responses")
         if not isinstance(responses, dict) or "200" not in responses:
@@ -155,8 +187,12 @@ def _schemas(tool: Tool) -> Iterator[tuple[str, dict[str, Any]]]:
     "D-MCP known issues",
     "run time: Copilot Studio filters out a tool whose schema has a reference type; the agent "
     "never sees it",
+    example=_tools_example(
+        {"type": "object", "properties": {"app": {"$ref": "#/definitions/App"}}}
+    ),
 )
 def tool_references(ctx: Context) -> Iterator[Finding]:
+    """A $ref anywhere in a tool's input schema makes Copilot Studio drop the tool."""
     for tool in script_tools(ctx):
         for at, node in _schemas(tool):
             if any(key in node for key in _HAZARD_KEYS):
@@ -171,8 +207,12 @@ def tool_references(ctx: Context) -> Iterator[Finding]:
     "D-MCP known issues",
     "run time: Copilot Studio truncates a schema whose type is an array of types, so the agent "
     "cannot send those inputs",
+    example=_tools_example({"type": "object", "properties": {"app": {"type": ["string", "null"]}}}),
 )
 def tool_type_arrays(ctx: Context) -> Iterator[Finding]:
+    """A type given as an array (string or null) truncates the tool's input schema in Copilot
+    Studio.
+    """
     for tool in script_tools(ctx):
         for at, node in _schemas(tool):
             if isinstance(node.get("type"), list):
@@ -188,8 +228,12 @@ def tool_type_arrays(ctx: Context) -> Iterator[Finding]:
     "D-MCP; Copilot Studio MCP readiness checklist",
     "run time: Copilot Studio fails on an integer with exclusiveMinimum or exclusiveMaximum "
     "(use minimum and maximum)",
+    example=_tools_example(
+        {"type": "object", "properties": {"n": {"type": "integer", "exclusiveMinimum": 0}}}
+    ),
 )
 def tool_exclusive_bounds(ctx: Context) -> Iterator[Finding]:
+    """An integer exclusiveMinimum or exclusiveMaximum makes Copilot Studio fail on the tool."""
     for tool in script_tools(ctx):
         for at, node in _schemas(tool):
             if node.get("type") != "integer":
@@ -205,8 +249,12 @@ def tool_exclusive_bounds(ctx: Context) -> Iterator[Finding]:
     Level.WARNING,
     "MCP tools have a valid, unique name, a description and an object input schema",
     "MCP-SPEC tools; D-MCP",
+    example=_tools_example({"type": "string"}),
 )
 def tool_basics(ctx: Context) -> Iterator[Finding]:
+    """Each tool needs a valid, unique name, a description an orchestrator can choose by, and an
+    object input schema.
+    """
     seen: set[str] = set()
     for tool in script_tools(ctx):
         where = f"L{tool.line}"

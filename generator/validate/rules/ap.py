@@ -607,6 +607,26 @@ _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
     "certified ServiceDeskPlus Cloud, 3E Events, Zoho Mail, NetDocuments apiProperties.json",
     "run time: a placeholder nothing fills leaves the sign-in URL unusable, so no connection "
     "can be created",
+    example=(
+        Change(
+            "apiProperties.json",
+            "/properties/connectionParameters/token",
+            {
+                "type": "oauthSetting",
+                "oAuthSettings": {
+                    "identityProvider": "oauth2generic",
+                    "clientId": "client",
+                    "scopes": [],
+                    "redirectUrl": "https://global.consent.azure-apim.net/redirect",
+                    "customParameters": {
+                        "authorizationUrlTemplate": {"value": "https://{host}/oauth2/authorization"},
+                        "tokenUrlTemplate": {"value": "https://{host}/oauth2/token"},
+                        "refreshUrlTemplate": {"value": "https://{host}/oauth2/token"},
+                    },
+                },
+            },
+        ),
+    ),
 )
 def oauth_templates(ctx: Context) -> Iterator[Finding]:
     """An oauth2generic set's URL templates may use only the platform's own placeholders and

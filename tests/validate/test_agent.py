@@ -13,7 +13,7 @@ from generator.validate import read_connector, validate_files
 from tests.conftest import GOLDEN
 
 AGENT = ("AGENT-01", "AGENT-02", "AGENT-10", "AGENT-11", "AGENT-12", "AGENT-13")
-FIXTURE = Path(__file__).resolve().parent / "data" / "validate" / "agent"
+FIXTURE = Path(__file__).resolve().parents[1] / "data" / "validate" / "agent"
 MCP = "/paths/~1k~1v1~1connector~1mcp/post"
 
 
