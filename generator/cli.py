@@ -7,6 +7,7 @@ bad input, 2 usage or an unreadable path, 70 an internal error (a bug, reported 
 from __future__ import annotations
 
 import importlib
+import os
 from typing import Any, NamedTuple
 
 import click
@@ -95,6 +96,16 @@ class LazyGroup(click.Group):
         rows = [(name, command.short_help) for name, command in COMMANDS.items()]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        for index, arg in enumerate(args, start=1):
+            try:
+                os.fsencode(arg)  # what every path option does with its value
+            except UnicodeError:
+                shown = arg.encode("utf-8", "backslashreplace").decode("utf-8")
+                message = f"argument {index} ({shown!r}) is not text this system can encode"
+                raise click.UsageError(message, ctx) from None
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         safe_streams()

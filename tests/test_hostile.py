@@ -315,3 +315,10 @@ def test_a_line_separator_in_a_finding_stays_on_its_line(tmp_path: Path) -> None
     lines = result.stdout.splitlines()
     assert any("~1a\\u2028b" in line for line in lines)
     assert all(line.startswith((str(folder), str(CLEAN))) for line in lines)
+
+
+def test_an_argument_that_cannot_be_encoded_is_a_usage_error() -> None:
+    """Found by the long fuzz run: a lone surrogate in a path reached click.Path (exit 70)."""
+    result = invoke("validate", "\ud800")
+    assert result.exit_code == 2
+    assert "argument 2 ('\\\\ud800') is not text this system can encode" in result.output
