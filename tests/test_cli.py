@@ -121,7 +121,7 @@ def test_package_writes_a_zip(runner: CliRunner, tmp_path: Path) -> None:
 def test_an_internal_error_is_one_line_with_exit_70(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def explode(*_: object) -> None:
+    def explode(*_: object, **__: object) -> None:
         raise KeyError("boom")
 
     monkeypatch.setattr("generator.build_cli.build", explode)
@@ -137,7 +137,7 @@ def test_an_internal_error_is_one_line_with_exit_70(
 def test_debug_variable_shows_the_traceback(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def explode(*_: object) -> None:
+    def explode(*_: object, **__: object) -> None:
         raise KeyError("boom")
 
     monkeypatch.setattr("generator.build_cli.build", explode)

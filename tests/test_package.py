@@ -118,6 +118,12 @@ def test_paconn_package_without_oauth_needs_no_secret(tmp_path: Path) -> None:
     properties = json.loads((source / "apiProperties.json").read_text(encoding="utf-8"))
     sets = properties["properties"]["connectionParameterSets"]
     sets["values"] = [v for v in sets["values"] if v["name"] != "oauth"]
+    for policy in properties["properties"]["policyTemplateInstances"]:  # no token:domain now
+        parameters = policy["parameters"]
+        if "x-ms-apimTemplateParameter.urlTemplate" in parameters:
+            parameters["x-ms-apimTemplateParameter.urlTemplate"] = (
+                "https://@connectionParameters('domain')"
+            )
     (source / "apiProperties.json").write_text(json.dumps(properties), encoding="utf-8")
     output = _package_paconn(source, tmp_path)
     assert "paconn create --settings settings.json" in output

@@ -24,8 +24,14 @@ def test_every_script_kind_but_forward_has_a_csharp_method() -> None:
     assert set(SCRIPT_CALLS) == set(SCRIPT_KINDS) - {"forward"}
 
 
+def _dispatch(text: str) -> str:
+    """ExecuteAsync's switch on the operation id (other switches, e.g. MCP methods, aside)."""
+    start = text.index("switch (this.Context.OperationId)")
+    return text[start : text.index("default:", start)]
+
+
 def test_one_case_per_scripted_operation_in_model_order() -> None:
-    cases = CASE.findall(script_text(CONTEXT))
+    cases = CASE.findall(_dispatch(script_text(CONTEXT)))
     expected = [op for op in CONNECTOR.all_operations if op.script.kind != "forward"]
     assert [json_id for json_id, _, _ in cases] == [f'"{op.id}"' for op in expected]
     for (_, method, _), op in zip(cases, expected, strict=True):
@@ -33,7 +39,9 @@ def test_one_case_per_scripted_operation_in_model_order() -> None:
 
 
 def test_indexed_arrays_and_bulk_kinds_are_the_arguments() -> None:
-    calls = {name: arguments for name, _, arguments in CASE.findall(script_text(CONTEXT))}
+    calls = {
+        name: arguments for name, _, arguments in CASE.findall(_dispatch(script_text(CONTEXT)))
+    }
     for op in CONNECTOR.all_operations:
         if op.script.kind == "indexed":
             assert calls[f'"{op.id}"'] == ", ".join(f'"{a}"' for a in op.script.indexed_arrays)

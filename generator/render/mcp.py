@@ -26,10 +26,9 @@ def mcp_context(connector: Connector) -> dict[str, Any]:
     """The script's MCP values; empty strings when the connector has no MCP server."""
     mcp = connector.mcp
     if mcp is None:
-        return {"mcp_operation": "", "mcp_server": "{}", "mcp_tools": "[]", "mcp_routes": "{}"}
+        return {"mcp_server": "{}", "mcp_tools": "[]", "mcp_routes": "{}"}
     guest = connector.custom_code.guest_space_parameter
     return {
-        "mcp_operation": mcp.operation,
         "mcp_server": json.dumps(server_info(connector, mcp), separators=(",", ":")),
         "mcp_tools": json.dumps(tools_list(mcp, guest), ensure_ascii=False, separators=(",", ":")),
         "mcp_routes": json.dumps(routes(mcp, guest), ensure_ascii=False, separators=(",", ":")),

@@ -52,7 +52,7 @@ def test_call_surfaces_a_kintone_error_with_exit_1(kintone: StandIn) -> None:
 
 def test_call_rejects_an_unknown_operation_without_traceback(kintone: StandIn) -> None:
     result = CliRunner().invoke(main, ["call", "AddRecrd", *_base(kintone)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error (issue 19)
     assert "did you mean AddRecord" in result.output and "Traceback" not in result.output
 
 

@@ -58,11 +58,17 @@ class ReplayedScript:
         self.session = session
         self.limit = limit
 
-    def execute(self, operation_id: str, request: HttpRequest, send: Transport) -> ScriptAnswer:
+    def execute(
+        self,
+        operation_id: str,
+        request: HttpRequest,
+        send: Transport,
+        original_url: str | None = None,
+    ) -> ScriptAnswer:
         """The script's response, every upstream request answered (and so sent) by ``send``."""
         answers: list[HttpResponse] = []
         for _ in range(self.limit):
-            result = self.session.run(operation_id, request, answers)
+            result = self.session.run(operation_id, request, answers, original_url=original_url)
             if result.error_type != OUT_OF_ANSWERS or len(result.sent) <= len(answers):
                 return result.raise_for_error(), ()
             answers.append(send(result.sent[len(answers)]))
