@@ -30,7 +30,7 @@ from generator.validate.rules import (
 __all__ = ["FAMILIES", "REASON_KINDS", "RULES", "Check", "Rule", "iter_findings", "rule", "select"]
 
 FAMILIES: tuple[ModuleType, ...] = (
-    read, json, pkg, text, swagger, val, cert, ap, trig, code, agent
+    json, pkg, text, swagger, val, cert, ap, trig, code, agent, read
 )
 
 
