@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from generator.cli import main
 from generator.devtools.csharp import compile_script
 from generator.devtools.gateway import GatewayServer
-from generator.devtools.runtime.messages import HttpRequest, HttpResponse
+from generator.devtools.messages import HttpRequest, HttpResponse
 from generator.devtools.standin import StandIn
 from tests.conftest import GOLDEN
 from tests.gateway.test_serve import fetch

@@ -5,7 +5,7 @@ from __future__ import annotations
 import urllib.parse
 
 from generator.devtools.csharp import compile_script
-from generator.devtools.runtime.messages import HttpRequest
+from generator.devtools.messages import HttpRequest
 from tests.conftest import ROOT
 from tests.support.toolchain import toolchain_or_skip as require_toolchain
 

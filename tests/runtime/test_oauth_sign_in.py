@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from generator.devtools.messages import HttpRequest, HttpResponse
 from generator.devtools.runtime.connector import ConnectorPackage
-from generator.devtools.runtime.messages import HttpRequest, HttpResponse
 from generator.devtools.runtime.oauth import (
     OAuthSetting,
     authorization_url,

@@ -14,7 +14,7 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
-from generator.devtools.runtime.messages import HttpRequest
+from generator.devtools.messages import HttpRequest
 from generator.devtools.runtime.transport import http_transport
 from generator.devtools.standin import StandIn
 

@@ -19,8 +19,8 @@ from click.testing import CliRunner
 from cryptography import x509
 
 from generator.cli import main
+from generator.devtools.messages import HttpRequest
 from generator.devtools.runtime.cli import call_command
-from generator.devtools.runtime.messages import HttpRequest
 from generator.devtools.runtime.transport import trusting_transport
 from generator.devtools.standin import StandIn
 from generator.devtools.standin.cli import describe

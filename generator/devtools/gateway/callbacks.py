@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, TextIO
 
-from generator.devtools.runtime.messages import HttpRequest, HttpResponse
+from generator.devtools.messages import HttpRequest, HttpResponse
 from generator.devtools.runtime.routing import match_operation
 from generator.devtools.runtime.runtime import ConnectorRuntime
 from generator.devtools.runtime.triggers import check_notification, notification_url_fields

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TextIO
 
 from generator.devtools.gateway.callbacks import CALLBACK_PREFIX, Callbacks
-from generator.devtools.runtime.messages import HttpRequest, HttpResponse
+from generator.devtools.messages import HttpRequest, HttpResponse
 from generator.devtools.runtime.requests import HOP_BY_HOP, designer_defaults
 from generator.devtools.runtime.routing import match_operation
 from generator.devtools.runtime.runtime import CallResult, ConnectorRuntime

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from generator.devtools.runtime.messages import HttpRequest
+from generator.devtools.messages import HttpRequest
 from generator.devtools.runtime.transport import Transport
 from generator.errors import ConnectorError
 

@@ -7,8 +7,8 @@ import re
 import urllib.parse
 from typing import Any
 
+from generator.devtools.messages import HttpRequest
 from generator.devtools.runtime.connector import ConnectorPackage, OperationSpec
-from generator.devtools.runtime.messages import HttpRequest
 
 
 def match_operation(

@@ -80,6 +80,19 @@ def _kinds(swagger: JsonObject | None, op: Operation) -> Counter[str]:
     return Counter(str(p.value.get("in")) for p in parameters(swagger, op))
 
 
+# An internal, required query parameter with a default: the examples' shared parameter.
+_LANG_PARAMETER = {
+    "name": "lang",
+    "in": "query",
+    "type": "string",
+    "x-ms-visibility": "internal",
+    "default": "en",
+    "required": True,
+    "x-ms-summary": "Language",
+    "description": "The language of the names.",
+}
+
+
 @rule(
     "VAL-04",
     Level.WARNING,
@@ -409,18 +422,7 @@ _REF_SECTIONS = {
         Change(
             "apiDefinition.swagger.json",
             "/parameters",
-            {
-                "App": {
-                    "name": "lang",
-                    "in": "query",
-                    "type": "string",
-                    "x-ms-visibility": "internal",
-                    "default": "en",
-                    "required": True,
-                    "x-ms-summary": "Language",
-                    "description": "The language of the names.",
-                }
-            },
+            {"App": _LANG_PARAMETER},
         ),
         Change(
             "apiDefinition.swagger.json",
@@ -1695,16 +1697,7 @@ def _needs_partner(swagger: JsonObject | None, ext: Extension, reference: str) -
         Change(
             "apiDefinition.swagger.json",
             "/paths/~1k~1v1~1app~1form~1fields.json/get/parameters/1",
-            {
-                "name": "lang",
-                "in": "query",
-                "type": "string",
-                "x-ms-visibility": "internal",
-                "default": "en",
-                "required": True,
-                "x-ms-summary": "Language",
-                "description": "The language of the names.",
-            },
+            _LANG_PARAMETER,
         ),
         Change(
             "apiDefinition.swagger.json",
