@@ -16,6 +16,7 @@ __all__ = [
     "Rule",
     "read_connector",
     "rule",
+    "validate_context",
     "validate_files",
 ]
 
@@ -30,6 +31,14 @@ def validate_files(
 
     Any content gives findings, never an exception; an unknown rule id raises ValueError.
     """
-    selected = select(rules, skip)
-    ctx = Context.from_files(files)
-    return sorted(set(iter_findings(ctx, selected)))
+    return validate_context(Context.from_files(files), rules=rules, skip=skip)
+
+
+def validate_context(
+    ctx: Context,
+    *,
+    rules: Collection[str] | None = None,
+    skip: Collection[str] = (),
+) -> list[Finding]:
+    """``validate_files`` on files already decoded into a Context (decoded once per run)."""
+    return sorted(set(iter_findings(ctx, select(rules, skip))))

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
-from generator.validate import validate_files
+from generator.validate import Context, validate_context
 from generator.validate.reader import ConnectorFiles
 from generator.validate.report import Located, locate
 
@@ -20,7 +20,8 @@ _LAZY_IMPORTS = ("openapi_spec_validator",)
 
 def check(files: ConnectorFiles, rules: Collection[str] | None = None) -> list[Located]:
     """The findings of one connector, sorted by place, each with its line and column."""
-    return locate(validate_files(files, rules=rules), files)
+    ctx = Context.from_files(files)
+    return locate(validate_context(ctx, rules=rules), files, ctx.parsed_texts)
 
 
 def check_many(

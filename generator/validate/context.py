@@ -64,6 +64,11 @@ class Context:
         )
 
     @property
+    def parsed_texts(self) -> dict[str, str]:
+        """The text of each JSON file that parsed (the files report positions point into)."""
+        return {name: text for name, text in self.texts.items() if name in self.documents}
+
+    @property
     def readme(self) -> tuple[str, str] | None:
         """(file name, text) of the readme, when there is one."""
         for name, data in self.files.items():

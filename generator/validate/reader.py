@@ -267,10 +267,49 @@ def _too_large(value: object) -> str | None:
 
 def _surely_too_many(source: str) -> bool:
     """Whether the text certainly holds more than MAX_JSON_VALUES values, told before parsing
-    (parsing millions of values takes seconds): each comma outside strings starts one more."""
-    if len(source) <= MAX_JSON_VALUES:
-        return False  # every value takes at least one character
-    return _STRINGS.sub("", source).count(",") >= MAX_JSON_VALUES
+    (parsing millions of values takes seconds and hundreds of MB).
+
+    Outside strings, every ``,`` starts one more value, every ``:`` one more member, every ``[``
+    and ``{`` one more container: the values are at least the largest of these counts. They are
+    also at most their sum plus one (every value but the root follows ``[``, ``,`` or ``:``), so
+    a text this lets through parses into at most three times MAX_JSON_VALUES values. The text is
+    scanned a chunk at a time and the scan stops as soon as a count is over the limit.
+    """
+    if max(source.count(","), source.count(":"), source.count("[") + source.count("{")) <= (
+        MAX_JSON_VALUES
+    ):
+        return False  # the counts with strings included already stay under the limit
+    commas = colons = opened = 0
+    position = 0
+    while position < len(source):
+        end = _chunk_end(source, position)
+        if end is None:
+            return False  # an unterminated string: the parser reports it
+        outside = _STRINGS.sub("", source[position:end])
+        commas += outside.count(",")
+        colons += outside.count(":")
+        opened += outside.count("[") + outside.count("{")
+        if max(commas, colons, opened) > MAX_JSON_VALUES:
+            return True
+        position = end
+    return False
+
+
+_SCAN_CHUNK = 1 << 20
+# Text outside strings and whole strings, as far as they go within a chunk; possessive, so a
+# string cut by the chunk's end is left for the next chunk without backtracking.
+_WHOLE_STRINGS = re.compile(rf'(?:[^"]*+{STRING})*+[^"]*+')
+
+
+def _chunk_end(source: str, start: int) -> int | None:
+    """Where the chunk that starts at ``start`` (outside any string) ends, outside any string;
+    None when the string that opens there never ends."""
+    found = _WHOLE_STRINGS.match(source, start, min(start + _SCAN_CHUNK, len(source)))
+    end = found.end() if found is not None else start
+    if end > start:
+        return end
+    whole = _STRINGS.match(source, start)  # one string longer than a chunk
+    return whole.end() if whole is not None else None
 
 
 _TOO_MANY = f"too large to validate: more than {MAX_JSON_VALUES:,} values"

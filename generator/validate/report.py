@@ -67,25 +67,40 @@ class Located:
     column: int | None
 
 
-def locate(findings: Iterable[Finding], files: Mapping[str, bytes]) -> list[Located]:
-    """Each finding with the line and column of its pointer in its JSON file."""
+def locate(
+    findings: Iterable[Finding],
+    files: Mapping[str, bytes],
+    parsed: Mapping[str, str] | None = None,
+) -> list[Located]:
+    """Each finding with the line and column of its pointer in its JSON file.
+
+    ``parsed`` maps the JSON files that parsed to their text, when the caller has decoded them
+    already (Context.parsed_texts); otherwise they are decoded here.
+    """
     findings = list(findings)
     wanted: dict[str, set[tuple[str, ...]]] = {}
     for finding in findings:
         tokens = parse_pointer(finding.pointer)
         if tokens is not None:
             wanted.setdefault(finding.file, set()).add(tuple(str(t) for t in tokens))
-    cache = {name: _positions(files.get(name), name, paths) for name, paths in wanted.items()}
+    if parsed is None:
+        parsed = _parsed_texts(files)
+    cache = {
+        name: scan(parsed[name], paths) if name in parsed else None
+        for name, paths in wanted.items()
+    }
     return [Located(f, *_where(cache.get(f.file), f)) for f in findings]
 
 
-def _positions(data: bytes | None, name: str, wanted: set[tuple[str, ...]]) -> Positions | None:
-    if data is None or name not in JSON_FILES:
-        return None
-    decoded = decode(data)
-    if decoded.text is None or decoded.problem is not None:
-        return None
-    return scan(decoded.text, wanted)
+def _parsed_texts(files: Mapping[str, bytes]) -> dict[str, str]:
+    """The text of each JSON file that parses."""
+    texts: dict[str, str] = {}
+    for name in JSON_FILES:
+        if name in files:
+            decoded = decode(files[name])
+            if decoded.text is not None and decoded.problem is None:
+                texts[name] = decoded.text
+    return texts
 
 
 def _where(positions: Positions | None, finding: Finding) -> tuple[int | None, int | None]:

@@ -507,7 +507,10 @@ def validate_solution(solution: Solution, rules: Collection[str] | None = None) 
 
 def locate_solution(solution: Solution, rules: Collection[str] | None = None) -> list[Located]:
     """The relocated findings, with line and column where the solution holds the package's bytes."""
-    from generator.validate import validate_files  # the package imports this module's reader
+    from generator.validate import (  # the package imports this module's reader
+        Context,
+        validate_context,
+    )
 
     located: dict[Finding, Located] = {
         f: Located(f, None, None) for f in (*solution.repeated, *solution_findings(solution, rules))
@@ -516,9 +519,10 @@ def locate_solution(solution: Solution, rules: Collection[str] | None = None) ->
     for connector in solution.connectors:
         if package_rules == [] and rules:
             break  # only solution rules asked for
-        found = validate_files(connector.files, rules=package_rules)
+        ctx = Context.from_files(connector.files)
+        found = validate_context(ctx, rules=package_rules)
         found = [f for f in found if not _stack_owner(f)]
-        for item in locate(found, connector.files):
+        for item in locate(found, connector.files, ctx.parsed_texts):
             moved = locate_finding(connector, item.finding)
             # Only the swagger is carried byte for byte; the other parts were re-serialised.
             exact = item.finding.file == SWAGGER

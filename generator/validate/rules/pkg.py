@@ -209,10 +209,15 @@ EXAMPLE_KEYS = frozenset(
 )
 
 
-_SECRET_NAMES = re.compile(r"secret|password|passwd|api[_-]?key|token|code|signature", re.I)
+_SECRET_WORDS = r"secret|password|passwd|api[_-]?key|token|code|signature"
+_SECRET_NAMES = re.compile(_SECRET_WORDS, re.I)
 
 
-_STRING_MEMBER = re.compile(r'"([^"\\\n]{1,100})"\s*:\s*"')
+# A member whose name (1 to 100 characters) holds a secret word and whose value is a string;
+# the lookahead keeps the members of other names out of the Python loop below.
+_STRING_MEMBER = re.compile(
+    rf'"(?=[^"\\\n]{{0,100}}?(?:{_SECRET_WORDS}))([^"\\\n]{{1,100}})"\s*:\s*"', re.I
+)
 
 
 _STRING_BODY = re.compile(r'(?:[^"\\]|\\.)*')
@@ -247,7 +252,7 @@ def secrets(ctx: Context) -> Iterator[Finding]:
     published; Microsoft's repository scans every submission with CredScan.
     """
     for name in JSON_FILES:
-        if _may_hold_secrets(ctx.texts.get(name, "")):
+        if name in ctx.documents and _may_hold_secrets(ctx.texts.get(name, "")):
             yield from _file_secrets(ctx, name)
     yield from _secret_defaults(ctx)
     if ctx.script is not None:
