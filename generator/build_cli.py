@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from generator.clierrors import our_errors
+from generator.cliparams import PathType
 from generator.findings import Finding, Level
 from generator.outguard import check_zip_replaceable
 from generator.package import package_drift, write_file_atomically, write_package, zip_bytes
@@ -23,20 +24,20 @@ REGENERATE = "kintone-connector build"
 @click.command("build")
 @click.option(
     "--description",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=PathType(dir_okay=False, path_type=Path),
     default=None,
     help="Connector description (YAML). Default: the kintone description shipped with the tool.",
 )
 @click.option(
     "--out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=PathType(file_okay=False, path_type=Path),
     default=DEFAULT_OUT,
     show_default=True,
     help="Folder to write the connector package to.",
 )
 @click.option(
     "--settings",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=PathType(dir_okay=False, path_type=Path),
     default=None,
     help="Your organisation's settings (YAML): publisher, contact, brand_color, oauth "
     "(client_id, domain). Default: the description's values.",
@@ -111,14 +112,14 @@ def _check(files: dict[str, bytes], out: Path, extra: str = "") -> None:
 @click.option(
     "--from",
     "source",
-    type=click.Path(path_type=Path),
+    type=PathType(path_type=Path),
     default=DEFAULT_OUT,
     show_default=True,
     help="Connector folder to package.",
 )
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=PathType(dir_okay=False, path_type=Path),
     default=Path("kintone-connector.zip"),
     show_default=True,
     help="Zip file to write.",

@@ -208,6 +208,8 @@ HOST = "example.cybozu.com"
     [
         (["--domain", "exa mple.cybozu.com", "--api-token", "t"], "a host name has only"),
         (["--domain", "example.cybozu.com\r\nX: y", "--api-token", "t"], "a host name has only"),
+        (["--domain", "[example.cybozu.com", "--api-token", "t"], "Invalid IPv6 URL"),
+        (["--domain", "https://[::1", "--api-token", "t"], "Invalid IPv6 URL"),
         (["--domain", HOST, "--api-token", "a\nb"], "visible ASCII"),
         (["--domain", HOST, "--oauth-token", "a b"], "visible ASCII"),
         (["--domain", HOST, "--username", "u\r\n", "--password", "p"], "control"),
@@ -322,3 +324,21 @@ def test_an_argument_that_cannot_be_encoded_is_a_usage_error() -> None:
     result = invoke("validate", "\ud800")
     assert result.exit_code == 2
     assert "argument 2 ('\\\\ud800') is not text this system can encode" in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "\x00"],
+        ["validate", "connector", "--format", "sarif", "-o", "a\x00.sarif"],
+        ["diff", "a\x00", "b"],
+        ["build", "--out", "out\x00"],
+        ["check-script", "vectors\x00"],
+    ],
+)
+def test_a_nul_in_any_path_is_a_usage_error(args: list[str]) -> None:
+    """Found by the long fuzz run: click stats a path while converting it, and a NUL character
+    raised ValueError there (exit 70)."""
+    result = invoke(*args)
+    assert result.exit_code == 2, result.output
+    assert "a path cannot hold a NUL character" in result.output

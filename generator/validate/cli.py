@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 import click
 
+from generator.cliparams import PathType
 from generator.errors import ConnectorPathError, ConnectorReadError
 from generator.findings import Finding, Level, printable
 from generator.validate import RULES, Rule, read_connector
@@ -56,7 +57,7 @@ def _failing(findings: list[Finding], strict: bool) -> list[Finding]:
 
 
 @click.command("validate")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[PATH]...")
+@click.argument("paths", nargs=-1, type=PathType(path_type=Path), metavar="[PATH]...")
 @click.option(
     "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
     help="text for people, json for scripts, sarif for GitHub code scanning.",
@@ -65,7 +66,7 @@ def _failing(findings: list[Finding], strict: bool) -> list[Finding]:
 @click.option("--rule", "only", multiple=True, metavar="RULE", help="Run only this rule.")
 @click.option("--skip", multiple=True, metavar="RULE", help="Do not run this rule.")
 @click.option(
-    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+    "--output", "-o", type=PathType(dir_okay=False, path_type=Path),
     help="Write the report to this file instead of standard output.",
 )  # fmt: skip
 @click.option(
@@ -320,8 +321,8 @@ def _listed() -> list[Rule]:
 
 
 @click.command("diff")
-@click.argument("old", type=click.Path(path_type=Path))
-@click.argument("new", type=click.Path(path_type=Path))
+@click.argument("old", type=PathType(path_type=Path))
+@click.argument("new", type=PathType(path_type=Path))
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
     help="text for people, json for scripts.",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from generator.cliparams import PathType
 from generator.devtools.csharp.compile import CompileResult, Diagnostic, compile_source
 from generator.devtools.csharp.engine import PLATFORM_LIMIT_MS
 from generator.devtools.csharp.vectors import VECTORS, Outcome, run_folder
@@ -28,10 +29,10 @@ SLOW_MS = PLATFORM_LIMIT_MS // 2  # a warning well before the platform stops the
 
 
 @click.command("check-script")
-@click.argument("path", type=click.Path(path_type=Path), default=DEFAULT_PATH)
+@click.argument("path", type=PathType(path_type=Path), default=DEFAULT_PATH)
 @click.option(
     "--vectors",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    type=PathType(file_okay=False, exists=True, path_type=Path),
     default=None,
     help="Folder of shared test vectors. Default: the vectors shipped with the tool.",
 )

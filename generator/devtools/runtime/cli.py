@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from generator.clierrors import our_errors
+from generator.cliparams import PathType
 from generator.devtools.csharp import ToolchainMissing
 from generator.devtools.runtime.cliinputs import (
     check_credentials,
@@ -58,7 +59,7 @@ _CONNECTION_OPTIONS = [
     click.option(
         "--package",
         "package_path",
-        type=click.Path(path_type=Path),
+        type=PathType(path_type=Path),
         default=None,
         help="Connector folder or zip to run. Default: ./connector if it exists, else the "
         "package built from the description shipped with the tool.",
@@ -106,7 +107,7 @@ _CONNECTION_OPTIONS = [
     click.option(
         "--ca-file",
         envvar="KINTONE_CA_FILE",
-        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        type=PathType(dir_okay=False, exists=True, path_type=Path),
         default=None,
         help="Also trust this CA certificate (PEM), e.g. the one `stand-in --https` prints.",
     ),

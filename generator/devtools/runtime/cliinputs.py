@@ -23,7 +23,10 @@ def normalize_domain(value: str) -> str:
     stand-in serves HTTPS with ``stand-in --https``), another scheme, user info, or no host.
     """
     text = value.strip()
-    parts = urllib.parse.urlsplit(text if "://" in text else "//" + text)
+    try:
+        parts = urllib.parse.urlsplit(text if "://" in text else "//" + text)
+    except ValueError as exc:  # an unbalanced [ or ] ("Invalid IPv6 URL")
+        raise _bad_domain(value, f"{exc}; {DOMAIN_EXAMPLE}") from exc
     scheme = parts.scheme.lower()
     if scheme not in ("", "http", "https"):
         raise _bad_domain(value, f"{scheme}:// is not a kintone address; {DOMAIN_EXAMPLE}")

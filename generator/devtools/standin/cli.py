@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from generator.cliparams import PathType
 from generator.devtools.standin.seed import DEFAULT_SEED, Seed, SeedError
 from generator.devtools.standin.server import StandIn
 
@@ -46,7 +47,7 @@ def describe(standin: StandIn) -> list[str]:
 @click.option(
     "--seed",
     "seed_path",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    type=PathType(dir_okay=False, exists=True, path_type=Path),
     default=None,
     help="Seed fixture (YAML or JSON). Default: the seed shipped with the tool.",
 )
@@ -57,7 +58,7 @@ def describe(standin: StandIn) -> list[str]:
 )
 @click.option(
     "--cert-file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=PathType(dir_okay=False, path_type=Path),
     default=None,
     help="With --https: where to write the CA certificate (PEM) clients should trust. "
     "Default: a temporary file.",
