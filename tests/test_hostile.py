@@ -215,6 +215,7 @@ HOST = "example.cybozu.com"
         (["--domain", HOST, "--username", "u\r\n", "--password", "p"], "control"),
         (["--domain", HOST, "--api-token", "t", "--body", '"\\ud800"'], "surrogate"),
         (["--domain", HOST, "--api-token", "t", "--body", "[" * 100_000], "body"),
+        (["--domain", HOST, "--api-token", "t", "--body", "@a\x00b"], "NUL character"),
         (["--domain", HOST, "--api-token", "t", "--param", "x=\udcff"], "UTF-8"),
     ],
 )

@@ -88,12 +88,20 @@ def run_batch(target: Target, examples: int, seed_value: int, tally: Tally) -> N
     try:
         test()
     except Exception as exc:
-        tally.failures.append(f"seed {seed_value}: {type(exc).__name__}: {str(exc)[:1500]}")
+        tally.failures.append(f"seed {seed_value}: {_described(exc)[:3000]}")
     finally:
         signal.alarm(0)
         tally.seconds += time.perf_counter() - start
         tally.examples += counted[0]
         tally.batches += 1
+
+
+def _described(exc: BaseException) -> str:
+    """The failure with what hypothesis reduced it to (its notes), each of a group's parts."""
+    if isinstance(exc, BaseExceptionGroup):
+        return " | ".join(_described(part) for part in exc.exceptions)
+    notes = " ".join(getattr(exc, "__notes__", []))
+    return f"{type(exc).__name__}: {str(exc)[:1000]} {notes[:1000]}".rstrip()
 
 
 def _alarm(signum: int, frame: FrameType | None) -> None:

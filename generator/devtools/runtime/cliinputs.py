@@ -162,4 +162,6 @@ def _read_text(path: Path) -> str:
         why = f"cannot read it: {exc.strerror or exc}"
     except UnicodeDecodeError:
         why = "is not UTF-8 text"
-    raise click.BadParameter(f"{path}: {why}", param_hint="--body")
+    except ValueError:  # a NUL character, which no file system takes in a path
+        why = "a path cannot hold a NUL character (\\x00)"
+    raise click.BadParameter(f"{_shown(str(path))}: {why}", param_hint="--body")
