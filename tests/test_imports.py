@@ -29,7 +29,10 @@ BUILD_AND_RUNTIME = (
     "generator.devtools.standin",
 )
 # The only modules of ours outside generator.validate that the validator commands may load.
-SHARED = {f"generator{m}" for m in ("", ".cli", ".clierrors", ".errors", ".findings", ".limits")}
+SHARED = {
+    f"generator{m}"
+    for m in ("", ".cli", ".cliparams", ".clierrors", ".errors", ".findings", ".limits")
+}
 SWAGGER_LIBRARY = ("openapi_spec_validator", "pydantic", "jsonschema", "yaml")
 
 

@@ -164,4 +164,5 @@ def _read_text(path: Path) -> str:
         why = "is not UTF-8 text"
     except ValueError:  # a NUL character, which no file system takes in a path
         why = "a path cannot hold a NUL character (\\x00)"
-    raise click.BadParameter(f"{_shown(str(path))}: {why}", param_hint="--body")
+    shown = str(path) if str(path).isprintable() else _shown(str(path))
+    raise click.BadParameter(f"{shown}: {why}", param_hint="--body")
