@@ -247,7 +247,9 @@ call_inputs = st.tuples(
 
 
 def check_rules_and_help(argv: list[str]) -> None:
-    invoke(argv)
+    """Any argv, run in an empty folder: ``-o NAME`` writes nothing beside the project."""
+    with tempfile.TemporaryDirectory() as folder, contextlib.chdir(folder):
+        invoke(argv)
 
 
 cli_argv = st.lists(

@@ -275,24 +275,25 @@ def _surely_too_many(source: str) -> bool:
     a text this lets through parses into at most three times MAX_JSON_VALUES values. The text is
     scanned a chunk at a time and the scan stops as soon as a count is over the limit.
     """
-    if max(source.count(","), source.count(":"), source.count("[") + source.count("{")) <= (
-        MAX_JSON_VALUES
-    ):
+    if max(_separators(source)) <= MAX_JSON_VALUES:
         return False  # the counts with strings included already stay under the limit
-    commas = colons = opened = 0
+    counts = (0, 0, 0)
     position = 0
     while position < len(source):
         end = _chunk_end(source, position)
         if end is None:
             return False  # an unterminated string: the parser reports it
-        outside = _STRINGS.sub("", source[position:end])
-        commas += outside.count(",")
-        colons += outside.count(":")
-        opened += outside.count("[") + outside.count("{")
-        if max(commas, colons, opened) > MAX_JSON_VALUES:
+        more = _separators(_STRINGS.sub("", source[position:end]))
+        counts = (counts[0] + more[0], counts[1] + more[1], counts[2] + more[2])
+        if max(counts) > MAX_JSON_VALUES:
             return True
         position = end
     return False
+
+
+def _separators(text: str) -> tuple[int, int, int]:
+    """The commas, the colons and the opening brackets of ``text``."""
+    return text.count(","), text.count(":"), text.count("[") + text.count("{")
 
 
 _SCAN_CHUNK = 1 << 20
