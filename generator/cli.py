@@ -139,17 +139,3 @@ def main() -> None:
     closed pipe, as with `| head`).
     """
 
-
-def run() -> None:
-    """The console entry: ``main``, and a Ctrl-C that lands outside any command still exits 130.
-
-    A SIGINT held during build's folder swap is delivered when the swap ends, and can land after
-    the command returned, while click finishes; Python would then die by the signal (-2).
-    """
-    import sys
-
-    try:
-        main()
-    except KeyboardInterrupt:
-        sys.stderr.write("Interrupted\n")
-        sys.exit(EXIT_INTERRUPTED)

@@ -15,11 +15,11 @@ from contextlib import contextmanager
 import click
 
 from generator import __version__
+from generator.console import EXIT_INTERRUPTED as EXIT_INTERRUPTED  # re-exported
 from generator.errors import ConnectorError
 
 EXIT_INTERNAL = 70  # EX_SOFTWARE in sysexits.h
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a filter whose reader left
-EXIT_INTERRUPTED = 130  # 128 + SIGINT: Ctrl-C, after the command cleaned up (Unix convention)
 DEBUG_VARIABLE = "KINTONE_CONNECTOR_DEBUG"
 ISSUES_HINT = "please report it with the command you ran"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -58,3 +60,13 @@ def script_engine(standin_certificates):  # type: ignore[no-untyped-def]
 def script_session(script_engine):  # type: ignore[no-untyped-def]
     """The session's script host, for runs on canned kintone answers."""
     return script_engine.session
+
+
+@pytest.fixture
+def interruptible() -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt in this process while the test runs, as at a terminal."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -124,11 +124,18 @@ def xml_shape(kind: str, n: int) -> bytes:
         "repeated-connectors": lambda n: f"<I><Connectors>{connector * n}</Connectors></I>",
         "escaped": lambda n: "<a>" + "&amp;" * n + "</a>",
         "attributes": lambda n: "<a " + " ".join(f"x{i}='1'" for i in range(n)) + "/>",
+        "quoted-gt": lambda n: "<a x='" + ">" * n + "'/>",  # a `>` does not end this tag
+        "comment-gt": lambda n: "<a><!--" + ">" * n + "--></a>",
+        "cdata": lambda n: "<a><![CDATA[" + "<]>" * n + "]]></a>",
+        "open-brackets": lambda n: "<" * n + ">",
     }
     return shapes[kind](n).encode()
 
 
-XML_KINDS = ["deep", "wide", "long", "repeated-connectors", "escaped", "attributes"]
+XML_KINDS = [
+    "deep", "wide", "long", "repeated-connectors", "escaped", "attributes", "quoted-gt",
+    "comment-gt", "cdata", "open-brackets",
+]  # fmt: skip
 
 sizes = st.integers(0, 3) | st.integers(0, 70) | st.integers(0, 200_000)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import shutil
+import signal
 import struct
 import zipfile
 import zlib
@@ -483,3 +484,10 @@ _build_case(
     "description.yaml: the description has more than 4,194,304 bytes",
     lambda: "# " + "x" * (5 * MB) + "\n",
 )
+
+
+def as_at_a_terminal() -> None:
+    """A child's SIGINT as a terminal gives it, even when the suite itself runs with SIGINT
+    ignored (`nohup … &` in a script): for ``preexec_fn`` of a child a test interrupts."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+

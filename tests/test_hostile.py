@@ -267,6 +267,7 @@ def test_ctrl_c_inside_a_command_exits_130(monkeypatch: pytest.MonkeyPatch) -> N
     assert "Interrupted" in result.stderr
 
 
+@pytest.mark.usefixtures("interruptible")
 def test_signals_held_delivers_ctrl_c_only_after_the_block() -> None:
     finished = False
     with pytest.raises(KeyboardInterrupt), signals_held():

@@ -31,7 +31,7 @@ BUILD_AND_RUNTIME = (
 # The only modules of ours outside generator.validate that the validator commands may load.
 SHARED = {
     f"generator{m}"
-    for m in ("", ".cli", ".cliparams", ".clierrors", ".errors", ".findings", ".limits")
+    for m in ("", ".cli", ".cliparams", ".clierrors", ".console", ".errors", ".findings", ".limits")
 }
 SWAGGER_LIBRARY = ("openapi_spec_validator", "pydantic", "jsonschema", "yaml")
 
@@ -82,7 +82,9 @@ def test_rules_and_diff_do_not_load_the_swagger_library(
 def test_help_imports_no_command_module(tmp_path: Path) -> None:
     modules = loaded_modules(tmp_path, "--help")
     ours = [m for m in modules if m.startswith("generator")]
-    assert ours == ["generator", "generator.cli", "generator.clierrors", "generator.errors"]
+    assert ours == [
+        "generator", "generator.cli", "generator.clierrors", "generator.console", "generator.errors"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import posixpath
-import re
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Callable, Collection, Iterator, Mapping
@@ -18,7 +17,7 @@ from pathlib import Path
 
 from generator.errors import ConnectorPathError, ConnectorReadError
 from generator.findings import Finding, Level
-from generator.limits import MAX_XML_ELEMENTS, MAX_ZIP_MEMBERS
+from generator.limits import MAX_ZIP_MEMBERS
 from generator.validate.context import Context
 from generator.validate.reader import (
     ICON,
@@ -35,6 +34,7 @@ from generator.validate.reader import (
 from generator.validate.registry import Rule
 from generator.validate.report import Located, locate
 from generator.validate.rules.common import png_size
+from generator.validate.xmlread import read_xml
 
 CUSTOMIZATIONS = "customizations.xml"
 SOLUTION = "solution.xml"
@@ -186,37 +186,7 @@ def _read_folder(folder: Path) -> dict[str, bytes]:
 
 
 def _parse(members: Mapping[str, bytes], name: str) -> ET.Element:
-    data = members[name]
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:  # no entity expansion from untrusted input
-        raise ConnectorReadError(f"{name}: a DOCTYPE is not allowed in a solution file")
-    long_markup = _LONG_MARKUP.search(data)
-    if long_markup is not None:
-        raise ConnectorReadError(
-            f"{name}: a tag, comment or instruction longer than {_MAX_MARKUP:,} bytes (at byte "
-            f"{long_markup.start():,}); it is not read"
-        )
-    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start",))
-    started: list[ET.Element] = []
-    try:
-        for start in range(0, len(data) or 1, _XML_CHUNK):  # counted as parsed: no huge tree
-            parser.feed(data[start : start + _XML_CHUNK])
-            started += (e[-1] for e in parser.read_events() if isinstance(e[-1], ET.Element))
-            if len(started) > MAX_XML_ELEMENTS:
-                raise ConnectorReadError(
-                    f"{name}: more than {MAX_XML_ELEMENTS:,} XML elements; it is not read"
-                )
-        parser.close()
-    except ET.ParseError as exc:
-        raise ConnectorReadError(f"{name}: not well-formed XML: {exc}") from None
-    return started[0]
-
-
-_XML_CHUNK = 64 * 1024
-# expat parses a tag again from its start on every chunk that does not finish it, so one huge
-# tag (300,000 attributes in 3 MB took 5 s and 430 MB) costs the square of its length. A
-# Dataverse solution's tags are short (its blobs are element text, which is read in pieces).
-_MAX_MARKUP = 256 * 1024
-_LONG_MARKUP = re.compile(rb"<(?!!\[CDATA\[)[^>]{%d}" % _MAX_MARKUP)
+    return read_xml(members[name], name)
 
 
 def _connector_elements(members: Mapping[str, bytes]) -> list[tuple[str, ET.Element]]:
