@@ -6,6 +6,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.errors import ConnectorReadError
 from generator.limits import MAX_XML_ELEMENTS
@@ -82,3 +84,42 @@ def test_malformed_xml_is_named_with_its_place(data: bytes) -> None:
     place = r"^x\.xml: not well-formed XML: .+: line \d+, column \d+$"
     with pytest.raises(ConnectorReadError, match=place):
         read_xml(data, "x.xml")
+
+
+# ---- any document: the same tree as ElementTree ---------------------------------------------
+
+_names = st.sampled_from(["a", "b", "Connector", "p:x", "q"])
+_text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=20)
+
+
+def _escaped(text: str, how: str) -> str:
+    if how == "cdata" and "]]>" not in text:
+        return f"<![CDATA[{text}]]>"
+    if how == "comment" and "--" not in text and not text.endswith("-"):
+        return f"<!--{text}-->"
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&#62;")
+
+
+def _quoted(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+
+
+_content = st.builds(_escaped, _text, st.sampled_from(["text", "cdata", "comment"]))
+
+
+@st.composite
+def _element(draw: st.DrawFn, depth: int = 0) -> str:
+    tag = draw(_names)
+    keys = draw(st.lists(st.sampled_from(["k", "v", "p:k"]), unique=True, max_size=3))
+    attributes = "".join(f' {k}="{_quoted(draw(_text))}"' for k in keys)
+    inner = _element(depth + 1) if depth < 3 else _content
+    children = draw(st.lists(_content | inner, max_size=4))
+    return f"<{tag}{attributes}>{''.join(children)}</{tag}>"
+
+
+@settings(max_examples=200, deadline=None, database=None, derandomize=True)
+@given(root=_element(), encoding=st.sampled_from(["utf-8", "utf-16"]))
+def test_any_document_reads_as_elementtree_reads_it(root: str, encoding: str) -> None:
+    document = f'<?xml version="1.0" encoding="{encoding}"?><w xmlns:p="urn:p">{root}</w>'
+    data = document.encode(encoding)
+    assert ET.tostring(read_xml(data, "x.xml")) == ET.tostring(ET.fromstring(data))
