@@ -151,7 +151,8 @@ def test_help_imports_no_command_module() -> None:
         "import sys; from generator.cli import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
         "loaded = sorted(m for m in sys.modules if m.startswith('generator.') "
-        "and m not in {'generator.cli', 'generator.clierrors', 'generator.errors'})\n"
+        "and m not in {'generator.cli', 'generator.clierrors', 'generator.console', "
+        "'generator.errors'})\n"
         "print('LOADED', loaded, 'jinja2' in sys.modules, 'http.server' in sys.modules)\n"
     )
     result = subprocess.run(
