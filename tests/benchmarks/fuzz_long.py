@@ -6,7 +6,12 @@ build on mutated descriptions (tests/test_fuzz.py). Each target runs in batches 
 each batch under a new random seed, round-robin until the time is used. A failure (an internal
 error, an exit code outside the documented set, a traceback, an example over its deadline, a
 batch over its alarm) is printed with the example hypothesis reduced it to; the table gives the
-examples run, the failures and the peak memory of the process per target.
+examples run, the failures and the largest peak memory of one batch per target.
+
+Each batch runs in a forked child, so its peak is that batch's own: run in one process, the
+RSS of validate-mutated-connectors grew by about 7 MB per 50 examples (3.2 GB over 22,600)
+while the memory Python traces (tracemalloc) did not grow and malloc_trim gave little back,
+so the growth is outside the objects of any one example.
 
     .venv/bin/python tests/benchmarks/fuzz_long.py --minutes 30 [--batch 50] [TARGET ...]
 """
@@ -14,6 +19,8 @@ examples run, the failures and the peak memory of the process per target.
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import random
 import resource
 import signal
@@ -66,7 +73,38 @@ def targets(standin_url: str) -> list[Target]:
     ]
 
 
-def run_batch(target: Target, examples: int, seed_value: int, tally: Tally) -> None:
+def run_batch(target: Target, examples: int, seed_value: int, tally: Tally) -> float:
+    """One batch in a forked child (see the module's note); its peak memory in MB."""
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: run, report, leave without the parent's cleanup
+        os.close(reader)
+        own = Tally()
+        try:
+            _run_batch(target, examples, seed_value, own)
+        finally:
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            report: dict[str, Any] = {"examples": own.examples, "seconds": own.seconds}
+            report |= {"failures": own.failures, "peak": peak}
+            with os.fdopen(writer, "w") as out:
+                json.dump(report, out)
+            os._exit(0)
+    os.close(writer)
+    with os.fdopen(reader) as into:
+        text = into.read()
+    _, status = os.waitpid(child, 0)
+    tally.batches += 1
+    if not text:
+        tally.failures.append(f"seed {seed_value}: the batch's process ended with status {status}")
+        return 0.0
+    report = json.loads(text)
+    tally.examples += report["examples"]
+    tally.seconds += report["seconds"]
+    tally.failures.extend(report["failures"])
+    return float(report["peak"])
+
+
+def _run_batch(target: Target, examples: int, seed_value: int, tally: Tally) -> None:
     """``examples`` examples of ``target`` under one seed; a failure is noted, not raised."""
     counted: list[int] = [0]
 
@@ -126,18 +164,18 @@ def main(argv: list[str]) -> int:
             for target in chosen:
                 if time.monotonic() >= deadline:
                     break
-                run_batch(target, args.batch, chooser.randrange(2**32), tallies[target.name])
-                peaks[target.name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                peak = run_batch(target, args.batch, chooser.randrange(2**32), tallies[target.name])
+                peaks[target.name] = max(peaks.get(target.name, 0.0), peak)
                 for failure in tallies[target.name].failures[-1:]:
                     if not failure.startswith("printed"):
                         print(f"[{target.name}] {failure}\n", flush=True)
                         tallies[target.name].failures[-1] = "printed " + failure
-    print(f"| {'target':<30} | examples | batches | seconds | failures | process peak MB |")
-    print(f"|{'-' * 32}|----------|---------|---------|----------|-----------------|")
+    print(f"| {'target':<30} | examples | batches | seconds | failures | batch peak MB |")
+    print(f"|{'-' * 32}|----------|---------|---------|----------|---------------|")
     for name, tally in tallies.items():
         print(
             f"| {name:<30} | {tally.examples:>8} | {tally.batches:>7} | {tally.seconds:>7.0f} "
-            f"| {len(tally.failures):>8} | {peaks.get(name, 0):>15.0f} |"
+            f"| {len(tally.failures):>8} | {peaks.get(name, 0):>13.0f} |"
         )
     return 1 if any(t.failures for t in tallies.values()) else 0
 
